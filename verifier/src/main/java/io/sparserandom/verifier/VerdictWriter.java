@@ -1,0 +1,171 @@
+package io.sparserandom.verifier;
+
+import java.util.List;
+import java.util.Locale;
+
+/** Renders a {@link Verdict} for people (stderr summary), for programs (JSON) and for CI (JUnit XML). */
+public final class VerdictWriter {
+    private VerdictWriter() {}
+
+    /** The short summary printed on stderr at the end of a run. */
+    public static String summary(Verdict v) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("sparse-random verdict: ").append(v.passed() ? "PASS" : "FAIL")
+                .append(" (exit ").append(v.exitStatus()).append(")\n");
+        if (v.toolExitStatus() != null) {
+            sb.append("  tool exit status:     ").append(v.toolExitStatus()).append('\n');
+        }
+        sb.append("  data bytes expected:  ").append(v.dataBytes()).append(" (").append(human(v.dataBytes())).append(")\n");
+        sb.append("  written and verified: ").append(v.dataVerified()).append(" (")
+                .append(percent(v.dataVerified(), v.dataBytes())).append(")\n");
+        sb.append("  rejected requests:    ").append(v.ledger().rejectedCount()).append('\n');
+        for (Mismatch m : v.ledger().mismatches().subList(0, Math.min(5, v.ledger().mismatches().size()))) {
+            sb.append("    ").append(m.command()).append(" conn ").append(m.connection()).append(": ")
+                    .append(m.message()).append('\n');
+        }
+        sb.append("  missing data:         ").append(v.missingBytes()).append(" bytes in ")
+                .append(v.missingRuns()).append(" range(s)").append('\n');
+        for (long[] r : v.missing().subList(0, Math.min(3, v.missing().size()))) {
+            sb.append(String.format(Locale.ROOT, "    0x%x-0x%x (%d bytes)%n", r[0], r[1], r[1] - r[0]));
+        }
+        sb.append("  hole bytes zeroed:    ").append(v.holeZeroed()).append(", written: ").append(v.holeWritten())
+                .append(" of ").append(v.holeBytes()).append('\n');
+        if (v.walked() < v.diskSize()) {
+            sb.append("  note: only the first ").append(v.walked()).append(" bytes were checked\n");
+        }
+        if (v.ledger().overflowed()) {
+            sb.append("  note: ").append(v.incompleteReason()).append('\n');
+        }
+        if (v.checkComplete() && !v.complete() && v.noRejects() && v.toolSucceeded()) {
+            sb.append("  incomplete: ").append(v.incompleteReason()).append('\n');
+        }
+        sb.append(String.format(Locale.ROOT, "  elapsed:              %.3f s%n", v.elapsed().toNanos() / 1e9));
+        return sb.toString();
+    }
+
+    /** The verdict as JSON; fields documented in the README. */
+    public static String json(Verdict v) {
+        CoverageLedger l = v.ledger();
+        StringBuilder sb = new StringBuilder("{\n");
+        field(sb, "passed", v.passed());
+        field(sb, "exit_status", v.exitStatus());
+        field(sb, "tool_exit_status", v.toolExitStatus());
+        field(sb, "check_complete", v.checkComplete());
+        field(sb, "complete", v.complete());
+        field(sb, "disk_size", v.diskSize());
+        field(sb, "checked_bytes", v.walked());
+        field(sb, "data_bytes_expected", v.dataBytes());
+        field(sb, "data_bytes_verified", v.dataVerified());
+        field(sb, "data_bytes_missing", v.missingBytes());
+        field(sb, "missing_ranges_count", v.missingRuns());
+        sb.append("  \"missing_ranges\": [");
+        List<long[]> missing = v.missing();
+        for (int i = 0; i < missing.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append("{\"offset\": ").append(missing.get(i)[0])
+                    .append(", \"length\": ").append(missing.get(i)[1] - missing.get(i)[0]).append('}');
+        }
+        sb.append("],\n");
+        field(sb, "hole_bytes", v.holeBytes());
+        field(sb, "hole_bytes_zeroed", v.holeZeroed());
+        field(sb, "hole_bytes_written", v.holeWritten());
+        field(sb, "write_requests", l.writeRequests());
+        field(sb, "write_bytes", l.writeBytes());
+        field(sb, "zero_requests", l.zeroRequests());
+        field(sb, "zero_bytes", l.zeroBytes());
+        field(sb, "trim_requests", l.trimRequests());
+        field(sb, "trim_bytes", l.trimBytes());
+        field(sb, "ledger_overflowed", l.overflowed());
+        field(sb, "rejected_count", l.rejectedCount());
+        sb.append("  \"rejected\": [");
+        List<Mismatch> ms = l.mismatches();
+        for (int i = 0; i < ms.size(); i++) {
+            Mismatch m = ms.get(i);
+            sb.append(i == 0 ? "\n" : ",\n").append("    {\"command\": ").append(str(m.command()))
+                    .append(", \"connection\": ").append(m.connection())
+                    .append(", \"request_offset\": ").append(m.requestOffset())
+                    .append(", \"length\": ").append(m.length())
+                    .append(", \"offset\": ").append(m.offset())
+                    .append(", \"expected\": ").append(str(m.expected()))
+                    .append(", \"actual\": ").append(str(m.actual()))
+                    .append(", \"message\": ").append(str(m.message())).append('}');
+        }
+        sb.append(ms.isEmpty() ? "],\n" : "\n  ],\n");
+        sb.append("  \"elapsed_seconds\": ").append(String.format(Locale.ROOT, "%.6f", v.elapsed().toNanos() / 1e9))
+                .append("\n}\n");
+        return sb.toString();
+    }
+
+    /** JUnit XML: one test case per check, so CI systems show the verdict natively. */
+    public static String junit(Verdict v, String suiteName) {
+        String[][] cases = {
+            {"tool exited 0", v.toolSucceeded() ? null : "tool exited with status " + v.toolExitStatus()},
+            {"no rejected writes", v.noRejects() ? null : v.ledger().rejectedCount() + " request(s) rejected; first: "
+                    + (v.ledger().mismatches().isEmpty() ? "" : v.ledger().mismatches().get(0).message())},
+            {"complete", !v.checkComplete() || v.complete() ? null : v.incompleteReason()},
+        };
+        int failures = 0;
+        for (String[] c : cases) {
+            failures += c[1] == null ? 0 : 1;
+        }
+        double seconds = v.elapsed().toNanos() / 1e9;
+        StringBuilder sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        sb.append(String.format(Locale.ROOT, "<testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\" time=\"%.3f\">%n",
+                xml(suiteName), cases.length, failures, v.checkComplete() ? 0 : 1, seconds));
+        for (String[] c : cases) {
+            sb.append("  <testcase classname=\"").append(xml(suiteName)).append("\" name=\"").append(xml(c[0])).append('"');
+            if (c[0].equals("complete") && !v.checkComplete()) {
+                sb.append(">\n    <skipped message=\"--check-complete not given\"/>\n  </testcase>\n");
+            } else if (c[1] == null) {
+                sb.append("/>\n");
+            } else {
+                sb.append(">\n    <failure message=\"").append(xml(c[1])).append("\"/>\n  </testcase>\n");
+            }
+        }
+        sb.append("</testsuite>\n");
+        return sb.toString();
+    }
+
+    private static void field(StringBuilder sb, String name, Object value) {
+        sb.append("  \"").append(name).append("\": ").append(value == null ? "null" : value.toString()).append(",\n");
+    }
+
+    static String str(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    private static String xml(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    static String human(long bytes) {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+        double v = bytes;
+        int u = 0;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, u == 0 ? "%.0f %s" : "%.3g %s", v, units[u]);
+    }
+
+    private static String percent(long part, long whole) {
+        return whole == 0 ? "100%" : String.format(Locale.ROOT, "%.2f%%", 100.0 * part / whole);
+    }
+}
