@@ -1,8 +1,6 @@
 package io.sparserandom.disk;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.sparserandom.server.BlockDevice;
 import io.sparserandom.server.Capabilities;
 import io.sparserandom.server.IoFlags;
@@ -10,6 +8,7 @@ import io.sparserandom.verifier.ExpectedContent;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
@@ -48,17 +47,15 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
 
     /** One 4 KiB block per byte value, shared read-only (absolute indexes only). */
     private static final byte[][] REPEATED = new byte[256][];
-    private static final ByteBuf[] REPEATED_BUF = new ByteBuf[256];
     /** Zeroes to compare holes against in large steps. */
     private static final int ZERO_CHUNK = 64 * 1024;
-    private static final ByteBuf ZEROES = Unpooled.wrappedBuffer(new byte[ZERO_CHUNK]);
+    private static final byte[] ZERO_BYTES = new byte[ZERO_CHUNK];
 
     static {
         for (int v = 0; v < 256; v++) {
             byte[] b = new byte[BLOCK_SIZE];
             java.util.Arrays.fill(b, (byte) v);
             REPEATED[v] = b;
-            REPEATED_BUF[v] = Unpooled.wrappedBuffer(b);
         }
     }
 
@@ -187,9 +184,15 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
     public long mismatch(long offset, ByteBuf data) {
         int base = data.readerIndex();
         long end = offset + data.readableBytes();
+        if (offset >= size) {
+            return end > offset ? offset : MATCH;
+        }
         long inDisk = Math.min(end, size);
         long limit = blockAfter(inDisk);
-        Scratch sc = null;
+        Scratch sc = scratch.get();
+        // One NIO view of the written bytes per call: ByteBuffer.mismatch is vectorised for heap
+        // and direct memory alike. Composite buffers fall back to a byte loop.
+        ByteBuffer view = data.nioBufferCount() == 1 ? data.nioBuffer(base, (int) (inDisk - offset)) : null;
         long pos = offset;
         while (pos < inDisk) {
             long block = pos >>> BLOCK_SHIFT;
@@ -198,7 +201,7 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
             if (!isData) {
                 while (pos < stop) {
                     int n = (int) Math.min(ZERO_CHUNK, stop - pos);
-                    long at = firstDifference(data, base + (int) (pos - offset), ZEROES, 0, n);
+                    long at = firstDifference(data, view, (int) (pos - offset), sc.zeroes, 0, n);
                     if (at >= 0) {
                         return pos + at;
                     }
@@ -210,17 +213,14 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
                 long blockStart = pos & -BLOCK_SIZE;
                 int within = (int) (pos - blockStart);
                 int n = (int) Math.min(BLOCK_SIZE - within, stop - pos);
-                ByteBuf expected;
+                ByteBuffer expected;
                 if (params.randomContent()) {
-                    if (sc == null) {
-                        sc = scratch.get();
-                    }
                     sc.block(this, blockStart);
-                    expected = sc.buf;
+                    expected = sc.blockView;
                 } else {
-                    expected = REPEATED_BUF[repeatedByte(blockStart)];
+                    expected = sc.repeated(repeatedByte(blockStart));
                 }
-                long at = firstDifference(data, base + (int) (pos - offset), expected, within, n);
+                long at = firstDifference(data, view, (int) (pos - offset), expected, within, n);
                 if (at >= 0) {
                     return pos + at;
                 }
@@ -304,17 +304,24 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
 
     // ---- helpers ----
 
-    /** First differing index (relative) of a[aStart..+n) vs b[bStart..+n), or -1. */
-    private static long firstDifference(ByteBuf a, int aStart, ByteBuf b, int bStart, int n) {
-        if (ByteBufUtil.equals(a, aStart, b, bStart, n)) {
-            return -1;
+    /**
+     * First differing index of the written bytes at {@code rel} (relative to the reader index)
+     * against {@code expected[at..at+n)}, or -1. Uses the NIO view when there is one.
+     */
+    private static long firstDifference(ByteBuf data, ByteBuffer view, int rel, ByteBuffer expected,
+                                        int at, int n) {
+        expected.clear().position(at).limit(at + n);
+        if (view != null) {
+            view.clear().position(rel).limit(rel + n);
+            return view.mismatch(expected);
         }
+        int start = data.readerIndex() + rel;
         for (int i = 0; i < n; i++) {
-            if (a.getByte(aStart + i) != b.getByte(bStart + i)) {
+            if (data.getByte(start + i) != expected.get(at + i)) {
                 return i;
             }
         }
-        return -1; // not reached
+        return -1;
     }
 
     /** Byte offset of a block boundary, clipped to the size (the last block may be partial). */
@@ -336,8 +343,20 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
     /** Per-thread scratch: the last random block generated, kept so unaligned neighbours reuse it. */
     private static final class Scratch {
         final byte[] bytes = new byte[BLOCK_SIZE];
-        final ByteBuf buf = Unpooled.wrappedBuffer(bytes);
+        /** Per-thread views (ByteBuffer positions are mutable, so never shared). */
+        final ByteBuffer blockView = ByteBuffer.wrap(bytes);
+        final ByteBuffer zeroes = ByteBuffer.wrap(ZERO_BYTES).asReadOnlyBuffer();
+        final ByteBuffer[] repeatedViews = new ByteBuffer[256];
         long blockStart = -1;
+
+        ByteBuffer repeated(int value) {
+            ByteBuffer b = repeatedViews[value];
+            if (b == null) {
+                b = ByteBuffer.wrap(REPEATED[value]).asReadOnlyBuffer();
+                repeatedViews[value] = b;
+            }
+            return b;
+        }
 
         byte[] block(SparseRandomDisk disk, long start) {
             if (blockStart != start) {

@@ -155,6 +155,29 @@ class SparseRandomDiskTest {
         assertEquals(p.size() - 1, d.mismatch(0, shifted));
     }
 
+    @ParameterizedTest
+    @MethodSource("flavours")
+    void mismatchOnDirectAndCompositeBuffers(DiskParams p) {
+        SparseRandomDisk d = SparseRandomDisk.create(p);
+        long off = 4096 * 37 + 17;
+        int len = 300_000;
+        byte[] good = read(d, off, len);
+        ByteBuf direct = Unpooled.directBuffer(len).writeBytes(good);
+        io.netty.buffer.CompositeByteBuf composite = Unpooled.compositeBuffer();
+        composite.addComponent(true, Unpooled.wrappedBuffer(good, 0, 1000));
+        composite.addComponent(true, Unpooled.directBuffer().writeBytes(good, 1000, len - 1000));
+        for (ByteBuf b : new ByteBuf[] {direct, composite}) {
+            assertEquals(-1, d.mismatch(off, b));
+            for (int at : new int[] {0, 999, 1000, 123_457, len - 1}) {
+                byte old = b.getByte(at);
+                b.setByte(at, old ^ 0x40);
+                assertEquals(off + at, d.mismatch(off, b), "at " + at);
+                b.setByte(at, old);
+            }
+            b.release();
+        }
+    }
+
     @Test
     void describeExpected() {
         SparseRandomDisk d = SparseRandomDisk.create(new DiskParams(8 * M, 7, 50, 16384, false, NBDKIT));
