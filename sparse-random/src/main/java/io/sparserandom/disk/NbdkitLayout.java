@@ -26,6 +26,9 @@ import java.util.Arrays;
  * runlength of one block at 50 % would need 8 bytes per block (nbdkit's bitmap needs 1 bit).
  */
 final class NbdkitLayout implements Layout {
+    /** Largest run list kept (2 GiB of longs would not fit an array anyway). */
+    static final int MAX_FLIPS = Integer.MAX_VALUE - 16;
+
     private final long blocks;
     /** Blocks at which the type flips, strictly increasing, all in 1..blocks-1; block 0 is a hole. */
     private final long[] flips;
@@ -83,7 +86,11 @@ final class NbdkitLayout implements Layout {
                 break;
             }
             if (count == flips.length) {
-                flips = Arrays.copyOf(flips, count * 2);
+                if (count >= MAX_FLIPS) {
+                    throw new IllegalArgumentException("compat=nbdkit layout has more than " + MAX_FLIPS
+                            + " runs (runlength too short for this size); use the default model");
+                }
+                flips = Arrays.copyOf(flips, (int) Math.min(MAX_FLIPS, 2L * count));
             }
             flips[count++] = i;
             data = !data;

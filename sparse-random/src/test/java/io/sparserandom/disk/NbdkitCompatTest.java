@@ -74,6 +74,32 @@ class NbdkitCompatTest {
         }
     }
 
+    /** Larger disks, map only: the chain over millions of blocks must flip where nbdkit's does. */
+    @ParameterizedTest(name = "size={0} seed={1} percent={2} runlength={3}")
+    @MethodSource("largeDisks")
+    void sameMapAsNbdkitOnLargeDisks(long size, long seed, double percent, long runlength) throws Exception {
+        Interop.require("nbdkit", "nbdinfo");
+        Path map = tmp.resolve("ref.map");
+        run("nbdkit", "-U", "-", "sparse-random", "size=" + size, "seed=" + seed, "percent=" + percent,
+                "runlength=" + runlength, "--run", "nbdinfo --map \"$uri\" > '" + map + "'");
+        SparseRandomDisk d = SparseRandomDisk.create(
+                new DiskParams(size, seed, percent, runlength, false, DiskParams.Model.NBDKIT));
+        List<long[]> theirs = parseMap(Files.readAllLines(map, StandardCharsets.UTF_8));
+        List<long[]> mine = SparseRandomDiskTest.extents(d, 0, size);
+        assertTrue(mine.size() > 50, "enough runs to mean something: " + mine.size());
+        assertEquals(theirs.size(), mine.size(), "number of extents");
+        for (int i = 0; i < mine.size(); i++) {
+            assertTrue(java.util.Arrays.equals(theirs.get(i), mine.get(i)), "extent " + i);
+        }
+    }
+
+    static Stream<Arguments> largeDisks() {
+        return Stream.of(
+                Arguments.of(64L << 30, 1L, 10.0, 16 * M),
+                Arguments.of(4L << 30, 2024L, 10.0, M),
+                Arguments.of((8L << 30) + 512, 77L, 75.5, 300_000L));
+    }
+
     /** nbdinfo --map lines: offset length type description; as (start, end, data). */
     private static List<long[]> parseMap(List<String> lines) {
         List<long[]> out = new ArrayList<>();

@@ -178,6 +178,39 @@ class SparseRandomDiskTest {
         }
     }
 
+    static Stream<Arguments> extremes() {
+        return Stream.of(
+                Arguments.of(new DiskParams(1L << 50, 1, 1e-12, 4096, false, DEFAULT)),
+                Arguments.of(new DiskParams(1L << 50, 1, 99.999, 1L << 30, false, DEFAULT)),
+                Arguments.of(new DiskParams(1L << 50, 1, 50, 1, false, DEFAULT)),
+                Arguments.of(new DiskParams(1L << 50, 1, 90, 4096, true, DEFAULT)),
+                Arguments.of(new DiskParams(Long.MAX_VALUE, 1, 10, Long.MAX_VALUE, false, DEFAULT)),
+                Arguments.of(new DiskParams(Long.MAX_VALUE, 0xffffffffL, 0.5, 1L << 50, true, DEFAULT)),
+                Arguments.of(new DiskParams(64 * M, 1, 50, 1, false, NBDKIT)),
+                Arguments.of(new DiskParams(64 * M, 1, 99.9, Long.MAX_VALUE, false, NBDKIT)));
+    }
+
+    /** Odd parameters: runs stay consistent between extents, isData, read and mismatch. */
+    @ParameterizedTest
+    @MethodSource("extremes")
+    void extremeParametersStayConsistent(DiskParams p) {
+        SparseRandomDisk d = SparseRandomDisk.create(p);
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int i = 0; i < 20; i++) {
+            long off = rnd.nextLong(p.size() - 8 * M);
+            List<long[]> ext = extents(d, off, 4 * M);
+            for (long[] e : ext) {
+                assertEquals(e[2] == 1, d.isData(e[0]));
+                assertEquals(e[2] == 1, d.isData(e[1] - 1));
+            }
+            byte[] b = read(d, off, 300_000);
+            assertEquals(-1, d.mismatch(off, Unpooled.wrappedBuffer(b)));
+            if (!d.isData(off)) {
+                assertEquals(0, b[0]);
+            }
+        }
+    }
+
     @Test
     void describeExpected() {
         SparseRandomDisk d = SparseRandomDisk.create(new DiskParams(8 * M, 7, 50, 16384, false, NBDKIT));
