@@ -1,0 +1,248 @@
+package io.sparserandom.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A minimal NBD server: serves one or more exports, each a {@link DeviceFactory}, on a unix socket
+ * (native epoll when available) or TCP. Knows nothing of what the devices hold.
+ *
+ * <pre>{@code
+ * NbdServer server = NbdServer.builder()
+ *         .device("", "my disk", connection -> myDevice)
+ *         .unixSocket(Path.of("/tmp/nbd.sock"))
+ *         .build()
+ *         .start();
+ * ...
+ * server.close();
+ * }</pre>
+ */
+public final class NbdServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NbdServer.class);
+
+    private final ServerConfig config;
+    private final Path unixSocket;
+    private final String host;
+    private final int requestedPort;
+    private final int threads;
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private EventLoopGroup group;
+    private Channel serverChannel;
+    private int port = -1;
+
+    private NbdServer(Builder b) {
+        this.config = new ServerConfig(Map.copyOf(b.exports), b.readOnly, b.handshakeTimeout, b.listener);
+        this.unixSocket = b.unixSocket;
+        this.host = b.host;
+        this.requestedPort = b.port;
+        this.threads = b.threads;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds and returns once listening. */
+    public synchronized NbdServer start() throws IOException {
+        if (serverChannel != null) {
+            throw new IllegalStateException("already started");
+        }
+        boolean epoll = Epoll.isAvailable();
+        group = new MultiThreadIoEventLoopGroup(threads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        Class<? extends ServerChannel> type;
+        SocketAddress address;
+        if (unixSocket != null) {
+            Files.deleteIfExists(unixSocket);
+            type = epoll ? EpollServerDomainSocketChannel.class : NioServerDomainSocketChannel.class;
+            address = epoll ? new DomainSocketAddress(unixSocket.toFile()) : UnixDomainSocketAddress.of(unixSocket);
+        } else {
+            type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+            address = new InetSocketAddress(host, requestedPort);
+        }
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(type)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(4 << 20, 16 << 20))
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        long id = connectionIds.incrementAndGet();
+                        channels.add(ch);
+                        ConnectionInfo info = new ConnectionInfo(id, String.valueOf(ch.remoteAddress()), "", config.readOnly());
+                        config.listener().connectionOpened(info);
+                        ch.closeFuture().addListener(f -> config.listener().connectionClosed(info));
+                        ch.pipeline().addLast("nbd-handshake", new HandshakeHandler(config, id));
+                        ch.pipeline().addLast("nbd-last-resort", new LastResort(id));
+                    }
+                });
+        if (unixSocket == null) {
+            b.childOption(ChannelOption.TCP_NODELAY, true);
+        }
+        try {
+            serverChannel = b.bind(address).sync().channel();
+        } catch (Exception e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new IOException(e.getMessage(), e);
+        }
+        if (unixSocket != null) {
+            Files.setPosixFilePermissions(unixSocket, PosixFilePermissions.fromString("rw-------"));
+        } else {
+            port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        }
+        LOG.debug("listening on {} ({}, {} event loops)", serverChannel.localAddress(), epoll ? "epoll" : "nio", threads);
+        return this;
+    }
+
+    /** The TCP port listened on, or -1 for a unix socket. */
+    public int port() { return port; }
+
+    public Path unixSocket() { return unixSocket; }
+
+    /** Open connections right now. */
+    public int connections() { return channels.size(); }
+
+    public CompletableFuture<Void> closeFuture() { return closed; }
+
+    /** Stops listening, closes every connection, frees the event loops. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed.isDone()) {
+            return;
+        }
+        try {
+            if (serverChannel != null) {
+                serverChannel.close().syncUninterruptibly();
+            }
+            channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            if (group != null) {
+                group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
+            if (unixSocket != null) {
+                Files.deleteIfExists(unixSocket);
+            }
+        } catch (IOException e) {
+            LOG.debug("removing {}: {}", unixSocket, e.toString());
+        } finally {
+            closed.complete(null);
+        }
+    }
+
+    /** Catches what nothing else did, so one bad connection cannot hurt the others. */
+    private static final class LastResort extends ChannelInboundHandlerAdapter {
+        private final long id;
+
+        LastResort(long id) { this.id = id; }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("connection {}: {}; closing", id, cause.toString());
+            ctx.close();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+        }
+    }
+
+    public static final class Builder {
+        private final Map<String, Export> exports = new LinkedHashMap<>();
+        private boolean readOnly;
+        private Path unixSocket;
+        private String host = "127.0.0.1";
+        private int port = -1;
+        private int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        private Duration handshakeTimeout = Duration.ofSeconds(30);
+        private ServerListener listener = ServerListener.NONE;
+
+        private Builder() {}
+
+        /** Adds an export; "" is the default name. */
+        public Builder device(String exportName, String description, DeviceFactory factory) {
+            if (exportName.length() > io.sparserandom.protocol.NbdMagic.MAX_STRING) {
+                throw new IllegalArgumentException("export name longer than 4096 bytes");
+            }
+            exports.put(exportName, new Export(exportName, description, factory));
+            return this;
+        }
+
+        public Builder readOnly(boolean readOnly) {
+            this.readOnly = readOnly;
+            return this;
+        }
+
+        public Builder unixSocket(Path path) {
+            this.unixSocket = path;
+            return this;
+        }
+
+        /** TCP; port 0 picks a free port. */
+        public Builder tcp(String host, int port) {
+            this.host = host;
+            this.port = port;
+            return this;
+        }
+
+        public Builder eventLoopThreads(int n) {
+            this.threads = n;
+            return this;
+        }
+
+        public Builder handshakeTimeout(Duration d) {
+            this.handshakeTimeout = d;
+            return this;
+        }
+
+        public Builder listener(ServerListener l) {
+            this.listener = l;
+            return this;
+        }
+
+        public NbdServer build() {
+            if (exports.isEmpty()) {
+                throw new IllegalStateException("no export");
+            }
+            if (unixSocket == null && port < 0) {
+                throw new IllegalStateException("neither a unix socket nor a TCP port");
+            }
+            return new NbdServer(this);
+        }
+    }
+}

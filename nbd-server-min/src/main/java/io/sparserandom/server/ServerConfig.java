@@ -1,0 +1,7 @@
+package io.sparserandom.server;
+
+import java.time.Duration;
+import java.util.Map;
+
+/** What the server was built with; shared by every connection. */
+record ServerConfig(Map<String, Export> exports, boolean readOnly, Duration handshakeTimeout, ServerListener listener) {}

@@ -1,0 +1,419 @@
+package io.sparserandom.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.sparserandom.protocol.NbdCommand;
+import io.sparserandom.protocol.NbdCommandFlag;
+import io.sparserandom.protocol.NbdDecodeFailure;
+import io.sparserandom.protocol.NbdErrno;
+import io.sparserandom.protocol.NbdMagic;
+import io.sparserandom.protocol.NbdReplyType;
+import io.sparserandom.protocol.NbdRequest;
+import io.sparserandom.protocol.NbdTransmissionFlag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The transmission phase: validates each request once (the only place that answers EINVAL,
+ * ENOSPC or EPERM for bad requests), calls the device, and writes the reply. A failing request
+ * never closes the connection. Device calls run on the connection's event loop (our devices are
+ * in-memory and fast); replies are flushed once per read batch, and reading stops while the
+ * channel is not writable so a client that does not read its replies is throttled, not buffered.
+ */
+final class TransmissionHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(TransmissionHandler.class);
+    /** Descriptors in one block status reply. */
+    static final int MAX_DESCRIPTORS = 1024;
+    /** Chunks in one structured read reply before the rest is sent as data. */
+    private static final int MAX_READ_CHUNKS = 64;
+    private static final int MAX_MESSAGE = 4096;
+
+    private final Negotiated n;
+    private final BlockDevice device;
+    private final ServerListener listener;
+    private final ConnectionInfo conn;
+    private boolean disconnecting;
+
+    TransmissionHandler(Negotiated negotiated, ServerListener listener) {
+        this.n = negotiated;
+        this.device = negotiated.device();
+        this.listener = listener;
+        this.conn = negotiated.connection();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof NbdDecodeFailure f) {
+            LOG.warn("connection {}: {}; disconnecting", conn.id(), f.message());
+            disconnecting = true;
+            ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (!(msg instanceof NbdRequest r)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        try {
+            if (!disconnecting) {
+                handle(ctx, r);
+            }
+        } finally {
+            r.release();
+        }
+    }
+
+    private void handle(ChannelHandlerContext ctx, NbdRequest r) {
+        NbdCommand cmd = r.command();
+        listener.requestStarted(conn, cmd, r.offset(), r.length());
+        if (cmd == NbdCommand.DISC) {
+            LOG.debug("connection {}: disconnect requested", conn.id());
+            disconnecting = true;
+            ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+            listener.requestFinished(conn, cmd);
+            return;
+        }
+        String invalid = validate(r, cmd);
+        if (invalid != null) {
+            NbdErrno errno = errnoFor(r, cmd, invalid);
+            error(ctx, r, cmd, errno, invalid, -1);
+            return;
+        }
+        try {
+            switch (cmd) {
+                case READ -> read(ctx, r);
+                case WRITE -> {
+                    device.write(r.offset(), r.payload(), deviceFlags(r));
+                    ok(ctx, r);
+                }
+                case WRITE_ZEROES -> {
+                    int flags = deviceFlags(r);
+                    if (!r.hasFlag(NbdCommandFlag.NO_HOLE)) {
+                        flags |= IoFlags.MAY_TRIM;
+                    }
+                    if (r.hasFlag(NbdCommandFlag.FAST_ZERO)) {
+                        flags |= IoFlags.FAST_ZERO;
+                    }
+                    device.zero(r.offset(), r.length(), flags);
+                    ok(ctx, r);
+                }
+                case TRIM -> {
+                    device.trim(r.offset(), r.length(), deviceFlags(r));
+                    ok(ctx, r);
+                }
+                case FLUSH -> {
+                    device.flush(0);
+                    ok(ctx, r);
+                }
+                case CACHE -> {
+                    device.cache(r.offset(), r.length(), 0);
+                    ok(ctx, r);
+                }
+                case BLOCK_STATUS -> blockStatus(ctx, r);
+                default -> error(ctx, r, cmd, NbdErrno.EINVAL, "unsupported command", -1);
+            }
+        } catch (DeviceException e) {
+            long at = e.hasOffset() && e.offset() >= r.offset() && e.offset() - r.offset() < Math.max(1, r.length())
+                    ? e.offset() : -1;
+            error(ctx, r, cmd, e.errno(), e.getMessage(), at);
+        } catch (RuntimeException e) {
+            LOG.error("connection {}: {} failed unexpectedly", conn.id(), r, e);
+            error(ctx, r, cmd, NbdErrno.EIO, "internal error: " + e, -1);
+        }
+        if (!ctx.channel().isWritable()) {
+            ctx.flush();
+        }
+    }
+
+    /** The one place requests are checked against the spec and the negotiated flags. Null when fine. */
+    private String validate(NbdRequest r, NbdCommand cmd) {
+        if (cmd == null || cmd == NbdCommand.RESIZE) {
+            return "unknown command " + r.type();
+        }
+        int flags = r.flags();
+        if ((flags & ~NbdCommandFlag.KNOWN) != 0) {
+            return "unknown flags 0x" + Integer.toHexString(flags);
+        }
+        int allowed = switch (cmd) {
+            case READ -> NbdCommandFlag.DF;
+            case WRITE, TRIM -> NbdCommandFlag.FUA;
+            case WRITE_ZEROES -> NbdCommandFlag.FUA | NbdCommandFlag.NO_HOLE | NbdCommandFlag.FAST_ZERO;
+            case BLOCK_STATUS -> NbdCommandFlag.REQ_ONE;
+            default -> 0;
+        };
+        if ((flags & ~allowed) != 0) {
+            return "flags 0x" + Integer.toHexString(flags) + " not valid for " + cmd;
+        }
+        if ((flags & NbdCommandFlag.FUA) != 0 && !n.hasFlag(NbdTransmissionFlag.SEND_FUA)) {
+            return "FUA was not negotiated";
+        }
+        if ((flags & NbdCommandFlag.DF) != 0 && !n.structuredReplies()) {
+            return "DF needs structured replies";
+        }
+        if ((flags & NbdCommandFlag.FAST_ZERO) != 0 && !n.hasFlag(NbdTransmissionFlag.SEND_FAST_ZERO)) {
+            return "FAST_ZERO was not negotiated";
+        }
+        boolean writeLike = cmd == NbdCommand.WRITE || cmd == NbdCommand.WRITE_ZEROES || cmd == NbdCommand.TRIM;
+        if (writeLike && conn.readOnly()) {
+            return "read-only export";
+        }
+        if (cmd == NbdCommand.WRITE && r.payloadDropped()) {
+            return "write of " + r.length() + " bytes is larger than the maximum " + NbdMagic.MAX_PAYLOAD;
+        }
+        switch (cmd) {
+            case FLUSH -> {
+                return n.hasFlag(NbdTransmissionFlag.SEND_FLUSH) || conn.readOnly() ? null : "flush was not negotiated";
+            }
+            case TRIM -> {
+                if (!n.hasFlag(NbdTransmissionFlag.SEND_TRIM)) {
+                    return "trim was not negotiated";
+                }
+            }
+            case WRITE_ZEROES -> {
+                if (!n.hasFlag(NbdTransmissionFlag.SEND_WRITE_ZEROES)) {
+                    return "write zeroes was not negotiated";
+                }
+            }
+            case CACHE -> {
+                if (!n.hasFlag(NbdTransmissionFlag.SEND_CACHE)) {
+                    return "cache was not negotiated";
+                }
+            }
+            case BLOCK_STATUS -> {
+                if (!n.hasMetaContext()) {
+                    return "no meta context was negotiated";
+                }
+            }
+            default -> { }
+        }
+        if (r.length() == 0) {
+            return "zero-length request";
+        }
+        if ((cmd == NbdCommand.READ || cmd == NbdCommand.WRITE) && r.length() > NbdMagic.MAX_PAYLOAD) {
+            return "request of " + r.length() + " bytes is larger than the maximum " + NbdMagic.MAX_PAYLOAD;
+        }
+        long off = r.offset();
+        if (off < 0 || off > n.size() || r.length() > n.size() - off) {
+            return "request [" + Long.toUnsignedString(off) + ", +" + r.length() + ") is beyond the end of the disk ("
+                    + n.size() + " bytes)";
+        }
+        return null;
+    }
+
+    private NbdErrno errnoFor(NbdRequest r, NbdCommand cmd, String why) {
+        if (why.equals("read-only export")) {
+            return NbdErrno.EPERM;
+        }
+        if (why.contains("beyond the end") && (cmd == NbdCommand.WRITE || cmd == NbdCommand.WRITE_ZEROES)) {
+            return NbdErrno.ENOSPC;
+        }
+        return NbdErrno.EINVAL;
+    }
+
+    private static int deviceFlags(NbdRequest r) {
+        return r.hasFlag(NbdCommandFlag.FUA) ? IoFlags.FUA : 0;
+    }
+
+    private void read(ChannelHandlerContext ctx, NbdRequest r) throws DeviceException {
+        int length = (int) r.length();
+        boolean chunked = n.structuredReplies() && !r.hasFlag(NbdCommandFlag.DF) && n.capabilities().extents();
+        if (chunked) {
+            // Split the read along the device's runs: holes go as OFFSET_HOLE chunks, no bytes sent.
+            long[] ext = new long[2 * MAX_READ_CHUNKS];
+            int[] count = {0};
+            long end = r.offset() + length;
+            long[] pos = {r.offset()};
+            device.extents(r.offset(), length, (len, type) -> {
+                long take = Math.min(len, end - pos[0]);
+                if (take <= 0) {
+                    return false;
+                }
+                boolean hole = (type & IoFlags.EXTENT_ZERO) != 0;
+                int i = count[0];
+                if (i > 0 && (ext[2 * i - 1] == 1) == hole) {
+                    ext[2 * i - 2] += take;
+                } else if (i == MAX_READ_CHUNKS) {
+                    ext[2 * i - 2] += take;
+                    ext[2 * i - 1] = 0; // too fragmented: send the rest as data
+                } else {
+                    ext[2 * i] = take;
+                    ext[2 * i + 1] = hole ? 1 : 0;
+                    count[0]++;
+                }
+                pos[0] += take;
+                return pos[0] < end;
+            });
+            if (pos[0] < end && count[0] > 0) {
+                ext[2 * count[0] - 2] += end - pos[0];
+                ext[2 * count[0] - 1] = 0;
+            }
+            if (count[0] > 0) {
+                // Fill every data chunk first: never send success before the data exists.
+                ByteBuf[] data = new ByteBuf[count[0]];
+                long off = r.offset();
+                try {
+                    for (int i = 0; i < count[0]; i++) {
+                        if (ext[2 * i + 1] == 0) {
+                            data[i] = ctx.alloc().directBuffer((int) ext[2 * i]);
+                            device.read(off, (int) ext[2 * i], data[i]);
+                        }
+                        off += ext[2 * i];
+                    }
+                } catch (DeviceException | RuntimeException e) {
+                    for (ByteBuf b : data) {
+                        if (b != null) {
+                            b.release();
+                        }
+                    }
+                    throw e;
+                }
+                off = r.offset();
+                for (int i = 0; i < count[0]; i++) {
+                    boolean last = i == count[0] - 1;
+                    if (data[i] == null) {
+                        ByteBuf h = chunkHeader(ctx, r, last, NbdReplyType.OFFSET_HOLE, 12);
+                        h.writeLong(off).writeInt((int) ext[2 * i]);
+                        ctx.write(h);
+                    } else {
+                        ByteBuf h = chunkHeader(ctx, r, last, NbdReplyType.OFFSET_DATA, 8 + data[i].readableBytes());
+                        h.writeLong(off);
+                        ctx.write(h);
+                        ctx.write(data[i]);
+                    }
+                    off += ext[2 * i];
+                }
+                listener.requestFinished(conn, NbdCommand.READ);
+                return;
+            }
+        }
+        ByteBuf data = ctx.alloc().directBuffer(length);
+        try {
+            device.read(r.offset(), length, data);
+        } catch (DeviceException | RuntimeException e) {
+            data.release();
+            throw e;
+        }
+        if (n.structuredReplies()) {
+            ByteBuf h = chunkHeader(ctx, r, true, NbdReplyType.OFFSET_DATA, 8 + length);
+            h.writeLong(r.offset());
+            ctx.write(h);
+        } else {
+            ctx.write(simpleHeader(ctx, r, 0));
+        }
+        ctx.write(data);
+        listener.requestFinished(conn, NbdCommand.READ);
+    }
+
+    private void blockStatus(ChannelHandlerContext ctx, NbdRequest r) throws DeviceException {
+        boolean one = r.hasFlag(NbdCommandFlag.REQ_ONE);
+        long end = r.offset() + r.length();
+        ByteBuf body = ctx.alloc().buffer(4 + 8 * (one ? 1 : 16));
+        body.writeInt(n.metaContextId());
+        long[] pos = {r.offset()};
+        int[] count = {0};
+        try {
+            if (n.capabilities().extents()) {
+                device.extents(r.offset(), r.length(), (len, type) -> {
+                    long take = Math.min(len, end - pos[0]);
+                    if (take <= 0) {
+                        return false;
+                    }
+                    int state = ((type & IoFlags.EXTENT_HOLE) != 0 ? NbdMagic.STATE_HOLE : 0)
+                            | ((type & IoFlags.EXTENT_ZERO) != 0 ? NbdMagic.STATE_ZERO : 0);
+                    if (count[0] > 0 && body.getInt(body.writerIndex() - 4) == state) {
+                        int at = body.writerIndex() - 8;
+                        body.setInt(at, (int) (Integer.toUnsignedLong(body.getInt(at)) + take));
+                    } else {
+                        body.writeInt((int) take).writeInt(state);
+                        count[0]++;
+                    }
+                    pos[0] += take;
+                    return pos[0] < end && !one && count[0] < MAX_DESCRIPTORS;
+                });
+            }
+            if (count[0] == 0) {
+                body.writeInt((int) r.length()).writeInt(0); // no map: all data
+            }
+        } catch (DeviceException | RuntimeException e) {
+            body.release();
+            throw e;
+        }
+        ByteBuf h = chunkHeader(ctx, r, true, NbdReplyType.BLOCK_STATUS, body.readableBytes());
+        ctx.write(h);
+        ctx.write(body);
+        listener.requestFinished(conn, NbdCommand.BLOCK_STATUS);
+    }
+
+    private void ok(ChannelHandlerContext ctx, NbdRequest r) {
+        if (n.structuredReplies()) {
+            ctx.write(chunkHeader(ctx, r, true, NbdReplyType.NONE, 0));
+        } else {
+            ctx.write(simpleHeader(ctx, r, 0));
+        }
+        listener.requestFinished(conn, r.command());
+    }
+
+    /** Error replies, mapped to wire codes here and nowhere else. */
+    private void error(ChannelHandlerContext ctx, NbdRequest r, NbdCommand cmd, NbdErrno errno, String message, long offset) {
+        String msg = message == null ? errno.name() : message;
+        if (cmd == null || errno != NbdErrno.EIO) {
+            LOG.debug("connection {}: {} -> {}: {}", conn.id(), r, errno, msg);
+        }
+        listener.requestFailed(conn, cmd, r.offset(), r.length(), errno, msg);
+        if (n.structuredReplies()) {
+            byte[] text = msg.getBytes(StandardCharsets.UTF_8);
+            int len = Math.min(text.length, MAX_MESSAGE);
+            boolean withOffset = offset >= 0;
+            ByteBuf h = chunkHeader(ctx, r, true, withOffset ? NbdReplyType.ERROR_OFFSET : NbdReplyType.ERROR,
+                    6 + len + (withOffset ? 8 : 0));
+            h.writeInt(errno.wireValue()).writeShort(len).writeBytes(text, 0, len);
+            if (withOffset) {
+                h.writeLong(offset);
+            }
+            ctx.write(h);
+        } else {
+            ctx.write(simpleHeader(ctx, r, errno.wireValue()));
+        }
+        listener.requestFinished(conn, cmd);
+    }
+
+    private static ByteBuf simpleHeader(ChannelHandlerContext ctx, NbdRequest r, int error) {
+        ByteBuf h = ctx.alloc().directBuffer(NbdMagic.SIMPLE_REPLY_HEADER_SIZE);
+        h.writeInt(NbdMagic.SIMPLE_REPLY_MAGIC).writeInt(error).writeLong(r.cookie());
+        return h;
+    }
+
+    /** A chunk header with room for {@code payload} more bytes when the payload is small. */
+    private static ByteBuf chunkHeader(ChannelHandlerContext ctx, NbdRequest r, boolean done, NbdReplyType type, int payload) {
+        int room = payload <= 8 + MAX_MESSAGE + 8 && type != NbdReplyType.OFFSET_DATA ? payload : 8;
+        ByteBuf h = ctx.alloc().directBuffer(NbdMagic.STRUCTURED_REPLY_HEADER_SIZE + room);
+        h.writeInt(NbdMagic.STRUCTURED_REPLY_MAGIC).writeShort(done ? NbdReplyType.FLAG_DONE : 0)
+                .writeShort(type.wireValue()).writeLong(r.cookie()).writeInt(payload);
+        return h;
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // Backpressure: stop reading requests while replies pile up unsent.
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        if (!ctx.channel().isWritable()) {
+            ctx.flush();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("connection {}: {}; closing", conn.id(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,131 @@
+package io.sparserandom.cli;
+
+import io.sparserandom.reports.BenchReport;
+import io.sparserandom.reports.ReportWriter;
+import io.sparserandom.reports.ToolStats;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code sparse-random bench SIZE [PARAM...] [--tool NAME[=COMMAND]]... [--repeat N] [--out DIR]}. */
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Time copy tools side by side: each copies the same verified disk onto itself, one warm-up run",
+            "each, then --repeat runs with the tools interleaved; writes report.json, report.md,",
+            "report.html and junit.xml. A run whose verdict fails is reported as failed, never timed.",
+            "",
+            "  sparse-random bench 64G",
+            "  sparse-random bench 1T --tool nbdcopy --tool 'qemu-img=qemu-img convert -n \"$uri\" \"$uri\"' --repeat 3",
+            ""},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:every run of every installed tool verified", "1:some run failed", "2:bad command line"})
+final class BenchCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "PARAM", arity = "0..*",
+            description = "Disk parameters as for serving: [size=]SIZE seed=N percent=P runlength=BYTES"
+                    + " random-content=BOOL compat=nbdkit. One seed is used for every tool (random if not given, printed).")
+    List<String> params = new ArrayList<>();
+
+    @Option(names = "--tool", paramLabel = "NAME[=COMMAND]",
+            description = "A tool to time: a known one (builtin, nbdcopy, qemu-img) or NAME=COMMAND using $uri like --run."
+                    + " Repeatable. The built-in copier always runs. Default: builtin, nbdcopy and qemu-img when installed.")
+    List<String> toolSpecs = new ArrayList<>();
+
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "5", description = "Counted runs per tool (default ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Report folder (default reports/<timestamp>/).")
+    Path out;
+
+    @Option(names = "--tcp", description = "Serve on TCP 127.0.0.1 instead of a private unix socket.")
+    boolean tcp;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "3600",
+            description = "A run taking longer is killed and failed (default ${DEFAULT-VALUE}).")
+    long timeoutSeconds;
+
+    @Option(names = {"-v", "--verbose"}, description = "Debug logging on stderr.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter outWriter = spec.commandLine().getOut();
+        DiskArguments.Parsed parsed;
+        List<ToolSpec> tools;
+        try {
+            parsed = DiskArguments.parse(params);
+            if (repeat < 1) {
+                throw new IllegalArgumentException("--repeat: " + repeat + " must be at least 1");
+            }
+            if (timeoutSeconds < 1) {
+                throw new IllegalArgumentException("--timeout: " + timeoutSeconds + " must be at least 1");
+            }
+            tools = resolveTools();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Path dir = out != null ? out
+                : Path.of("reports", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        err.printf("bench: disk %s; tools: %s; %d run(s) each after one warm-up%n",
+                CaptiveServer.describe(parsed.params()),
+                String.join(", ", tools.stream().map(t -> t.name() + (t.available() ? "" : " (not installed)")).toList()),
+                repeat);
+        err.flush();
+        Bench bench = new Bench(parsed.params(), tools, repeat, tcp, Duration.ofSeconds(timeoutSeconds), err,
+                System.console() != null);
+        BenchReport report = bench.run();
+        List<Path> files = ReportWriter.writeAll(report, dir);
+        boolean failed = false;
+        outWriter.println();
+        outWriter.printf(Locale.ROOT, "%-12s %5s %6s %12s %24s %10s%n", "tool", "runs", "failed", "median", "95% CI", "ratio");
+        for (ToolStats s : report.statistics()) {
+            failed |= s.failed() > 0;
+            if (s.wall() == null || s.wall().n() == 0) {
+                outWriter.printf(Locale.ROOT, "%-12s %5d %6d %12s%n", s.tool(), s.runs(), s.failed(), "-");
+                continue;
+            }
+            outWriter.printf(Locale.ROOT, "%-12s %5d %6d %10.3f s   [%8.3f, %8.3f] s %9.3fx%n", s.tool(), s.runs(),
+                    s.failed(), s.wall().median(), s.wall().ci95Low(), s.wall().ci95High(),
+                    s.ratioToFastest() == null ? Double.NaN : s.ratioToFastest().value());
+        }
+        outWriter.println();
+        for (Path f : files) {
+            outWriter.println("wrote " + f);
+        }
+        outWriter.flush();
+        return failed ? 1 : 0;
+    }
+
+    private List<ToolSpec> resolveTools() {
+        if (toolSpecs.isEmpty()) {
+            return ToolSpec.defaults();
+        }
+        Map<String, ToolSpec> byName = new LinkedHashMap<>();
+        byName.put(ToolSpec.BUILTIN, ToolSpec.builtin());
+        for (String s : toolSpecs) {
+            ToolSpec t = ToolSpec.parse(s);
+            if (byName.containsKey(t.name()) && !t.name().equals(ToolSpec.BUILTIN)) {
+                throw new IllegalArgumentException("--tool: '" + t.name() + "' given twice");
+            }
+            byName.put(t.name(), t);
+        }
+        return List.copyOf(byName.values());
+    }
+}

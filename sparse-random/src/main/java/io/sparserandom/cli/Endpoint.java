@@ -1,0 +1,81 @@
+package io.sparserandom.cli;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Where the captive server listens, and the NBD URI that names it. {@code -U -} makes a private
+ * folder (mode 0700) for the socket, removed by {@link #cleanUp()}.
+ */
+final class Endpoint {
+    private final Path socket;
+    private final Path privateDir;
+    private final String host;
+    private int port;
+    private final String exportName;
+
+    private Endpoint(Path socket, Path privateDir, String host, int port, String exportName) {
+        this.socket = socket;
+        this.privateDir = privateDir;
+        this.host = host;
+        this.port = port;
+        this.exportName = exportName;
+    }
+
+    static Endpoint unix(String path, String exportName) throws IOException {
+        if (path.equals("-")) {
+            Path dir = Files.createTempDirectory("sparse-random-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            return new Endpoint(dir.resolve("nbd.sock"), dir, null, -1, exportName);
+        }
+        return new Endpoint(Path.of(path).toAbsolutePath(), null, null, -1, exportName);
+    }
+
+    static Endpoint tcp(String host, int port, String exportName) {
+        return new Endpoint(null, null, host, port, exportName);
+    }
+
+    boolean isUnix() { return socket != null; }
+
+    Path socket() { return socket; }
+
+    String host() { return host; }
+
+    int port() { return port; }
+
+    void boundPort(int actual) { this.port = actual; }
+
+    String exportName() { return exportName; }
+
+    /** A standard NBD URI: {@code nbd+unix:///EXPORT?socket=PATH} or {@code nbd://HOST:PORT/EXPORT}. */
+    String uri() {
+        String export = encode(exportName).replace("%2F", "/");
+        if (isUnix()) {
+            return "nbd+unix:///" + export + "?socket=" + encode(socket.toString()).replace("%2F", "/");
+        }
+        String h = host.contains(":") ? "[" + host + "]" : host;
+        return "nbd://" + h + ":" + port + "/" + export;
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** Removes the private socket folder, if we made one. */
+    void cleanUp() {
+        if (privateDir == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(privateDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort at exit
+        }
+    }
+}

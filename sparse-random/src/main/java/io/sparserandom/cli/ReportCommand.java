@@ -1,0 +1,53 @@
+package io.sparserandom.cli;
+
+import io.sparserandom.reports.BenchReport;
+import io.sparserandom.reports.Compare;
+import io.sparserandom.reports.ReportWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code sparse-random report DIR...}: re-render one saved report, or compare several. */
+@Command(name = "report", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Re-render a saved report (report.json in DIR), or compare several (before/after a change",
+            "of a copy tool), flagging changes larger than the confidence intervals."})
+final class ReportCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "DIR", arity = "1..*", description = "Report folders (or report.json files).")
+    List<Path> dirs;
+
+    @Override
+    public Integer call() throws Exception {
+        List<BenchReport> reports = new ArrayList<>();
+        for (Path d : dirs) {
+            Path json = Files.isDirectory(d) ? d.resolve("report.json") : d;
+            if (!Files.isRegularFile(json)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "no report.json in " + d);
+            }
+            try {
+                reports.add(BenchReport.read(json));
+            } catch (Exception e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), json + ": not a sparse-random report ("
+                        + e.getMessage() + ")");
+            }
+        }
+        if (reports.size() == 1) {
+            Path dir = Files.isDirectory(dirs.get(0)) ? dirs.get(0) : dirs.get(0).toAbsolutePath().getParent();
+            for (Path f : ReportWriter.writeAll(reports.get(0), dir)) {
+                spec.commandLine().getOut().println("wrote " + f);
+            }
+        } else {
+            spec.commandLine().getOut().print(Compare.render(reports));
+        }
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

@@ -1,0 +1,26 @@
+package io.sparserandom.cli;
+
+import sun.misc.Signal;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * SIGINT and SIGTERM as events, so that the main thread can end the --run command, stop serving,
+ * write the verdict and exit with its status (a JVM shutdown hook cannot choose the exit status).
+ */
+final class Signals {
+    private final AtomicReference<Runnable> action = new AtomicReference<>(() -> {});
+
+    Signals() {
+        for (String name : new String[] {"INT", "TERM"}) {
+            Signal.handle(new Signal(name), s -> {
+                Runnable r = action.get();
+                new Thread(r, "signal-" + name).start();
+            });
+        }
+    }
+
+    void onSignal(Runnable r) {
+        action.set(r);
+    }
+}

@@ -1,0 +1,192 @@
+package io.sparserandom.cli;
+
+import io.sparserandom.disk.DiskParams;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sparserandom.disk.SparseRandomDisk;
+import io.sparserandom.metrics.PrometheusEndpoint;
+import io.sparserandom.metrics.ServerMetrics;
+import io.sparserandom.metrics.StatsText;
+import io.sparserandom.verifier.Verdict;
+import io.sparserandom.verifier.VerdictWriter;
+import io.sparserandom.verifier.Verifier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code sparse-random [OPTIONS] [size=]SIZE [seed=N] [percent=P] [runlength=BYTES]
+ * [random-content=BOOL] [compat=nbdkit]}: serve the disk, verifying every write; with --run, run a
+ * command against it and exit with the verdict.
+ */
+@Command(name = "sparse-random",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Serve a seeded, VM-shaped sparse disk over NBD that verifies every write.",
+            "Reads return islands of data in a sea of holes, generated on the fly; writes must equal",
+            "the disk's bytes (else EIO), so one server is both the source and the target of a copy:",
+            "",
+            "  sparse-random 1T --run 'nbdcopy \"$uri\" \"$uri\"'",
+            ""},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+            "0:all is well",
+            "1:internal error (e.g. the server could not start)",
+            "2:bad command line",
+            "3:a write, zero or trim was rejected (and the tool still exited 0)",
+            "4:with --check-complete: some data was never written back",
+            "N:the --run command's own non-zero status wins over 3 and 4"})
+public final class SparseRandomCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "PARAM", arity = "0..*",
+            description = {"[size=]SIZE (required; bytes or K M G T P E, up to 2^63-1), seed=N (unsigned 32-bit;"
+                    + " default random, printed), percent=P (0-100, default 10), runlength=BYTES (mean data run,"
+                    + " default 16M), random-content=BOOL (default false), compat=nbdkit (byte-exact nbdkit bytes)"})
+    List<String> params = new ArrayList<>();
+
+    @Option(names = {"-U", "--unix"}, paramLabel = "PATH",
+            description = "Listen on a unix socket; '-' makes a private one in a fresh 0700 folder (the default with --run).")
+    String unixSocket;
+
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "Listen on TCP (default 10809 without --run and -U).")
+    Integer port;
+
+    @Option(names = {"-i", "--ipaddr"}, paramLabel = "ADDR", defaultValue = "127.0.0.1",
+            description = "TCP address to listen on (default ${DEFAULT-VALUE}; give 0.0.0.0 to listen on all interfaces).")
+    String ipaddr;
+
+    @Option(names = {"-r", "--readonly"}, description = "Serve read-only: writes, zeroes and trims fail with EPERM.")
+    boolean readOnly;
+
+    @Option(names = {"-e", "--exportname"}, paramLabel = "NAME", defaultValue = "",
+            description = "Export name (default: the empty name).")
+    String exportName;
+
+    @Option(names = "--run", paramLabel = "CMD",
+            description = "Run CMD with /bin/sh -c once serving, with $uri $nbd $unixsocket $port $exportname set;"
+                    + " stop when it exits and exit with the verdict.")
+    String run;
+
+    @Option(names = "--check-complete", description = "Fail (exit 4) unless every data byte was written back and verified.")
+    boolean checkComplete;
+
+    @Option(names = "--verdict", paramLabel = "FILE", description = "Write the verdict as JSON to FILE.")
+    Path verdictFile;
+
+    @Option(names = "--junit", paramLabel = "FILE", description = "Write the verdict as JUnit XML to FILE.")
+    Path junitFile;
+
+    @Option(names = "--stats", description = "Print what the clients did (commands, request sizes, bytes, connections) at exit.")
+    boolean stats;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Expose the server's meters for Prometheus at http://ADDR:PORT/metrics (ADDR from -i).")
+    Integer metricsPort;
+
+    @Option(names = {"-v", "--verbose"}, description = "Debug logging on stderr.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        DiskArguments.Parsed parsed;
+        try {
+            parsed = DiskArguments.parse(params);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (port != null && (port < 0 || port > 65535)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--port: " + port + " is not a TCP port");
+        }
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--metrics-port: " + metricsPort + " is not a TCP port");
+        }
+        if (port != null && unixSocket != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "-U and -p cannot be used together");
+        }
+        DiskParams p = parsed.params();
+        err.printf("sparse-random: size=%d seed=%d percent=%s runlength=%d random-content=%b%s%n",
+                p.size(), p.seed(), CaptiveServer.trimDouble(p.percent()), p.runlength(), p.randomContent(),
+                p.model() == DiskParams.Model.NBDKIT ? " compat=nbdkit" : "");
+        err.flush();
+
+        Endpoint endpoint;
+        if (unixSocket != null) {
+            endpoint = Endpoint.unix(unixSocket, exportName);
+        } else if (port != null) {
+            endpoint = Endpoint.tcp(ipaddr, port, exportName);
+        } else if (run != null) {
+            endpoint = Endpoint.unix("-", exportName);
+        } else {
+            endpoint = Endpoint.tcp(ipaddr, 10809, exportName);
+        }
+
+        long started = System.nanoTime();
+        SparseRandomDisk disk = SparseRandomDisk.create(p);
+        Integer toolStatus = null;
+        Verifier verifier;
+        Signals signals = new Signals();
+        CaptiveServer captive;
+        PrometheusMeterRegistry registry = PrometheusEndpoint.newRegistry();
+        ServerMetrics metrics = new ServerMetrics(registry);
+        PrometheusEndpoint prometheus = null;
+        try {
+            if (metricsPort != null) {
+                prometheus = PrometheusEndpoint.start(registry, ipaddr, metricsPort);
+                err.println("sparse-random: metrics at http://" + ipaddr + ":" + prometheus.port() + "/metrics");
+            }
+            captive = CaptiveServer.start(disk, endpoint, readOnly, metrics);
+        } catch (IOException e) {
+            err.println("sparse-random: " + e.getMessage());
+            if (prometheus != null) {
+                prometheus.close();
+            }
+            return 1;
+        }
+        try (captive; PrometheusEndpoint ignored = prometheus) {
+            verifier = captive.verifier();
+            if (run != null) {
+                CaptiveCommand child = CaptiveCommand.start(run, endpoint);
+                signals.onSignal(child::terminate);
+                toolStatus = child.waitFor();
+            } else {
+                err.println("sparse-random: serving " + endpoint.uri() + " (Ctrl-C to stop)");
+                err.flush();
+                CountDownLatch stop = new CountDownLatch(1);
+                signals.onSignal(stop::countDown);
+                stop.await();
+            }
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        Verdict verdict = Verdict.compute(disk, verifier.ledger(), toolStatus, checkComplete, elapsed);
+        if (stats) {
+            err.print(StatsText.format(metrics));
+        }
+        err.print(VerdictWriter.summary(verdict));
+        err.flush();
+        if (verdictFile != null) {
+            Files.writeString(verdictFile, VerdictWriter.json(verdict), StandardCharsets.UTF_8);
+        }
+        if (junitFile != null) {
+            Files.writeString(junitFile, VerdictWriter.junit(verdict, "sparse-random"), StandardCharsets.UTF_8);
+        }
+        return verdict.exitStatus();
+    }
+}

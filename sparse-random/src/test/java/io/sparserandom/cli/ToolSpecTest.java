@@ -1,0 +1,50 @@
+package io.sparserandom.cli;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ToolSpecTest {
+    @Test
+    void knownToolsByName() {
+        ToolSpec t = ToolSpec.parse("nbdcopy");
+        assertEquals("nbdcopy", t.name());
+        assertEquals("nbdcopy \"$uri\" \"$uri\"", t.command());
+        assertTrue(ToolSpec.parse("qemu-img").command().startsWith("qemu-img convert -n"));
+        assertTrue(ToolSpec.parse("builtin").command().contains("io.sparserandom.cli.Main copy"));
+    }
+
+    @Test
+    void customCommands() {
+        ToolSpec t = ToolSpec.parse("mine=sh -c 'exit 0'");
+        assertEquals("mine", t.name());
+        assertEquals("sh -c 'exit 0'", t.command());
+        assertTrue(t.available());
+    }
+
+    @Test
+    void aMissingProgramIsUnavailableWithAReason() {
+        ToolSpec t = ToolSpec.parse("ghost=no-such-program-here \"$uri\"");
+        assertFalse(t.available());
+        assertTrue(t.unavailableReason().contains("no-such-program-here is not installed"), t.unavailableReason());
+    }
+
+    @Test
+    void badSpecsAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> ToolSpec.parse("unknown-tool"));
+        assertThrows(IllegalArgumentException.class, () -> ToolSpec.parse("=cmd"));
+        assertThrows(IllegalArgumentException.class, () -> ToolSpec.parse("x="));
+        assertThrows(IllegalArgumentException.class, () -> ToolSpec.parse("bad name=cmd"));
+    }
+
+    @Test
+    void quotingSurvivesTheShell() throws Exception {
+        String s = "it's a \"path\"";
+        Process p = new ProcessBuilder("/bin/sh", "-c", "printf %s " + ToolSpec.quote(s)).start();
+        assertEquals(s, new String(p.getInputStream().readAllBytes()));
+        assertEquals(0, p.waitFor());
+    }
+}
