@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Promise;
 import io.sparserandom.protocol.NbdCommand;
 import io.sparserandom.protocol.NbdCommandFlag;
@@ -65,6 +66,7 @@ public final class NbdClient implements AutoCloseable {
 
     /** Connects and negotiates; the returned client is in the transmission phase. */
     public static NbdClient connect(NbdUri uri, NbdClientOptions options) throws IOException {
+        Promise<NbdExportInfo> negotiated = GlobalEventExecutor.INSTANCE.newPromise();
         Bootstrap b = new Bootstrap()
                 .group(NbdTransport.group())
                 .channel(NbdTransport.channelClass(uri))
@@ -72,7 +74,8 @@ public final class NbdClient implements AutoCloseable {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        // The handshake handler is added once connected (it needs a promise on the loop).
+                        // Installed before connecting: the server speaks first.
+                        ch.pipeline().addLast("handshake", new NbdHandshakeHandler(uri.exportName(), options, negotiated));
                     }
                 });
         if (!uri.isUnix()) {
@@ -88,8 +91,6 @@ public final class NbdClient implements AutoCloseable {
             if (!cf.isSuccess()) {
                 throw new NbdProtocolException("cannot connect to " + uri + ": " + cf.cause().getMessage(), cf.cause());
             }
-            Promise<NbdExportInfo> negotiated = ch.eventLoop().newPromise();
-            ch.pipeline().addLast("handshake", new NbdHandshakeHandler(uri.exportName(), options, negotiated));
             if (!negotiated.await(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 ch.close();
                 throw new NbdProtocolException("timed out negotiating with " + uri);

@@ -100,9 +100,11 @@ class NbdClientNbdkitTest {
                 r.release();
             }
             // The memory plugin reports what was trimmed/zeroed as a hole.
-            List<Extent> ext = c.blockStatus(0, 8 << 20, false);
+            List<Extent> ext = c.blockStatus(4 << 20, 8 << 20, false);
             assertFalse(ext.isEmpty());
-            assertTrue(ext.get(0).zero(), "start of disk never written: " + ext);
+            assertTrue(ext.get(0).zero(), "never written: " + ext);
+            ext = c.blockStatus(1 << 20, 65536, false);
+            assertFalse(ext.get(0).zero(), "written: " + ext);
         }
     }
 
@@ -118,16 +120,28 @@ class NbdClientNbdkitTest {
                 assertFalse(ext.isEmpty());
                 for (Extent e : ext) {
                     assertTrue(e.length() > 0);
-                    if (e.zero()) {
-                        holes++;
-                    } else {
-                        data++;
+                    // What block status says must match what a read returns.
+                    ByteBuf b = c.pread(total, (int) Math.min(e.length(), 65536));
+                    try {
+                        boolean allZero = true;
+                        for (int i = 0; i < b.readableBytes() && allZero; i++) {
+                            allZero = b.getByte(i) == 0;
+                        }
+                        if (e.zero()) {
+                            holes++;
+                            assertTrue(allZero, "hole at " + total + " reads as zero");
+                        } else {
+                            data++;
+                            assertFalse(allZero, "data at " + total + " is not all zero");
+                        }
+                    } finally {
+                        b.release();
                     }
                     total += e.length();
                 }
             }
             assertEquals(c.size(), total);
-            assertTrue(data > 10 && holes > 10, "data=" + data + " holes=" + holes);
+            assertTrue(data >= 2 && holes >= 2, "data=" + data + " holes=" + holes);
             List<Extent> one = c.blockStatus(0, 1L << 30, true);
             assertEquals(1, one.size());
         }
@@ -139,7 +153,7 @@ class NbdClientNbdkitTest {
              NbdClient c = NbdClient.connect(s.uri())) {
             NbdException e = assertThrows(NbdException.class, () -> c.pread((1 << 20) - 512, 4096));
             assertEquals(NbdErrno.EINVAL, e.errno());
-            assertFalse(e.serverMessage().isEmpty(), "structured error carries the server's message");
+            assertTrue(e.getMessage().contains("EINVAL") && e.getMessage().contains("READ"), e.getMessage());
             // The connection is still usable after an error reply.
             ByteBuf b = c.pread(0, 512);
             b.release();
@@ -202,7 +216,7 @@ class NbdClientNbdkitTest {
 
     @Test
     void serverDeathFailsPendingRequests() throws Exception {
-        ServerProcess s = ServerProcess.nbdkit(dir, "delay", "rdelay=5", "memory", "1M");
+        ServerProcess s = ServerProcess.nbdkit(dir, "--filter=delay", "memory", "1M", "rdelay=5");
         try (NbdClient c = NbdClient.connect(s.uri())) {
             CompletableFuture<ByteBuf> f = c.readAsync(0, 512);
             s.close();
@@ -215,7 +229,7 @@ class NbdClientNbdkitTest {
 
     @Test
     void requestTimeoutClosesConnection() throws Exception {
-        try (ServerProcess s = ServerProcess.nbdkit(dir, "delay", "rdelay=10", "memory", "1M");
+        try (ServerProcess s = ServerProcess.nbdkit(dir, "--filter=delay", "memory", "1M", "rdelay=10");
              NbdClient c = NbdClient.connect(s.uri(),
                      NbdClientOptions.DEFAULTS.withRequestTimeout(java.time.Duration.ofMillis(300)))) {
             long t0 = System.nanoTime();
