@@ -142,14 +142,15 @@ final class NbdClientHandler extends ChannelDuplexHandler implements NbdReplyDec
             return "reply for unknown cookie " + reply.cookie() + " (never sent, or already complete)";
         }
         if (reply instanceof NbdReply.Simple s) {
+            if (s.error() == 0 && p.command == NbdCommand.BLOCK_STATUS) {
+                return "simple reply to BLOCK_STATUS without error";
+            }
             pending.remove(p.cookie);
             if (s.error() != 0) {
                 finish(p, new NbdException(p.describe(), NbdErrno.of(s.error()), "", -1));
             } else if (p.command == NbdCommand.READ) {
                 p.future.complete(s.payload().retain());
                 cancelTimeout(p);
-            } else if (p.command == NbdCommand.BLOCK_STATUS) {
-                return "simple reply to BLOCK_STATUS without error";
             } else {
                 finish(p, null);
             }
@@ -161,13 +162,17 @@ final class NbdClientHandler extends ChannelDuplexHandler implements NbdReplyDec
             return problem + " in reply to " + p.describe();
         }
         if (c.done()) {
+            // Validate before removing, so a failure here still fails this request in failAll.
+            if (p.error == null && p.command == NbdCommand.READ && p.covered != p.length) {
+                return "read reply covers " + p.covered + " of " + p.length + " bytes of " + p.describe();
+            }
+            if (p.error == null && p.command == NbdCommand.BLOCK_STATUS && (p.extents == null || p.extents.isEmpty())) {
+                return "block status reply without extents to " + p.describe();
+            }
             pending.remove(p.cookie);
             if (p.error != null) {
                 finish(p, p.error);
             } else if (p.command == NbdCommand.READ) {
-                if (p.covered != p.length) {
-                    return "read reply covers " + p.covered + " of " + p.length + " bytes of " + p.describe();
-                }
                 ByteBuf data = p.data;
                 p.data = null;
                 cancelTimeout(p);
@@ -175,9 +180,6 @@ final class NbdClientHandler extends ChannelDuplexHandler implements NbdReplyDec
                     data.release();
                 }
             } else if (p.command == NbdCommand.BLOCK_STATUS) {
-                if (p.extents == null || p.extents.isEmpty()) {
-                    return "block status reply without extents to " + p.describe();
-                }
                 cancelTimeout(p);
                 p.future.complete(p.extents);
             } else {

@@ -219,7 +219,8 @@ class NbdClientNbdkitTest {
         ServerProcess s = ServerProcess.nbdkit(dir, "--filter=delay", "memory", "1M", "rdelay=5");
         try (NbdClient c = NbdClient.connect(s.uri())) {
             CompletableFuture<ByteBuf> f = c.readAsync(0, 512);
-            s.close();
+            Thread.sleep(200);
+            s.kill();
             Exception e = assertThrows(Exception.class, () -> NbdClient.await(f));
             assertInstanceOf(NbdProtocolException.class, e);
             assertFalse(c.isOpen());

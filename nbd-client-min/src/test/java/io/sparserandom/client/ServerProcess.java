@@ -61,6 +61,12 @@ public final class ServerProcess implements AutoCloseable {
 
     public String uriString() { return uri().toString(); }
 
+    /** SIGKILL: the server gets no chance to answer what is in flight. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();
