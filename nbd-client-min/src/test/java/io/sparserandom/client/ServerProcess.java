@@ -30,7 +30,7 @@ public final class ServerProcess implements AutoCloseable {
     public static ServerProcess qemuNbd(Path dir, Path file) throws IOException {
         Interop.require("qemu-nbd");
         Path sock = dir.resolve("qemu-" + System.nanoTime() + ".sock");
-        return start(List.of("qemu-nbd", "-f", "raw", "-e", "8", "-k", sock.toString(), file.toString()), sock);
+        return start(List.of("qemu-nbd", "-f", "raw", "-t", "-e", "8", "-k", sock.toString(), file.toString()), sock);
     }
 
     private static ServerProcess start(List<String> cmd, Path sock) throws IOException {
