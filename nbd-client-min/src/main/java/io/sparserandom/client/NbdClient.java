@@ -89,7 +89,7 @@ public final class NbdClient implements AutoCloseable {
                 throw new NbdProtocolException("timed out connecting to " + uri);
             }
             if (!cf.isSuccess()) {
-                throw new NbdProtocolException("cannot connect to " + uri + ": " + cf.cause().getMessage(), cf.cause());
+                throw new NbdProtocolException("cannot connect to " + uri + ": " + cf.cause(), cf.cause());
             }
             if (!negotiated.await(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 ch.close();
