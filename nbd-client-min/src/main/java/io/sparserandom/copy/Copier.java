@@ -25,8 +25,10 @@ import java.util.function.Consumer;
  * The copying engine. Workers (one per connection) take fixed work ranges in turn from a shared
  * cursor; for each range they ask the source for extents, copy data (read, then write; at most
  * {@code requests} operations in flight per worker) and turn holes into zero requests on the
- * target, merged across ranges when the same worker also claims the next range. The engine sees
- * only {@link CopyEndpoint}.
+ * target. A hole inside a range is zeroed at once; a hole touching a range boundary goes to a shared
+ * {@link ZeroRuns}, where it merges with the holes of neighbouring ranges, and is zeroed in a second
+ * pass in requests up to the target's maximum (2 GiB for NBD). The engine sees only
+ * {@link CopyEndpoint}.
  *
  * <p>Use: {@code new Copier(options).run(plan -> ...)}; {@link #bytesDone()} may be polled for
  * progress from another thread.
@@ -113,6 +115,7 @@ public final class Copier {
 
     private void copy(CopyPlan plan, CopyEndpoint src, CopyEndpoint dst) throws CopyException {
         AtomicLong cursor = new AtomicLong();
+        ZeroRuns boundaryZeroes = new ZeroRuns();
         // Writes to a blocking target must not run on a network I/O thread: hop to this pool.
         ExecutorService hop = dst.blocking() && !src.blocking()
                 ? Executors.newFixedThreadPool(plan.connections(), daemon("copy-write")) : null;
@@ -120,21 +123,29 @@ public final class Copier {
         try {
             List<Future<?>> fs = new ArrayList<>();
             for (int lane = 0; lane < plan.connections(); lane++) {
-                Worker w = new Worker(lane, plan, src, dst, cursor, hop);
+                Worker w = new Worker(lane, plan, src, dst, cursor, hop, boundaryZeroes);
                 fs.add(workers.submit(() -> {
                     w.run();
                     return null;
                 }));
             }
-            for (Future<?> f : fs) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    failure.compareAndSet(null, e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    failure.compareAndSet(null, e);
+            awaitAll(fs);
+            if (failure.get() == null) {
+                // Second pass: the merged zero runs that crossed range boundaries, spread over the lanes.
+                List<long[]> runs = boundaryZeroes.runs();
+                fs.clear();
+                for (int lane = 0; lane < plan.connections(); lane++) {
+                    Worker w = new Worker(lane, plan, src, dst, cursor, hop, null);
+                    int first = lane;
+                    fs.add(workers.submit(() -> {
+                        for (int i = first; i < runs.size() && failure.get() == null; i += plan.connections()) {
+                            w.zeroRun(runs.get(i)[0], runs.get(i)[1]);
+                        }
+                        w.drain();
+                        return null;
+                    }));
                 }
+                awaitAll(fs);
             }
         } finally {
             workers.shutdownNow();
@@ -146,6 +157,19 @@ public final class Copier {
         if (t != null) {
             Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
             throw new CopyException("copy failed: " + cause.getMessage(), cause);
+        }
+    }
+
+    private void awaitAll(List<Future<?>> fs) {
+        for (Future<?> f : fs) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                failure.compareAndSet(null, e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure.compareAndSet(null, e);
+            }
         }
     }
 
@@ -167,10 +191,15 @@ public final class Copier {
         private final AtomicLong cursor;
         private final ExecutorService hop;
         private final Semaphore window;
+        private final ZeroRuns boundaryZeroes;
         private long zeroStart = -1;
         private long zeroEnd = -1;
+        private long rangeStart;
+        private long rangeEnd;
 
-        Worker(int lane, CopyPlan plan, CopyEndpoint src, CopyEndpoint dst, AtomicLong cursor, ExecutorService hop) {
+        Worker(int lane, CopyPlan plan, CopyEndpoint src, CopyEndpoint dst, AtomicLong cursor, ExecutorService hop,
+               ZeroRuns boundaryZeroes) {
+            this.boundaryZeroes = boundaryZeroes;
             this.lane = lane;
             this.plan = plan;
             this.src = src;
@@ -185,18 +214,19 @@ public final class Copier {
             long start = cursor.getAndAdd(plan.workRange());
             while (start < size && failure.get() == null) {
                 long end = Math.min(start + plan.workRange(), size);
+                rangeStart = start;
+                rangeEnd = end;
                 copyRange(start, end);
-                // A zero run reaching the end of our range continues into the next range if that is
-                // still unclaimed: claim it, so the run becomes one big zero request.
-                if (zeroEnd == end && end < size && cursor.compareAndSet(end, end + plan.workRange())) {
-                    start = end;
-                    continue;
-                }
                 flushZeroes();
                 start = cursor.getAndAdd(plan.workRange());
             }
-            flushZeroes();
-            window.acquire(plan.requestsPerConnection()); // wait for everything in flight
+            drain();
+        }
+
+        /** Waits for everything this worker has in flight. */
+        void drain() {
+            window.acquireUninterruptibly(plan.requestsPerConnection());
+            window.release(plan.requestsPerConnection());
         }
 
         private void copyRange(long start, long end) throws Exception {
@@ -243,6 +273,14 @@ public final class Copier {
                 done.addAndGet(end - offset);
                 return;
             }
+            if (boundaryZeroes != null && (offset == rangeStart || end == rangeEnd)) {
+                boundaryZeroes.add(offset, end); // may merge with neighbouring ranges' runs
+                return;
+            }
+            zeroRun(offset, end);
+        }
+
+        void zeroRun(long offset, long end) {
             long max = dst.maxZeroLength();
             while (offset < end && failure.get() == null) {
                 long n = Math.min(max, end - offset);

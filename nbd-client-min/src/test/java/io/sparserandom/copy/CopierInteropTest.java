@@ -132,6 +132,30 @@ class CopierInteropTest {
     }
 
     @Test
+    void holesAcrossRangesBecomeBigZeroRequests() throws Exception {
+        // nbdkit's log filter records every request; the 4G disk is mostly holes far longer than
+        // one 128 MiB work range.
+        Path log = dir.resolve("nbdkit.log");
+        try (ServerProcess s = ServerProcess.nbdkit(dir, "--filter=log", "sparse-random", "4G", "seed=3",
+                "logfile=" + log)) {
+            copy(s.uriString(), s.uriString(), CopyOptions.defaults("", ""));
+        }
+        long biggest = 0;
+        int zeroes = 0;
+        for (String line : Files.readAllLines(log)) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(" Zero id=\\d+ offset=0x[0-9a-f]+ count=0x([0-9a-f]+)")
+                    .matcher(line);
+            if (m.find()) {
+                zeroes++;
+                biggest = Math.max(biggest, Long.parseLong(m.group(1), 16));
+            }
+        }
+        assertTrue(zeroes > 0);
+        assertTrue(biggest > CopyPlan.DEFAULT_WORK_RANGE, "largest zero request " + biggest);
+        assertTrue(biggest <= 1L << 31, "largest zero request " + biggest);
+    }
+
+    @Test
     void wrongDataFailsTheCopy() throws Exception {
         // Different seeds: the target rejects the data with EIO, and the copy must fail, not hang.
         try (ServerProcess a = ServerProcess.nbdkit(dir, "sparse-random", "256M", "seed=3");
