@@ -17,7 +17,10 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 
-/** Picks epoll when the native library loads, NIO otherwise; one shared daemon event loop group. */
+/**
+ * Picks epoll when the native library loads, NIO otherwise; one shared daemon event loop group
+ * (threads: max(2, cores), or the system property {@code sparserandom.client.threads}).
+ */
 final class NbdTransport {
     private NbdTransport() {}
 
@@ -25,7 +28,7 @@ final class NbdTransport {
 
     private static final class Holder {
         static final EventLoopGroup GROUP = new MultiThreadIoEventLoopGroup(
-                Math.max(2, Runtime.getRuntime().availableProcessors()),
+                Integer.getInteger("sparserandom.client.threads", Math.max(2, Runtime.getRuntime().availableProcessors())),
                 new DefaultThreadFactory("nbd-client", true),
                 EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
