@@ -1,0 +1,101 @@
+package io.sparserandom.client;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.sparserandom.protocol.NbdDecodeFailure;
+import io.sparserandom.protocol.NbdMagic;
+
+import java.util.List;
+
+/**
+ * Client side: bytes to {@link NbdReply} values. A simple reply does not say how much data follows
+ * it, so the decoder asks {@link ReplyLengths} (the table of requests in flight) by cookie.
+ *
+ * <p>Bad input (wrong magic, a cookie we never sent, a chunk larger than the limit) becomes one
+ * {@link NbdDecodeFailure} value; after it every further byte is discarded, since the stream can
+ * no longer be framed.
+ */
+public final class NbdReplyDecoder extends ByteToMessageDecoder {
+    /** Largest chunk payload by default: a full 32 MiB read plus the 8-byte offset and some slack. */
+    public static final int DEFAULT_MAX_CHUNK_PAYLOAD = NbdMagic.MAX_PAYLOAD + 4096;
+
+    /** What the decoder needs to know about requests in flight. */
+    public interface ReplyLengths {
+        /** Bytes of data following a successful simple reply to this cookie, or -1 if the cookie is unknown. */
+        long simpleReplyLength(long cookie);
+    }
+
+    private final ReplyLengths lengths;
+    private final int maxChunkPayload;
+    private final long maxSimplePayload;
+    private boolean bad;
+
+    public NbdReplyDecoder(ReplyLengths lengths, int maxChunkPayload, long maxSimplePayload) {
+        this.lengths = lengths;
+        this.maxChunkPayload = maxChunkPayload;
+        this.maxSimplePayload = maxSimplePayload;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (bad) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (in.readableBytes() < 4) {
+            return;
+        }
+        int start = in.readerIndex();
+        int magic = in.getInt(start);
+        if (magic == NbdMagic.SIMPLE_REPLY_MAGIC) {
+            if (in.readableBytes() < NbdMagic.SIMPLE_REPLY_HEADER_SIZE) {
+                return;
+            }
+            int error = in.getInt(start + 4);
+            long cookie = in.getLong(start + 8);
+            long dataLength = lengths.simpleReplyLength(cookie);
+            if (dataLength < 0) {
+                failure(in, out, "simple reply with unknown cookie " + cookie);
+                return;
+            }
+            if (dataLength > maxSimplePayload) {
+                failure(in, out, "simple reply data of " + dataLength + " bytes exceeds limit " + maxSimplePayload);
+                return;
+            }
+            long payload = error == 0 ? dataLength : 0;
+            if (in.readableBytes() < NbdMagic.SIMPLE_REPLY_HEADER_SIZE + payload) {
+                return;
+            }
+            in.skipBytes(NbdMagic.SIMPLE_REPLY_HEADER_SIZE);
+            ByteBuf data = payload == 0 ? null : in.readRetainedSlice((int) payload);
+            out.add(new NbdReply.Simple(cookie, error, data));
+        } else if (magic == NbdMagic.STRUCTURED_REPLY_MAGIC) {
+            if (in.readableBytes() < NbdMagic.STRUCTURED_REPLY_HEADER_SIZE) {
+                return;
+            }
+            int flags = in.getUnsignedShort(start + 4);
+            int type = in.getUnsignedShort(start + 6);
+            long cookie = in.getLong(start + 8);
+            long length = in.getUnsignedInt(start + 16);
+            if (length > maxChunkPayload) {
+                failure(in, out, "structured reply chunk of " + length + " bytes exceeds limit " + maxChunkPayload);
+                return;
+            }
+            if (in.readableBytes() < NbdMagic.STRUCTURED_REPLY_HEADER_SIZE + length) {
+                return;
+            }
+            in.skipBytes(NbdMagic.STRUCTURED_REPLY_HEADER_SIZE);
+            ByteBuf payload = in.readRetainedSlice((int) length);
+            out.add(new NbdReply.Chunk(cookie, flags, type, payload));
+        } else {
+            failure(in, out, "bad reply magic 0x" + Integer.toHexString(magic));
+        }
+    }
+
+    private void failure(ByteBuf in, List<Object> out, String message) {
+        bad = true;
+        in.skipBytes(in.readableBytes());
+        out.add(new NbdDecodeFailure(message));
+    }
+}

@@ -1,0 +1,324 @@
+package io.sparserandom.copy;
+
+import io.netty.buffer.ByteBuf;
+import io.sparserandom.client.Extent;
+import io.sparserandom.client.NbdClientOptions;
+import io.sparserandom.client.NbdUri;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * The copying engine. Workers (one per connection) take fixed work ranges in turn from a shared
+ * cursor; for each range they ask the source for extents, copy data (read, then write; at most
+ * {@code requests} operations in flight per worker) and turn holes into zero requests on the
+ * target. A hole inside a range is zeroed at once; a hole touching a range boundary goes to a shared
+ * {@link ZeroRuns}, where it merges with the holes of neighbouring ranges, and is zeroed in a second
+ * pass in requests up to the target's maximum (2 GiB for NBD). The engine sees only
+ * {@link CopyEndpoint}.
+ *
+ * <p>Use: {@code new Copier(options).run(plan -> ...)}; {@link #bytesDone()} may be polled for
+ * progress from another thread.
+ */
+public final class Copier {
+    private final CopyOptions options;
+    private final AtomicLong done = new AtomicLong();
+    private final AtomicLong copied = new AtomicLong();
+    private final AtomicLong zeroed = new AtomicLong();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private volatile long total;
+
+    public Copier(CopyOptions options) {
+        this.options = options;
+    }
+
+    /** Bytes of the disk handled so far (copied, zeroed or skipped). */
+    public long bytesDone() { return done.get(); }
+
+    /** Disk size once known, else 0. */
+    public long totalBytes() { return total; }
+
+    /**
+     * Opens both ends, resolves the plan (handed to {@code onPlan} before any data moves), copies.
+     *
+     * @throws IllegalArgumentException for an unusable SRC or DST (bad URI)
+     * @throws CopyException            when opening or copying fails
+     */
+    public CopyResult run(Consumer<CopyPlan> onPlan) throws CopyException {
+        long t0 = System.nanoTime();
+        CopyEndpoint src = null;
+        CopyEndpoint dst = null;
+        try {
+            src = openSource(options.source());
+            total = src.size();
+            dst = openTarget(options.target(), src.size());
+            if (dst.size() < src.size()) {
+                throw new CopyException("target " + dst.describe() + " (" + dst.size()
+                        + " bytes) is smaller than source " + src.describe() + " (" + src.size() + " bytes)", null);
+            }
+            CopyPlan plan = CopyPlan.resolve(options, src, dst);
+            onPlan.accept(plan);
+            src.extendConnections(plan.connections());
+            dst.extendConnections(plan.connections());
+            copy(plan, src, dst);
+            if (plan.flush()) {
+                dst.flush();
+            }
+            return new CopyResult(src.size(), copied.get(), zeroed.get(), Duration.ofNanos(System.nanoTime() - t0));
+        } catch (IOException e) {
+            throw new CopyException("copy failed: " + e.getMessage(), e);
+        } finally {
+            if (dst != null) {
+                dst.close();
+            }
+            if (src != null) {
+                src.close();
+            }
+        }
+    }
+
+    private NbdClientOptions clientOptions() {
+        return NbdClientOptions.DEFAULTS.withMaxInFlight(options.requests());
+    }
+
+    private CopyEndpoint openSource(String spec) throws IOException {
+        if (spec.contains("://")) {
+            return NbdEndpoint.open(NbdUri.parse(spec), clientOptions().withMetaContext(options.extents()));
+        }
+        return FileEndpoint.openSource(Path.of(spec));
+    }
+
+    private CopyEndpoint openTarget(String spec, long size) throws IOException {
+        if (spec.contains("://")) {
+            NbdEndpoint e = NbdEndpoint.open(NbdUri.parse(spec), clientOptions().withMetaContext(false));
+            if (e.info().readOnly()) {
+                e.close();
+                throw new IOException("target " + spec + " is read-only");
+            }
+            return e;
+        }
+        return FileEndpoint.openTarget(Path.of(spec), size);
+    }
+
+    private void copy(CopyPlan plan, CopyEndpoint src, CopyEndpoint dst) throws CopyException {
+        AtomicLong cursor = new AtomicLong();
+        ZeroRuns boundaryZeroes = new ZeroRuns();
+        // Writes to a blocking target must not run on a network I/O thread: hop to this pool.
+        ExecutorService hop = dst.blocking() && !src.blocking()
+                ? Executors.newFixedThreadPool(plan.connections(), daemon("copy-write")) : null;
+        ExecutorService workers = Executors.newFixedThreadPool(plan.connections(), daemon("copy-worker"));
+        try {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int lane = 0; lane < plan.connections(); lane++) {
+                Worker w = new Worker(lane, plan, src, dst, cursor, hop, boundaryZeroes);
+                fs.add(workers.submit(() -> {
+                    w.run();
+                    return null;
+                }));
+            }
+            awaitAll(fs);
+            if (failure.get() == null) {
+                // Second pass: the merged zero runs that crossed range boundaries, spread over the lanes.
+                List<long[]> runs = boundaryZeroes.runs();
+                fs.clear();
+                for (int lane = 0; lane < plan.connections(); lane++) {
+                    Worker w = new Worker(lane, plan, src, dst, cursor, hop, null);
+                    int first = lane;
+                    fs.add(workers.submit(() -> {
+                        for (int i = first; i < runs.size() && failure.get() == null; i += plan.connections()) {
+                            w.zeroRun(runs.get(i)[0], runs.get(i)[1]);
+                        }
+                        w.drain();
+                        return null;
+                    }));
+                }
+                awaitAll(fs);
+            }
+        } finally {
+            workers.shutdownNow();
+            if (hop != null) {
+                hop.shutdownNow();
+            }
+        }
+        Throwable t = failure.get();
+        if (t != null) {
+            Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+            throw new CopyException("copy failed: " + cause.getMessage(), cause);
+        }
+    }
+
+    private void awaitAll(List<Future<?>> fs) {
+        for (Future<?> f : fs) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                failure.compareAndSet(null, e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure.compareAndSet(null, e);
+            }
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicLong n = new AtomicLong();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** One worker: one lane (connection index), its own bound on operations in flight. */
+    private final class Worker {
+        private final int lane;
+        private final CopyPlan plan;
+        private final CopyEndpoint src;
+        private final CopyEndpoint dst;
+        private final AtomicLong cursor;
+        private final ExecutorService hop;
+        private final Semaphore window;
+        private final ZeroRuns boundaryZeroes;
+        private long zeroStart = -1;
+        private long zeroEnd = -1;
+        private long rangeStart;
+        private long rangeEnd;
+
+        Worker(int lane, CopyPlan plan, CopyEndpoint src, CopyEndpoint dst, AtomicLong cursor, ExecutorService hop,
+               ZeroRuns boundaryZeroes) {
+            this.boundaryZeroes = boundaryZeroes;
+            this.lane = lane;
+            this.plan = plan;
+            this.src = src;
+            this.dst = dst;
+            this.cursor = cursor;
+            this.hop = hop;
+            this.window = new Semaphore(plan.requestsPerConnection());
+        }
+
+        void run() throws Exception {
+            long size = plan.size();
+            long start = cursor.getAndAdd(plan.workRange());
+            while (start < size && failure.get() == null) {
+                long end = Math.min(start + plan.workRange(), size);
+                rangeStart = start;
+                rangeEnd = end;
+                copyRange(start, end);
+                flushZeroes();
+                start = cursor.getAndAdd(plan.workRange());
+            }
+            drain();
+        }
+
+        /** Waits for everything this worker has in flight. */
+        void drain() {
+            window.acquireUninterruptibly(plan.requestsPerConnection());
+            window.release(plan.requestsPerConnection());
+        }
+
+        private void copyRange(long start, long end) throws Exception {
+            long pos = start;
+            while (pos < end && failure.get() == null) {
+                List<Extent> extents = plan.extents() ? src.extents(lane, pos, end - pos)
+                        : List.of(new Extent(end - pos, 0));
+                if (extents.isEmpty()) {
+                    throw new IOException("source returned no extents at offset " + pos);
+                }
+                for (Extent e : extents) {
+                    long len = Math.min(e.length(), end - pos);
+                    if (len <= 0) {
+                        break;
+                    }
+                    if (e.zero()) {
+                        addZero(pos, len);
+                    } else {
+                        flushZeroes();
+                        copyData(pos, len);
+                    }
+                    pos += len;
+                }
+            }
+        }
+
+        private void addZero(long offset, long length) {
+            if (zeroEnd != offset) {
+                flushZeroes();
+                zeroStart = offset;
+            }
+            zeroEnd = offset + length;
+        }
+
+        private void flushZeroes() {
+            if (zeroStart < 0) {
+                return;
+            }
+            long offset = zeroStart;
+            long end = zeroEnd;
+            zeroStart = zeroEnd = -1;
+            if (plan.targetIsZero()) {
+                zeroed.addAndGet(end - offset);
+                done.addAndGet(end - offset);
+                return;
+            }
+            if (boundaryZeroes != null && (offset == rangeStart || end == rangeEnd)) {
+                boundaryZeroes.add(offset, end); // may merge with neighbouring ranges' runs
+                return;
+            }
+            zeroRun(offset, end);
+        }
+
+        void zeroRun(long offset, long end) {
+            long max = dst.maxZeroLength();
+            while (offset < end && failure.get() == null) {
+                long n = Math.min(max, end - offset);
+                acquire();
+                track(dst.zero(lane, offset, n), n, zeroed);
+                offset += n;
+            }
+        }
+
+        private void copyData(long offset, long length) {
+            long end = offset + length;
+            while (offset < end && failure.get() == null) {
+                int n = (int) Math.min(plan.requestSize(), end - offset);
+                long at = offset;
+                acquire();
+                CompletableFuture<ByteBuf> read = src.read(lane, at, n);
+                CompletableFuture<Void> written = hop != null
+                        ? read.thenComposeAsync(buf -> dst.write(lane, at, buf), hop)
+                        : read.thenCompose(buf -> dst.write(lane, at, buf));
+                track(written, n, copied);
+                offset += n;
+            }
+        }
+
+        private void acquire() {
+            window.acquireUninterruptibly();
+        }
+
+        private void track(CompletableFuture<Void> f, long n, AtomicLong counter) {
+            f.whenComplete((v, e) -> {
+                if (e != null) {
+                    failure.compareAndSet(null, e);
+                } else {
+                    counter.addAndGet(n);
+                    done.addAndGet(n);
+                }
+                window.release();
+            });
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.sparserandom.copy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.sparserandom.client.Extent;
+import io.sparserandom.client.NbdClient;
+import io.sparserandom.client.NbdClientOptions;
+import io.sparserandom.client.NbdConnectionPool;
+import io.sparserandom.client.NbdExportInfo;
+import io.sparserandom.client.NbdUri;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** An NBD export as a copy endpoint, over one or (with CAN_MULTI_CONN) several connections. */
+public final class NbdEndpoint implements CopyEndpoint {
+    /** Largest WRITE_ZEROES we send: well inside the u32 length, aligned to any block size. */
+    static final long MAX_ZERO = 1L << 31;
+    private static final ByteBuf ZEROES = Unpooled.unreleasableBuffer(
+            Unpooled.directBuffer(1 << 20).writeZero(1 << 20).asReadOnly());
+
+    private final NbdUri uri;
+    private final NbdClientOptions options;
+    private NbdConnectionPool pool;
+
+    private NbdEndpoint(NbdUri uri, NbdClientOptions options, NbdConnectionPool pool) {
+        this.uri = uri;
+        this.options = options;
+        this.pool = pool;
+    }
+
+    /** Connects once (the handshake tells us size and flags); more connections come with {@link #extendConnections}. */
+    public static NbdEndpoint open(NbdUri uri, NbdClientOptions options) throws IOException {
+        return new NbdEndpoint(uri, options, NbdConnectionPool.open(uri, options, 1));
+    }
+
+    public NbdExportInfo info() { return pool.info(); }
+
+    @Override public long size() { return info().size(); }
+
+    @Override public String describe() { return uri.toString(); }
+
+    @Override public int connections() { return pool.size(); }
+
+    @Override
+    public int extendConnections(int wanted) throws IOException {
+        if (wanted > pool.size() && supportsMultiConn()) {
+            NbdClient first = pool.get(0);
+            pool = NbdConnectionPool.extend(first, options, wanted);
+        }
+        return pool.size();
+    }
+
+    @Override public boolean supportsMultiConn() { return info().canMultiConn(); }
+
+    @Override public long maxRequestLength() { return Math.min(info().maxBlockSize(), 32L << 20); }
+
+    @Override public long maxZeroLength() { return info().canZero() ? MAX_ZERO : ZEROES.capacity(); }
+
+    @Override public boolean canExtents() { return info().metaContext(); }
+
+    @Override public boolean blocking() { return false; }
+
+    @Override
+    public CompletableFuture<ByteBuf> read(int lane, long offset, int length) {
+        return pool.get(lane).readAsync(offset, length);
+    }
+
+    @Override
+    public CompletableFuture<Void> write(int lane, long offset, ByteBuf data) {
+        return pool.get(lane).writeAsync(offset, data, false);
+    }
+
+    @Override
+    public CompletableFuture<Void> zero(int lane, long offset, long length) {
+        NbdClient c = pool.get(lane);
+        if (c.info().canZero()) {
+            return c.zeroAsync(offset, length, false, false);
+        }
+        // No WRITE_ZEROES: write zeroes (the engine keeps these at most maxZeroLength long).
+        return c.writeAsync(offset, ZEROES.retainedSlice(0, (int) length), false);
+    }
+
+    @Override
+    public List<Extent> extents(int lane, long offset, long length) throws IOException {
+        return pool.get(lane).blockStatus(offset, Math.min(length, MAX_ZERO), false);
+    }
+
+    @Override
+    public void flush() throws IOException {
+        // With multi-conn, a flush on one connection covers writes completed on all of them.
+        if (info().canFlush()) {
+            pool.get(0).flush();
+        }
+    }
+
+    @Override
+    public void close() { pool.close(); }
+}

@@ -1,0 +1,77 @@
+package io.sparserandom.client;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A real NBD server (nbdkit or qemu-nbd) on a Unix socket in a temp dir, stopped by close(). */
+public final class ServerProcess implements AutoCloseable {
+    private final Process process;
+    private final Path socket;
+
+    private ServerProcess(Process process, Path socket) {
+        this.process = process;
+        this.socket = socket;
+    }
+
+    /** {@code nbdkit -U sock -f --exit-with-parent <args>}. */
+    public static ServerProcess nbdkit(Path dir, String... args) throws IOException {
+        Interop.require("nbdkit");
+        Path sock = dir.resolve("nbdkit-" + System.nanoTime() + ".sock");
+        List<String> cmd = new ArrayList<>(List.of("nbdkit", "-U", sock.toString(), "-f", "--exit-with-parent"));
+        cmd.addAll(List.of(args));
+        return start(cmd, sock);
+    }
+
+    /** {@code qemu-nbd -f raw -k sock file} (multi-connection, writable). */
+    public static ServerProcess qemuNbd(Path dir, Path file) throws IOException {
+        Interop.require("qemu-nbd");
+        Path sock = dir.resolve("qemu-" + System.nanoTime() + ".sock");
+        return start(List.of("qemu-nbd", "-f", "raw", "-t", "-e", "8", "-k", sock.toString(), file.toString()), sock);
+    }
+
+    private static ServerProcess start(List<String> cmd, Path sock) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Files.exists(sock)) {
+            if (!p.isAlive()) {
+                throw new IOException(cmd + " exited with " + p.exitValue());
+            }
+            if (System.nanoTime() > deadline) {
+                p.destroyForcibly();
+                throw new IOException(cmd + " did not create its socket");
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
+        return new ServerProcess(p, sock);
+    }
+
+    public Path socket() { return socket; }
+
+    public NbdUri uri() { return NbdUri.unix(socket, ""); }
+
+    public String uriString() { return uri().toString(); }
+
+    /** SIGKILL: the server gets no chance to answer what is in flight. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}
