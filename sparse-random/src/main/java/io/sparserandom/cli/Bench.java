@@ -6,8 +6,9 @@ import io.sparserandom.disk.DiskParams;
 import io.sparserandom.disk.SparseRandomDisk;
 import io.sparserandom.metrics.ServerMetrics;
 import io.sparserandom.protocol.NbdCommand;
+import io.sparserandom.server.DeviceException;
 import io.sparserandom.reports.BenchReport;
-import io.sparserandom.reports.Bucket;
+import io.sparserandom.reports.ToolProfile.Bucket;
 import io.sparserandom.reports.Machine;
 import io.sparserandom.reports.RunResult;
 import io.sparserandom.reports.ToolInfo;
@@ -57,7 +58,7 @@ final class Bench {
         this.terminal = terminal;
     }
 
-    BenchReport run() throws IOException, InterruptedException {
+    BenchReport run() throws IOException, InterruptedException, DeviceException {
         Instant started = Instant.now();
         SparseRandomDisk disk = SparseRandomDisk.create(params);
         rusageScript = extractRusageScript();
@@ -91,7 +92,8 @@ final class Bench {
 
     private record Measured(RunResult result, ToolProfile profile) {}
 
-    private Measured runOnce(SparseRandomDisk disk, ToolSpec tool, int round) throws IOException, InterruptedException {
+    private Measured runOnce(SparseRandomDisk disk, ToolSpec tool, int round)
+            throws IOException, InterruptedException, DeviceException {
         String label = tool.name() + (round == 0 ? " warm-up" : " run " + round + "/" + repeat);
         ServerMetrics metrics = new ServerMetrics(new SimpleMeterRegistry());
         Endpoint endpoint = tcp ? Endpoint.tcp("127.0.0.1", 0, "") : Endpoint.unix("-", "");

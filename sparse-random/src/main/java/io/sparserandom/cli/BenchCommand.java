@@ -91,7 +91,8 @@ final class BenchCommand implements Callable<Integer> {
         Bench bench = new Bench(parsed.params(), tools, repeat, tcp, Duration.ofSeconds(timeoutSeconds), err,
                 System.console() != null);
         BenchReport report = bench.run();
-        List<Path> files = ReportWriter.writeAll(report, dir);
+        ReportWriter.Written w = ReportWriter.writeAll(report, dir);
+        List<Path> files = List.of(w.json(), w.markdown(), w.html(), w.junit());
         boolean failed = false;
         outWriter.println();
         outWriter.printf(Locale.ROOT, "%-12s %5s %6s %12s %24s %10s%n", "tool", "runs", "failed", "median", "95% CI", "ratio");

@@ -41,7 +41,8 @@ final class ReportCommand implements Callable<Integer> {
         }
         if (reports.size() == 1) {
             Path dir = Files.isDirectory(dirs.get(0)) ? dirs.get(0) : dirs.get(0).toAbsolutePath().getParent();
-            for (Path f : ReportWriter.writeAll(reports.get(0), dir)) {
+            ReportWriter.Written w = ReportWriter.writeAll(reports.get(0), dir);
+            for (Path f : List.of(w.json(), w.markdown(), w.html(), w.junit())) {
                 spec.commandLine().getOut().println("wrote " + f);
             }
         } else {
