@@ -114,11 +114,12 @@ class CoreInteropIT {
         Interop.requirePythonNbd();
         Path script = Cli.script("libnbd_checks.py", dir);
         Cli.Result r = Cli.run(SHORT, "8G", "seed=4", "runlength=1M",
-                "--run", Interop.PYTHON + " " + script);
+                "--run", "LIBNBD_DEBUG=1 " + Interop.PYTHON + " " + script);
         // The script's deliberate bad writes are rejected, so the verdict is 3 even though it exits 0.
         assertEquals(3, r.exit(), r.toString());
         assertTrue(r.stdout().contains("OK"), r.toString());
-        assertTrue(r.stdout().contains("data mismatch at offset 0x"), "the client sees the server's message: " + r);
+        assertTrue(r.stderr().contains("structured error server message: data mismatch at offset 0x"),
+                "libnbd receives the server's message in a structured error chunk: " + r);
         assertTrue(r.stderr().contains("rejected requests:    2"), r.toString());
     }
 
