@@ -77,7 +77,7 @@ public final class Html {
     h.append(SvgChart.bars("wall-time", "Median wall time (whiskers: 95 % CI of the mean) — shorter is better",
         "seconds", wall, Format::seconds));
     h.append(SvgChart.bars("throughput", "Median data throughput — longer is better", "data bytes per second",
-        rate, Format::rate));
+        rate, Format::rate, SvgChart.binaryUnit(rate.stream().mapToDouble(SvgChart.Bar::value).max().orElse(1))));
     int i = 0;
     for (ToolProfile p : report.profiles().values()) {
       h.append(SvgChart.histogram("histogram-" + i++, "Request sizes: " + p.tool(), p.requestSizes()));

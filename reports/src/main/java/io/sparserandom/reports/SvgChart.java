@@ -29,12 +29,24 @@ final class SvgChart {
    * when a bar has an interval, a whisker from low to high.
    */
   static String bars(String id, String title, String axisLabel, List<Bar> bars, DoubleFunction<String> format) {
+    return bars(id, title, axisLabel, bars, format, 1);
+  }
+
+  /**
+   * As above, with ticks that are round numbers of {@code unit} (e.g. 1 MiB/s for a byte rate, so
+   * the axis reads 200, 400, 600 MiB/s rather than 191, 381, 572 MiB/s).
+   */
+  static String bars(String id, String title, String axisLabel, List<Bar> bars, DoubleFunction<String> format,
+      double unit) {
     double max = 0;
     for (Bar b : bars) {
       max = Math.max(max, finite(b.high()) ? b.high() : b.value());
       max = Math.max(max, b.value());
     }
-    double[] ticks = niceTicks(max);
+    double[] ticks = niceTicks(max / unit);
+    for (int i = 0; i < ticks.length; i++) {
+      ticks[i] *= unit;
+    }
     double axisMax = ticks[ticks.length - 1];
     int plotLeft = LABEL_WIDTH;
     int plotWidth = WIDTH - LABEL_WIDTH - VALUE_WIDTH;
@@ -124,12 +136,33 @@ final class SvgChart {
       double ly = plotBottom + 14;
       svg.append(String.format(Locale.ROOT,
           "<text class=\"tick\" text-anchor=\"end\" transform=\"translate(%.1f %.1f) rotate(-40)\">%s</text>",
-          lx, ly, Html.escape(Format.bytes(b.upperBytes()))));
+          lx, ly, Html.escape(powerOfTwo(b.upperBytes()))));
     }
     svg.append(String.format(Locale.ROOT, "<line class=\"axisline\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>",
         left, plotBottom, left + plotWidth, plotBottom));
     text(svg, left + plotWidth / 2.0, height - 8, "axis", "middle", "request size (bucket upper bound)");
     return svg.append("</svg>\n").toString();
+  }
+
+  /** The binary unit (1, 1024, 1024², …) in which {@code value} reads between 1 and 1024. */
+  static double binaryUnit(double value) {
+    double unit = 1;
+    while (value >= unit * 1024 && unit < 0x1p60) {
+      unit *= 1024;
+    }
+    return unit;
+  }
+
+  /** A bucket bound compactly: 4096 -> "4 KiB", 1048576 -> "1 MiB", 1536 -> "1.50 KiB". */
+  static String powerOfTwo(long bytes) {
+    String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    int unit = 0;
+    long value = bytes;
+    while (value >= 1024 && value % 1024 == 0 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return value < 1024 ? value + " " + units[unit] : Format.bytes(bytes);
   }
 
   /** Ticks 0, step, 2·step … covering max, with step 1, 2 or 5 × 10^k and about five intervals. */
