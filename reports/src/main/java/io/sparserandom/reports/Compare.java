@@ -66,6 +66,15 @@ public final class Compare {
     return md.toString();
   }
 
+  /** Reads saved report.json files (the first is the baseline) and compares them; see {@link #render}. */
+  public static String renderFiles(List<java.nio.file.Path> files) throws java.io.IOException {
+    List<BenchReport> reports = new ArrayList<>();
+    for (java.nio.file.Path file : files) {
+      reports.add(BenchReport.read(file));
+    }
+    return render(reports);
+  }
+
   /** "**slower**", "**faster**" when the intervals are disjoint, else "within noise". */
   static String verdict(Summary base, Summary now) {
     if (!base.disjointFrom(now)) {

@@ -31,8 +31,7 @@ class CompareTest {
     // Through files, as people will use it.
     before.write(dir.resolve("before.json"));
     after.write(dir.resolve("after.json"));
-    String md = Compare.render(List.of(BenchReport.read(dir.resolve("before.json")),
-        BenchReport.read(dir.resolve("after.json"))));
+    String md = Compare.renderFiles(List.of(dir.resolve("before.json"), dir.resolve("after.json")));
     assertTrue(md.contains("| nbdcopy | 2.00 s (n=5) | 2.50 s (n=5) | +25.0 % | **slower** ⚠ |"), md);
     assertTrue(md.contains("| qemu-img | 4.00 s (n=5) | 4.02 s (n=5) | +0.500 % | within noise |"), md);
 
