@@ -19,12 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Property-based fuzzing of the server's request decoder (jqwik; a bounded run in every build, a
- * longer one with -Djqwik.tries.default=100000, see the README). Whatever the bytes, the decoder
+ * longer one with -DargLine=-Djqwik.tries.default=100000, see the README). Whatever the bytes, the decoder
  * must not throw, must not leak (the build runs Netty's leak detector at PARANOID), and valid
  * requests must come out exactly as they went in however the stream is split.
  */
 class NbdRequestDecoderFuzzTest {
-    @Property(tries = 300)
+    @Property
     void randomBytesNeverThrowOrLeak(@ForAll @Size(max = 600) List<@IntRange(min = 0, max = 255) Integer> bytes,
                                      @ForAll @IntRange(min = 1, max = 64) int chunk) {
         EmbeddedChannel ch = new EmbeddedChannel(new NbdRequestDecoder(4096));
@@ -63,7 +63,7 @@ class NbdRequestDecoderFuzzTest {
         return one.list().ofMaxSize(8);
     }
 
-    @Property(tries = 200)
+    @Property
     void validStreamsRoundTripWhateverTheSplit(@ForAll("requests") List<NbdRequest> requests,
                                                @ForAll @IntRange(min = 1, max = 100) int chunk) {
         ByteBuf wire = Unpooled.buffer();
