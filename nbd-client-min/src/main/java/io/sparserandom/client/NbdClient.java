@@ -93,7 +93,7 @@ public final class NbdClient implements AutoCloseable {
             b.option(ChannelOption.TCP_NODELAY, true);
         }
         // Read replies in big gulps: a 256 KiB read reply then needs one recv, not four 64 KiB ones.
-        b.option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(4096, 65536, 1 << 20));
+        b.option(ChannelOption.RECVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(4096, 65536, 1 << 20));
         ChannelFuture cf = b.connect(NbdTransport.address(uri));
         Channel ch = cf.channel();
         try {
