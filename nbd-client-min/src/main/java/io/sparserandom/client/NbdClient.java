@@ -67,9 +67,19 @@ public final class NbdClient implements AutoCloseable {
 
     /** Connects and negotiates; the returned client is in the transmission phase. */
     public static NbdClient connect(NbdUri uri, NbdClientOptions options) throws IOException {
+        return connect(uri, options, NbdTransport.group());
+    }
+
+    /** As {@link #connect(NbdUri, NbdClientOptions)}, on the event loop for connection index {@code index}. */
+    static NbdClient connect(NbdUri uri, NbdClientOptions options, int index) throws IOException {
+        return connect(uri, options, NbdTransport.loop(index));
+    }
+
+    private static NbdClient connect(NbdUri uri, NbdClientOptions options, io.netty.channel.EventLoopGroup group)
+            throws IOException {
         Promise<NbdExportInfo> negotiated = GlobalEventExecutor.INSTANCE.newPromise();
         Bootstrap b = new Bootstrap()
-                .group(NbdTransport.group())
+                .group(group)
                 .channel(NbdTransport.channelClass(uri))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
                 .handler(new ChannelInitializer<Channel>() {
@@ -83,7 +93,7 @@ public final class NbdClient implements AutoCloseable {
             b.option(ChannelOption.TCP_NODELAY, true);
         }
         // Read replies in big gulps: a 256 KiB read reply then needs one recv, not four 64 KiB ones.
-        b.option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(4096, 65536, 1 << 20));
+        b.option(ChannelOption.RECVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(4096, 65536, 1 << 20));
         ChannelFuture cf = b.connect(NbdTransport.address(uri));
         Channel ch = cf.channel();
         try {

@@ -17,7 +17,7 @@ public final class NbdConnectionPool implements AutoCloseable {
 
     /** Opens up to {@code wanted} connections; just one when the server does not allow multi-conn. */
     public static NbdConnectionPool open(NbdUri uri, NbdClientOptions options, int wanted) throws IOException {
-        NbdClient first = NbdClient.connect(uri, options);
+        NbdClient first = NbdClient.connect(uri, options, 0);
         return extend(first, options, wanted);
     }
 
@@ -28,7 +28,7 @@ public final class NbdConnectionPool implements AutoCloseable {
         int n = first.info().canMultiConn() ? Math.max(1, wanted) : 1;
         try {
             for (int i = 1; i < n; i++) {
-                list.add(NbdClient.connect(first.uri(), options));
+                list.add(NbdClient.connect(first.uri(), options, i));
             }
         } catch (IOException | RuntimeException e) {
             list.forEach(NbdClient::close);

@@ -35,6 +35,27 @@ final class NbdTransport {
 
     static EventLoopGroup group() { return Holder.GROUP; }
 
+    private static final class Loops {
+        static final java.util.List<io.netty.channel.EventLoop> LOOPS = loops();
+
+        private static java.util.List<io.netty.channel.EventLoop> loops() {
+            java.util.List<io.netty.channel.EventLoop> list = new java.util.ArrayList<>();
+            for (io.netty.util.concurrent.EventExecutor e : Holder.GROUP) {
+                list.add((io.netty.channel.EventLoop) e);
+            }
+            return java.util.List.copyOf(list);
+        }
+    }
+
+    /**
+     * The event loop for connection index {@code i}. Connection i of every pool lands on the same
+     * loop, so a copier reading on source connection i and writing on target connection i stays on
+     * one thread (no hand-off per request).
+     */
+    static io.netty.channel.EventLoop loop(int i) {
+        return Loops.LOOPS.get(Math.floorMod(i, Loops.LOOPS.size()));
+    }
+
     static Class<? extends Channel> channelClass(NbdUri uri) {
         if (uri.isUnix()) {
             return EPOLL ? EpollDomainSocketChannel.class : NioDomainSocketChannel.class;

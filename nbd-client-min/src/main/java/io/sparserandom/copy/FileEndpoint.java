@@ -53,7 +53,10 @@ public final class FileEndpoint implements CopyEndpoint {
             }
         }
         FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        return new FileEndpoint(path, ch, Math.max(size, oldSize), existed ? oldSize : 0);
+        // Only a regular file we created or extended is known to read as zeroes past its old end;
+        // anything else (a block device, say) gets real zero writes everywhere.
+        long freshFrom = !existed ? 0 : Files.isRegularFile(path) ? oldSize : Long.MAX_VALUE;
+        return new FileEndpoint(path, ch, Math.max(size, oldSize), freshFrom);
     }
 
     @Override public long size() { return size; }

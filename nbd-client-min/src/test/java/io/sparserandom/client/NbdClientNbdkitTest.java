@@ -192,7 +192,7 @@ class NbdClientNbdkitTest {
                 }
                 ws.add(pool.get(i).writeAsync(i * 65536L, b, false));
             }
-            CompletableFuture.allOf(ws.toArray(new CompletableFuture[0])).join();
+            CompletableFuture.allOf(ws.toArray(CompletableFuture<?>[]::new)).join();
             for (int i = 0; i < 64; i++) {
                 ByteBuf r = pool.get(i + 1).pread(i * 65536L, 65536);
                 try {
@@ -205,12 +205,24 @@ class NbdClientNbdkitTest {
     }
 
     @Test
-    void refusedExportFailsClearly() throws Exception {
+    void stoppedServerFailsClearly() throws Exception {
         try (ServerProcess s = ServerProcess.nbdkit(dir, "memory", "1M")) {
-            // nbdkit serves any export name by default; ask qemu-style for a mismatch via a closed server.
-            s.close();
+            s.kill();
             NbdProtocolException e = assertThrows(NbdProtocolException.class, () -> NbdClient.connect(s.uri()));
             assertTrue(e.getMessage().contains("cannot connect"), e.getMessage());
+        }
+    }
+
+    @Test
+    void refusedExportFailsClearly() throws Exception {
+        try (ServerProcess s = ServerProcess.nbdkit(dir, "--filter=exportname", "memory", "1M",
+                "exportname=good", "exportname-strict=true")) {
+            NbdUri bad = NbdUri.unix(s.socket(), "bad");
+            NbdProtocolException e = assertThrows(NbdProtocolException.class, () -> NbdClient.connect(bad));
+            assertTrue(e.getMessage().contains("'bad'"), e.getMessage());
+            try (NbdClient c = NbdClient.connect(NbdUri.unix(s.socket(), "good"))) {
+                assertEquals(1 << 20, c.size());
+            }
         }
     }
 

@@ -62,16 +62,26 @@ public final class ServerProcess implements AutoCloseable {
     public String uriString() { return uri().toString(); }
 
     /** SIGKILL: the server gets no chance to answer what is in flight. */
-    public void kill() throws InterruptedException {
+    public void kill() {
         process.destroyForcibly();
-        process.waitFor(5, TimeUnit.SECONDS);
+        waitForExit();
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         process.destroy();
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        if (!waitForExit()) {
             process.destroyForcibly();
+            waitForExit();
+        }
+    }
+
+    private boolean waitForExit() {
+        try {
+            return process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 }

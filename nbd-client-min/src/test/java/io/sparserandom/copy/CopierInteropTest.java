@@ -183,6 +183,26 @@ class CopierInteropTest {
     }
 
     @Test
+    void holesOverwriteAnExistingTargetFile() throws Exception {
+        byte[] data = new byte[300_000];
+        new Random(8).nextBytes(data);
+        Path dst = dir.resolve("old.img");
+        byte[] junk = new byte[8 << 20];
+        java.util.Arrays.fill(junk, (byte) 0x5a);
+        Files.write(dst, junk);
+        try (ServerProcess s = ServerProcess.nbdkit(dir, "memory", "8M")) {
+            try (NbdClient c = NbdClient.connect(s.uri())) {
+                c.pwrite(3 << 20, Unpooled.wrappedBuffer(data), false);
+            }
+            CopyResult r = copy(s.uriString(), dst.toString(), CopyOptions.defaults("", ""));
+            assertTrue(r.bytesZeroed() > 0, r.summary());
+        }
+        byte[] want = new byte[8 << 20];
+        System.arraycopy(data, 0, want, 3 << 20, data.length);
+        assertArrayEquals(want, Files.readAllBytes(dst));
+    }
+
+    @Test
     void badUriIsAnArgumentError() {
         assertThrows(IllegalArgumentException.class,
                 () -> copy("nbds://host/x", dir.resolve("x").toString(), CopyOptions.defaults("", "")));
