@@ -4,6 +4,7 @@ import io.sparserandom.disk.DiskParams;
 import io.sparserandom.disk.SparseRandomDisk;
 import io.sparserandom.server.NbdServer;
 import io.sparserandom.server.ServerListener;
+import io.sparserandom.verifier.CoverageLedger;
 import io.sparserandom.verifier.Verifier;
 
 import java.io.IOException;
@@ -25,7 +26,12 @@ final class CaptiveServer implements AutoCloseable {
 
     static CaptiveServer start(SparseRandomDisk disk, Endpoint endpoint, boolean readOnly, ServerListener listener)
             throws IOException {
-        Verifier verifier = new Verifier(disk);
+        return start(disk, endpoint, readOnly, listener, new CoverageLedger());
+    }
+
+    static CaptiveServer start(SparseRandomDisk disk, Endpoint endpoint, boolean readOnly, ServerListener listener,
+                               CoverageLedger ledger) throws IOException {
+        Verifier verifier = new Verifier(disk, ledger);
         NbdServer.Builder builder = NbdServer.builder()
                 .device(endpoint.exportName(), "sparse-random " + describe(disk.params()),
                         c -> verifier.forConnection(c.id()))

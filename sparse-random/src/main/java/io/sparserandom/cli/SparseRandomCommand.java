@@ -6,6 +6,7 @@ import io.sparserandom.disk.SparseRandomDisk;
 import io.sparserandom.metrics.PrometheusEndpoint;
 import io.sparserandom.metrics.ServerMetrics;
 import io.sparserandom.metrics.StatsText;
+import io.sparserandom.verifier.CoverageLedger;
 import io.sparserandom.verifier.Verdict;
 import io.sparserandom.verifier.VerdictWriter;
 import io.sparserandom.verifier.Verifier;
@@ -100,6 +101,10 @@ public final class SparseRandomCommand implements Callable<Integer> {
             description = "Expose the server's meters for Prometheus at http://ADDR:PORT/metrics (ADDR from -i).")
     Integer metricsPort;
 
+    @Option(names = "--no-coverage", hidden = true,
+            description = "Benchmarking only: verify writes but record no coverage (cannot prove completeness).")
+    boolean noCoverage;
+
     @Option(names = {"-v", "--verbose"}, description = "Debug logging on stderr.")
     boolean verbose;
 
@@ -152,7 +157,8 @@ public final class SparseRandomCommand implements Callable<Integer> {
                 prometheus = PrometheusEndpoint.start(registry, ipaddr, metricsPort);
                 err.println("sparse-random: metrics at http://" + ipaddr + ":" + prometheus.port() + "/metrics");
             }
-            captive = CaptiveServer.start(disk, endpoint, readOnly, metrics);
+            captive = CaptiveServer.start(disk, endpoint, readOnly, metrics,
+                    noCoverage ? CoverageLedger.countersOnly() : new CoverageLedger());
         } catch (IOException e) {
             err.println("sparse-random: " + e.getMessage());
             if (prometheus != null) {

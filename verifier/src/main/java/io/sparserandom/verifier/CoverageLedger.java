@@ -26,20 +26,39 @@ public final class CoverageLedger {
     private final LongAdder trimBytes = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final List<Mismatch> mismatches = new ArrayList<>();
+    private final boolean tracksRanges;
 
     public CoverageLedger() {
         this(DEFAULT_MAX_RANGES);
     }
 
     public CoverageLedger(int maxRanges) {
+        this(maxRanges, true);
+    }
+
+    private CoverageLedger(int maxRanges, boolean tracksRanges) {
         this.written = new RangeSet(maxRanges);
         this.zeroed = new RangeSet(maxRanges);
+        this.tracksRanges = tracksRanges;
     }
+
+    /**
+     * A ledger that counts requests and keeps rejections but records no ranges: only for measuring
+     * what the range bookkeeping costs (a run with it can never prove completeness).
+     */
+    public static CoverageLedger countersOnly() {
+        return new CoverageLedger(1, false);
+    }
+
+    /** False for {@link #countersOnly()}. */
+    public boolean tracksRanges() { return tracksRanges; }
 
     void recordWrite(long offset, long length) {
         writeRequests.increment();
         writeBytes.add(length);
-        written.add(offset, length);
+        if (tracksRanges) {
+            written.add(offset, length);
+        }
     }
 
     void recordZero(long offset, long length, boolean trim) {
@@ -50,7 +69,9 @@ public final class CoverageLedger {
             zeroRequests.increment();
             zeroBytes.add(length);
         }
-        zeroed.add(offset, length);
+        if (tracksRanges) {
+            zeroed.add(offset, length);
+        }
     }
 
     void recordRejected(Mismatch m) {
@@ -90,5 +111,5 @@ public final class CoverageLedger {
         }
     }
 
-    public boolean overflowed() { return written.overflowed() || zeroed.overflowed(); }
+    public boolean overflowed() { return !tracksRanges || written.overflowed() || zeroed.overflowed(); }
 }

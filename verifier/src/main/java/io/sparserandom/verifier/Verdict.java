@@ -125,6 +125,9 @@ public record Verdict(Integer toolExitStatus, boolean checkComplete, long diskSi
 
     /** Why completeness failed, in one line (or null). */
     public String incompleteReason() {
+        if (!ledger.tracksRanges()) {
+            return "coverage was not recorded (--no-coverage), completeness cannot be proven";
+        }
         if (ledger.overflowed()) {
             return "the coverage ledger overflowed (more than " + ledger.written().maxRanges()
                     + " separate written ranges), completeness cannot be proven";
