@@ -1,6 +1,7 @@
 package io.sparserandom.server;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 
 /**
  * What the NBD server serves: a flat table of operations on (offset, length, flags), in the
@@ -24,6 +25,22 @@ public interface BlockDevice {
      * (at its writerIndex; the server made sure it has room).
      */
     void read(long offset, int length, ByteBuf dst) throws DeviceException;
+
+    /**
+     * Returns the content at {@code offset} as a buffer the caller releases. A device whose
+     * content repeats may answer with (slices of) shared read-only buffers and so avoid filling
+     * memory at all; by default this allocates a buffer and calls {@link #read}.
+     */
+    default ByteBuf readBuffer(long offset, int length, ByteBufAllocator alloc) throws DeviceException {
+        ByteBuf dst = alloc.directBuffer(length);
+        try {
+            read(offset, length, dst);
+            return dst;
+        } catch (DeviceException | RuntimeException e) {
+            dst.release();
+            throw e;
+        }
+    }
 
     /** Writes the readable bytes of {@code data} at {@code offset}. Must not change data's indexes. */
     void write(long offset, ByteBuf data, int flags) throws DeviceException;

@@ -257,8 +257,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
                 try {
                     for (int i = 0; i < count[0]; i++) {
                         if (ext[2 * i + 1] == 0) {
-                            data[i] = ctx.alloc().directBuffer((int) ext[2 * i]);
-                            device.read(off, (int) ext[2 * i], data[i]);
+                            data[i] = device.readBuffer(off, (int) ext[2 * i], ctx.alloc());
                         }
                         off += ext[2 * i];
                     }
@@ -289,13 +288,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
-        ByteBuf data = ctx.alloc().directBuffer(length);
-        try {
-            device.read(r.offset(), length, data);
-        } catch (DeviceException | RuntimeException e) {
-            data.release();
-            throw e;
-        }
+        ByteBuf data = device.readBuffer(r.offset(), length, ctx.alloc());
         if (n.structuredReplies()) {
             ByteBuf h = chunkHeader(ctx, r, true, NbdReplyType.OFFSET_DATA, 8 + length);
             h.writeLong(r.offset());

@@ -28,7 +28,7 @@ record ToolSpec(String name, String command, boolean available, String unavailab
     static ToolSpec builtin() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("java.class.path");
-        String command = quote(java) + " -XX:+UseParallelGC --add-opens java.base/java.nio=ALL-UNNAMED"
+        String command = quote(java) + " -XX:+UseParallelGC -XX:TieredStopAtLevel=1 --add-opens java.base/java.nio=ALL-UNNAMED"
                 + " -Dio.netty.tryReflectionSetAccessible=true -cp " + quote(cp)
                 + " io.sparserandom.cli.Main copy \"$uri\" \"$uri\"";
         String v = ToolSpec.class.getPackage().getImplementationVersion();

@@ -1,6 +1,9 @@
 package io.sparserandom.disk;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import io.sparserandom.server.BlockDevice;
 import io.sparserandom.server.Capabilities;
 import io.sparserandom.server.IoFlags;
@@ -47,6 +50,10 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
 
     /** One 4 KiB block per byte value, shared read-only (absolute indexes only). */
     private static final byte[][] REPEATED = new byte[256][];
+    /** The same blocks as shared direct buffers, for zero-copy replies: never written, never released. */
+    private static final ByteBuf[] SHARED_BLOCKS = new ByteBuf[256];
+    private static final ByteBuf SHARED_ZEROES =
+            Unpooled.unreleasableBuffer(Unpooled.directBuffer(1 << 20, 1 << 20).writeZero(1 << 20));
     /** Zeroes to compare holes against in large steps. */
     private static final int ZERO_CHUNK = 64 * 1024;
     private static final byte[] ZERO_BYTES = new byte[ZERO_CHUNK];
@@ -56,6 +63,7 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
             byte[] b = new byte[BLOCK_SIZE];
             java.util.Arrays.fill(b, (byte) v);
             REPEATED[v] = b;
+            SHARED_BLOCKS[v] = Unpooled.unreleasableBuffer(Unpooled.directBuffer(BLOCK_SIZE, BLOCK_SIZE).writeBytes(b));
         }
     }
 
@@ -143,6 +151,47 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
                 pos += n;
             }
         }
+    }
+
+    /**
+     * Zero-copy read for the repeated-byte content: the reply is a composite of slices of shared,
+     * read-only direct buffers (one 4 KiB block per byte value, and 1 MiB of zeroes for holes), so
+     * nothing is filled and the kernel copies straight from them. Random content is generated
+     * into a fresh buffer as usual.
+     */
+    @Override
+    public ByteBuf readBuffer(long offset, int length, ByteBufAllocator alloc) {
+        if (params.randomContent() || length <= BLOCK_SIZE) {
+            ByteBuf dst = alloc.directBuffer(length);
+            read(offset, length, dst);
+            return dst;
+        }
+        long pos = offset;
+        long end = offset + length;
+        long limit = blockAfter(end);
+        int maxComponents = (int) Math.min(Integer.MAX_VALUE, (length >>> BLOCK_SHIFT) + 2);
+        CompositeByteBuf out = alloc.compositeDirectBuffer(maxComponents);
+        while (pos < end) {
+            long block = pos >>> BLOCK_SHIFT;
+            boolean data = layout.isData(block);
+            long stop = Math.min(end, byteOf(layout.runEnd(block, limit)));
+            if (!data) {
+                while (pos < stop) {
+                    int n = (int) Math.min(SHARED_ZEROES.capacity(), stop - pos);
+                    out.addComponent(true, SHARED_ZEROES.slice(0, n));
+                    pos += n;
+                }
+                continue;
+            }
+            while (pos < stop) {
+                long blockStart = pos & -BLOCK_SIZE;
+                int within = (int) (pos - blockStart);
+                int n = (int) Math.min(BLOCK_SIZE - within, stop - pos);
+                out.addComponent(true, SHARED_BLOCKS[repeatedByte(blockStart)].slice(within, n));
+                pos += n;
+            }
+        }
+        return out;
     }
 
     /** Accepted, not checked: verification is the verifier module's job. */

@@ -35,7 +35,7 @@ public final class Cli {
     }
 
     public static Result run(Duration timeout, Path workDir, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("java", "-XX:+UseParallelGC",
+        List<String> cmd = new ArrayList<>(List.of("java", "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1",
                 "--add-opens", "java.base/java.nio=ALL-UNNAMED",
                 "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
                 "-Dio.netty.tryReflectionSetAccessible=true",

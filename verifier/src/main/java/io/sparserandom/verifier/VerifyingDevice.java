@@ -1,6 +1,7 @@
 package io.sparserandom.verifier;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.sparserandom.protocol.NbdErrno;
 import io.sparserandom.server.BlockDevice;
@@ -50,6 +51,11 @@ final class VerifyingDevice implements BlockDevice {
     @Override
     public void read(long offset, int length, ByteBuf dst) throws DeviceException {
         disk.read(offset, length, dst);
+    }
+
+    @Override
+    public ByteBuf readBuffer(long offset, int length, ByteBufAllocator alloc) throws DeviceException {
+        return disk.readBuffer(offset, length, alloc);
     }
 
     @Override
