@@ -31,6 +31,7 @@ printf '%s\n' "${params[@]}" | grep -q '^seed=' || params+=(seed=1)
 
 command -v nbdkit >/dev/null || { echo "nbdkit is not installed" >&2; exit 1; }
 "$top/bin/sparse-random" --version >/dev/null   # builds the jar first if needed, outside the timings
+export SPARSE_RANDOM_NO_BUILD=1
 
 # Seconds (wall) for one run; fails loudly if the copy fails.
 time_one() {

@@ -37,6 +37,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     private final ServerListener listener;
     private final ConnectionInfo conn;
     private boolean disconnecting;
+    private final java.util.ArrayList<NbdCommand> unflushed = new java.util.ArrayList<>();
 
     TransmissionHandler(Negotiated negotiated, ServerListener listener) {
         this.n = negotiated;
@@ -125,6 +126,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
         }
         if (!ctx.channel().isWritable()) {
             ctx.flush();
+            flushed();
         }
     }
 
@@ -284,7 +286,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
                     }
                     off += ext[2 * i];
                 }
-                listener.requestFinished(conn, NbdCommand.READ);
+                finished(NbdCommand.READ);
                 return;
             }
         }
@@ -297,7 +299,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
             ctx.write(simpleHeader(ctx, r, 0));
         }
         ctx.write(data);
-        listener.requestFinished(conn, NbdCommand.READ);
+        finished(NbdCommand.READ);
     }
 
     private void blockStatus(ChannelHandlerContext ctx, NbdRequest r) throws DeviceException {
@@ -337,7 +339,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
         ByteBuf h = chunkHeader(ctx, r, true, NbdReplyType.BLOCK_STATUS, body.readableBytes());
         ctx.write(h);
         ctx.write(body);
-        listener.requestFinished(conn, NbdCommand.BLOCK_STATUS);
+        finished(NbdCommand.BLOCK_STATUS);
     }
 
     private void ok(ChannelHandlerContext ctx, NbdRequest r) {
@@ -346,7 +348,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
         } else {
             ctx.write(simpleHeader(ctx, r, 0));
         }
-        listener.requestFinished(conn, r.command());
+        finished(r.command());
     }
 
     /** Error replies, mapped to wire codes here and nowhere else. */
@@ -370,7 +372,22 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
         } else {
             ctx.write(simpleHeader(ctx, r, errno.wireValue()));
         }
-        listener.requestFinished(conn, cmd);
+        finished(cmd);
+    }
+
+    /**
+     * A reply is queued; it counts as finished for the listener once it is flushed to the socket,
+     * so that "requests in flight" means requests received and not yet answered on the wire.
+     */
+    private void finished(NbdCommand cmd) {
+        unflushed.add(cmd);
+    }
+
+    private void flushed() {
+        for (NbdCommand c : unflushed) {
+            listener.requestFinished(conn, c);
+        }
+        unflushed.clear();
     }
 
     private static ByteBuf simpleHeader(ChannelHandlerContext ctx, NbdRequest r, int error) {
@@ -391,6 +408,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ctx.flush();
+        flushed();
         ctx.fireChannelReadComplete();
     }
 
@@ -400,8 +418,15 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
         ctx.channel().config().setAutoRead(ctx.channel().isWritable());
         if (!ctx.channel().isWritable()) {
             ctx.flush();
+            flushed();
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        flushed(); // keep the listener's in-flight count balanced when the client vanishes
+        ctx.fireChannelInactive();
     }
 
     @Override
