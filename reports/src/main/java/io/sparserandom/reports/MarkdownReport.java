@@ -78,7 +78,8 @@ public final class MarkdownReport {
       table(md, List.of("Command", "Requests"), commands);
       List<List<String>> sizes = new ArrayList<>();
       for (ToolProfile.Bucket b : p.requestSizes()) {
-        sizes.add(List.of("≤ " + Format.bytes(b.upperBytes()), String.valueOf(b.count())));
+        sizes.add(List.of(b.upperBytes() == Long.MAX_VALUE ? "larger" : "≤ " + Format.bytes(b.upperBytes()),
+                String.valueOf(b.count())));
       }
       table(md, List.of("Request size", "Requests"), sizes);
     }

@@ -125,7 +125,7 @@ final class SvgChart {
       ToolProfile.Bucket b = shown.get(i);
       double h = axisMax > 0 ? b.count() / axisMax * plotHeight : 0;
       double x = left + i * slot;
-      String bucket = "≤ " + Format.bytes(b.upperBytes());
+      String bucket = b.upperBytes() == Long.MAX_VALUE ? "larger" : "≤ " + Format.bytes(b.upperBytes());
       svg.append(String.format(Locale.ROOT,
           "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>%s</title></rect>",
           x + slot * 0.1, plotBottom - h, slot * 0.8, h, Html.escape(bucket + ": " + b.count() + " requests")));
@@ -136,7 +136,7 @@ final class SvgChart {
       double ly = plotBottom + 14;
       svg.append(String.format(Locale.ROOT,
           "<text class=\"tick\" text-anchor=\"end\" transform=\"translate(%.1f %.1f) rotate(-40)\">%s</text>",
-          lx, ly, Html.escape(powerOfTwo(b.upperBytes()))));
+          lx, ly, Html.escape(b.upperBytes() == Long.MAX_VALUE ? "larger" : powerOfTwo(b.upperBytes()))));
     }
     svg.append(String.format(Locale.ROOT, "<line class=\"axisline\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>",
         left, plotBottom, left + plotWidth, plotBottom));
