@@ -9,6 +9,7 @@ import io.sparserandom.protocol.NbdCommand;
 import io.sparserandom.server.DeviceException;
 import io.sparserandom.reports.BenchReport;
 import io.sparserandom.reports.ToolProfile.Bucket;
+import io.sparserandom.reports.Format;
 import io.sparserandom.reports.Machine;
 import io.sparserandom.reports.RunResult;
 import io.sparserandom.reports.ToolInfo;
@@ -124,7 +125,7 @@ final class Bench {
                 done = p.waitFor(terminal ? 250 : 1000, TimeUnit.MILLISECONDS);
                 if (terminal) {
                     err.printf(Locale.ROOT, "\r\033[K%s  %.1f s  %s moved", label, (System.nanoTime() - t0) / 1e9,
-                            humanBytes(metrics.bytesRead() + metrics.bytesWritten()));
+                            Format.bytes(metrics.bytesRead() + metrics.bytesWritten()));
                     err.flush();
                 }
                 if (!done && System.nanoTime() > deadline) {
@@ -234,16 +235,5 @@ final class Bench {
             return os.getProcessCpuTime();
         }
         return 0;
-    }
-
-    static String humanBytes(long b) {
-        String[] u = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-        double v = b;
-        int i = 0;
-        while (v >= 1024 && i < u.length - 1) {
-            v /= 1024;
-            i++;
-        }
-        return String.format(Locale.ROOT, i == 0 ? "%.0f %s" : "%.2f %s", v, u[i]);
     }
 }
