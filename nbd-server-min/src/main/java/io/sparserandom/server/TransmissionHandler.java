@@ -137,10 +137,11 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
         if ((flags & ~NbdCommandFlag.KNOWN) != 0) {
             return "unknown flags 0x" + Integer.toHexString(flags);
         }
-        int allowed = switch (cmd) {
+        // The spec makes FUA valid on every command once SEND_FUA is negotiated (clients are known
+        // to set it on reads and flushes); it only matters where data is written.
+        int allowed = NbdCommandFlag.FUA | switch (cmd) {
             case READ -> NbdCommandFlag.DF;
-            case WRITE, TRIM -> NbdCommandFlag.FUA;
-            case WRITE_ZEROES -> NbdCommandFlag.FUA | NbdCommandFlag.NO_HOLE | NbdCommandFlag.FAST_ZERO;
+            case WRITE_ZEROES -> NbdCommandFlag.NO_HOLE | NbdCommandFlag.FAST_ZERO;
             case BLOCK_STATUS -> NbdCommandFlag.REQ_ONE;
             default -> 0;
         };

@@ -329,6 +329,16 @@ class TransmissionTest {
     }
 
     @Test
+    void fuaIsAcceptedOnEveryCommand() throws Exception {
+        try (RawClient c = simple()) {
+            assertEquals(0, simpleError(c, NbdCommandFlag.FUA, READ, 0, 8));
+            c.read(8);
+            assertEquals(0, simpleError(c, NbdCommandFlag.FUA, FLUSH, 0, 0));
+            assertEquals(0, simpleError(c, NbdCommandFlag.FUA, CACHE, 0, 8));
+        }
+    }
+
+    @Test
     void aHundredRequestsInFlight() throws Exception {
         try (RawClient c = simple()) {
             ByteBuffer all = ByteBuffer.allocate(100 * 28);
