@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 
 /**
  * The transmission phase: validates each request once (the only place that answers EINVAL,
@@ -37,6 +38,8 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     private final ServerListener listener;
     private final ConnectionInfo conn;
     private boolean disconnecting;
+    /** Requests that arrived while the channel was not writable, answered in order once it is. */
+    private final ArrayDeque<NbdRequest> pending = new ArrayDeque<>();
 
     TransmissionHandler(Negotiated negotiated, ServerListener listener) {
         this.n = negotiated;
@@ -57,13 +60,58 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
+        if (disconnecting) {
+            r.release();
+            return;
+        }
+        if (!pending.isEmpty() || !ctx.channel().isWritable()) {
+            // Replies are piling up unsent: park the request (it is small, or a bounded write) and
+            // stop reading until the client drains its socket.
+            pending.add(r);
+            ctx.channel().config().setAutoRead(false);
+            return;
+        }
         try {
-            if (!disconnecting) {
-                handle(ctx, r);
-            }
+            handle(ctx, r);
         } finally {
             r.release();
         }
+    }
+
+    /** Answers parked requests while the channel stays writable. */
+    private void drain(ChannelHandlerContext ctx) {
+        NbdRequest r;
+        while (ctx.channel().isWritable() && (r = pending.poll()) != null) {
+            try {
+                if (!disconnecting) {
+                    handle(ctx, r);
+                }
+            } finally {
+                r.release();
+            }
+        }
+        ctx.flush();
+        if (pending.isEmpty() && ctx.channel().isWritable() && !disconnecting) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void releasePending() {
+        NbdRequest r;
+        while ((r = pending.poll()) != null) {
+            r.release();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        releasePending();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releasePending();
     }
 
     private void handle(ChannelHandlerContext ctx, NbdRequest r) {
@@ -122,9 +170,6 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
         } catch (RuntimeException e) {
             LOG.error("connection {}: {} failed unexpectedly", conn.id(), r, e);
             error(ctx, r, cmd, NbdErrno.EIO, "internal error: " + e, -1);
-        }
-        if (!ctx.channel().isWritable()) {
-            ctx.flush();
         }
     }
 
@@ -404,9 +449,11 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        // Backpressure: stop reading requests while replies pile up unsent.
-        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
-        if (!ctx.channel().isWritable()) {
+        // Backpressure: stop reading requests while replies pile up unsent; resume once drained.
+        if (ctx.channel().isWritable()) {
+            drain(ctx);
+        } else {
+            ctx.channel().config().setAutoRead(false);
             ctx.flush();
         }
         ctx.fireChannelWritabilityChanged();
