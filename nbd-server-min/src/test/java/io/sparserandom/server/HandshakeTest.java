@@ -341,6 +341,23 @@ class HandshakeTest {
     }
 
     @Test
+    void aDeviceThatCannotOpen() throws Exception {
+        ts.close();
+        ts = TestServer.start(dir, new MemoryDevice(), b -> b.device("broken", "fails to open", c -> {
+            throw new DeviceException(io.sparserandom.protocol.NbdErrno.EIO, "no disk today");
+        }));
+        try (RawClient c = ts.client()) {
+            c.hello();
+            c.option(NbdOption.GO, RawClient.infoRequest("broken"));
+            RawClient.OptionReply r = c.optionReply();
+            assertEquals(NbdOptionReply.ERR_UNKNOWN.wireValue(), r.type());
+            assertTrue(r.text().contains("no disk today"), r.text());
+            c.option(NbdOption.EXPORT_NAME, "broken".getBytes(StandardCharsets.UTF_8));
+            assertTrue(c.closedByServer(), "EXPORT_NAME cannot answer an error: nothing is sent, just a close");
+        }
+    }
+
+    @Test
     void readOnlyServerAdvertisesReadOnly() throws Exception {
         ts.close();
         ts = TestServer.start(dir, new MemoryDevice(), b -> b.readOnly(true));
