@@ -228,7 +228,7 @@ final class HandshakeHandler extends ByteToMessageDecoder {
             reply(ctx, option, NbdOptionReply.ERR_UNKNOWN, "no export named '" + name + "'");
             return;
         }
-        Negotiated negotiated = open(ctx, export);
+        Negotiated negotiated = open(ctx, export, true);
         if (negotiated == null) {
             return;
         }
@@ -261,7 +261,8 @@ final class HandshakeHandler extends ByteToMessageDecoder {
             disconnect(ctx, "NBD_OPT_EXPORT_NAME for unknown export '" + name + "'");
             return;
         }
-        Negotiated negotiated = open(ctx, export);
+        // EXPORT_NAME has no error reply: a device that cannot open means disconnect.
+        Negotiated negotiated = open(ctx, export, false);
         if (negotiated == null) {
             ctx.close();
             state = State.DONE;
@@ -276,7 +277,7 @@ final class HandshakeHandler extends ByteToMessageDecoder {
         startTransmission(ctx, negotiated);
     }
 
-    private Negotiated open(ChannelHandlerContext ctx, Export export) {
+    private Negotiated open(ChannelHandlerContext ctx, Export export, boolean replyOnError) {
         boolean serverReadOnly = config.readOnly();
         ConnectionInfo info = new ConnectionInfo(connectionId, String.valueOf(ctx.channel().remoteAddress()),
                 export.name(), serverReadOnly);
@@ -285,7 +286,9 @@ final class HandshakeHandler extends ByteToMessageDecoder {
             device = export.factory().open(info);
         } catch (DeviceException | RuntimeException e) {
             LOG.warn("connection {}: cannot open export '{}': {}", connectionId, export.name(), e.getMessage());
-            reply(ctx, option, NbdOptionReply.ERR_UNKNOWN, "cannot open export: " + e.getMessage());
+            if (replyOnError) {
+                reply(ctx, option, NbdOptionReply.ERR_UNKNOWN, "cannot open export: " + e.getMessage());
+            }
             return null;
         }
         Capabilities caps = device.capabilities();

@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 
 /**
  * The transmission phase: validates each request once (the only place that answers EINVAL,
@@ -38,6 +39,8 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionInfo conn;
     private boolean disconnecting;
     private final java.util.ArrayList<NbdCommand> unflushed = new java.util.ArrayList<>();
+    /** Requests that arrived while the channel was not writable, answered in order once it is. */
+    private final ArrayDeque<NbdRequest> pending = new ArrayDeque<>();
 
     TransmissionHandler(Negotiated negotiated, ServerListener listener) {
         this.n = negotiated;
@@ -58,13 +61,60 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
+        if (disconnecting) {
+            r.release();
+            return;
+        }
+        if (!pending.isEmpty() || !ctx.channel().isWritable()) {
+            // Replies are piling up unsent: park the request (it is small, or a bounded write) and
+            // stop reading until the client drains its socket.
+            pending.add(r);
+            ctx.channel().config().setAutoRead(false);
+            return;
+        }
         try {
-            if (!disconnecting) {
-                handle(ctx, r);
-            }
+            handle(ctx, r);
         } finally {
             r.release();
         }
+    }
+
+    /** Answers parked requests while the channel stays writable. */
+    private void drain(ChannelHandlerContext ctx) {
+        NbdRequest r;
+        while (ctx.channel().isWritable() && (r = pending.poll()) != null) {
+            try {
+                if (!disconnecting) {
+                    handle(ctx, r);
+                }
+            } finally {
+                r.release();
+            }
+        }
+        ctx.flush();
+        flushed();
+        if (pending.isEmpty() && ctx.channel().isWritable() && !disconnecting) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void releasePending() {
+        NbdRequest r;
+        while ((r = pending.poll()) != null) {
+            r.release();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        releasePending();
+        flushed(); // keep the listener's in-flight count balanced when the client vanishes
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releasePending();
     }
 
     private void handle(ChannelHandlerContext ctx, NbdRequest r) {
@@ -124,10 +174,6 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
             LOG.error("connection {}: {} failed unexpectedly", conn.id(), r, e);
             error(ctx, r, cmd, NbdErrno.EIO, "internal error: " + e, -1);
         }
-        if (!ctx.channel().isWritable()) {
-            ctx.flush();
-            flushed();
-        }
     }
 
     /** The one place requests are checked against the spec and the negotiated flags. Null when fine. */
@@ -139,10 +185,11 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
         if ((flags & ~NbdCommandFlag.KNOWN) != 0) {
             return "unknown flags 0x" + Integer.toHexString(flags);
         }
-        int allowed = switch (cmd) {
+        // The spec makes FUA valid on every command once SEND_FUA is negotiated (clients are known
+        // to set it on reads and flushes); it only matters where data is written.
+        int allowed = NbdCommandFlag.FUA | switch (cmd) {
             case READ -> NbdCommandFlag.DF;
-            case WRITE, TRIM -> NbdCommandFlag.FUA;
-            case WRITE_ZEROES -> NbdCommandFlag.FUA | NbdCommandFlag.NO_HOLE | NbdCommandFlag.FAST_ZERO;
+            case WRITE_ZEROES -> NbdCommandFlag.NO_HOLE | NbdCommandFlag.FAST_ZERO;
             case BLOCK_STATUS -> NbdCommandFlag.REQ_ONE;
             default -> 0;
         };
@@ -414,19 +461,15 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        // Backpressure: stop reading requests while replies pile up unsent.
-        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
-        if (!ctx.channel().isWritable()) {
+        // Backpressure: stop reading requests while replies pile up unsent; resume once drained.
+        if (ctx.channel().isWritable()) {
+            drain(ctx);
+        } else {
+            ctx.channel().config().setAutoRead(false);
             ctx.flush();
             flushed();
         }
         ctx.fireChannelWritabilityChanged();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        flushed(); // keep the listener's in-flight count balanced when the client vanishes
-        ctx.fireChannelInactive();
     }
 
     @Override

@@ -1,0 +1,127 @@
+package io.sparserandom.server;
+
+import io.sparserandom.protocol.NbdCommand;
+import io.sparserandom.protocol.NbdCommandFlag;
+import io.sparserandom.protocol.NbdMagic;
+import io.sparserandom.protocol.NbdReplyType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.sparserandom.server.MemoryDevice.BLOCK;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * 64 connections for a bounded time doing random reads, writes of the bytes the disk already holds,
+ * and block status; every reply is checked against the initial pattern, which therefore never changes.
+ */
+@Timeout(90)
+class LoadTest {
+    private static final int CONNECTIONS = 64;
+    private static final long MILLIS = Long.getLong("load.millis", 10_000);
+
+    @TempDir
+    Path dir;
+
+    private static byte expected(long off) {
+        return MemoryDevice.isInitialHole((int) (off / BLOCK)) ? 0 : MemoryDevice.pattern(off);
+    }
+
+    @Test
+    void manyConnectionsMixedRequests() throws Exception {
+        int threadsBefore = Thread.activeCount();
+        AtomicLong requests = new AtomicLong();
+        long size = MemoryDevice.DEFAULT_SIZE;
+        try (TestServer ts = TestServer.start(dir)) {
+            ExecutorService pool = Executors.newFixedThreadPool(CONNECTIONS);
+            long end = System.nanoTime() + MILLIS * 1_000_000;
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < CONNECTIONS; t++) {
+                int seed = t;
+                futures.add(pool.submit(() -> {
+                    Random rnd = new Random(seed);
+                    try (RawClient c = ts.client()) {
+                        c.connect("", true, true);
+                        long cookie = 0;
+                        while (System.nanoTime() < end) {
+                            int len = 1 + rnd.nextInt(256 * 1024);
+                            long off = (long) (rnd.nextDouble() * (size - len));
+                            int op = rnd.nextInt(3);
+                            cookie++;
+                            if (op == 0) {
+                                c.send(0, NbdCommand.READ.wireValue(), cookie, off, len);
+                                byte[] got = new byte[len];
+                                for (RawClient.Chunk ch : c.chunks()) {
+                                    assertEquals(cookie, ch.cookie());
+                                    ByteBuffer b = ch.buf();
+                                    int at = (int) (b.getLong() - off);
+                                    if (ch.type() == NbdReplyType.OFFSET_DATA.wireValue()) {
+                                        b.get(got, at, b.remaining());
+                                    } else {
+                                        assertEquals(NbdReplyType.OFFSET_HOLE.wireValue(), ch.type());
+                                    }
+                                }
+                                for (int i = 0; i < len; i++) {
+                                    if (got[i] != expected(off + i)) {
+                                        throw new AssertionError("byte at " + (off + i));
+                                    }
+                                }
+                            } else if (op == 1) {
+                                byte[] data = new byte[len];
+                                for (int i = 0; i < len; i++) {
+                                    data[i] = expected(off + i);
+                                }
+                                c.sendWrite(NbdCommandFlag.FUA, cookie, off, data);
+                                RawClient.Chunk ch = c.chunk();
+                                assertEquals(NbdReplyType.NONE.wireValue(), ch.type(), "write at " + off);
+                                assertEquals(cookie, ch.cookie());
+                            } else {
+                                c.send(0, NbdCommand.BLOCK_STATUS.wireValue(), cookie, off, len);
+                                ByteBuffer b = c.chunk().buf();
+                                b.getInt();
+                                long pos = off;
+                                while (b.hasRemaining()) {
+                                    long l = Integer.toUnsignedLong(b.getInt());
+                                    int state = b.getInt();
+                                    // Writes of the same bytes may allocate hole blocks: a hole may read
+                                    // as data, but data never as a hole.
+                                    if (!MemoryDevice.isInitialHole((int) (pos / BLOCK))) {
+                                        assertEquals(0, state, "at " + pos);
+                                    }
+                                    pos += l;
+                                }
+                                assertEquals(off + len, pos);
+                            }
+                            requests.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            pool.shutdown();
+        }
+        System.out.printf("load: %d connections, %d requests in %d ms%n", CONNECTIONS, requests.get(), MILLIS);
+        assertTrue(requests.get() > CONNECTIONS * 10L, "requests: " + requests.get());
+        long deadline = System.currentTimeMillis() + 5000;
+        while (Thread.activeCount() > threadsBefore + 1 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(Thread.activeCount() <= threadsBefore + 1,
+                "threads before " + threadsBefore + ", after " + Thread.activeCount());
+    }
+}
