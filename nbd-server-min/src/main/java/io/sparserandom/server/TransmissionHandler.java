@@ -127,10 +127,9 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
             listener.requestFinished(conn, cmd);
             return;
         }
-        String invalid = validate(r, cmd);
-        if (invalid != null) {
-            NbdErrno errno = errnoFor(r, cmd, invalid);
-            error(ctx, r, cmd, errno, invalid, -1);
+        Rejection rejected = validate(r, cmd);
+        if (rejected != null) {
+            error(ctx, r, cmd, rejected.errno(), rejected.message(), -1);
             return;
         }
         try {
@@ -176,14 +175,17 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** The one place requests are checked against the spec and the negotiated flags. Null when fine. */
-    private String validate(NbdRequest r, NbdCommand cmd) {
+    /**
+     * The one place requests are checked against the spec and the negotiated flags, and the one
+     * place that chooses the errno for a bad request. Null when fine.
+     */
+    private Rejection validate(NbdRequest r, NbdCommand cmd) {
         if (cmd == null || cmd == NbdCommand.RESIZE) {
-            return "unknown command " + r.type();
+            return invalid("unknown command " + r.type());
         }
         int flags = r.flags();
         if ((flags & ~NbdCommandFlag.KNOWN) != 0) {
-            return "unknown flags 0x" + Integer.toHexString(flags);
+            return invalid("unknown flags 0x" + Integer.toHexString(flags));
         }
         // The spec makes FUA valid on every command once SEND_FUA is negotiated (clients are known
         // to set it on reads and flushes); it only matters where data is written.
@@ -194,72 +196,71 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
             default -> 0;
         };
         if ((flags & ~allowed) != 0) {
-            return "flags 0x" + Integer.toHexString(flags) + " not valid for " + cmd;
+            return invalid("flags 0x" + Integer.toHexString(flags) + " not valid for " + cmd);
         }
         if ((flags & NbdCommandFlag.FUA) != 0 && !n.hasFlag(NbdTransmissionFlag.SEND_FUA)) {
-            return "FUA was not negotiated";
+            return invalid("FUA was not negotiated");
         }
         if ((flags & NbdCommandFlag.DF) != 0 && !n.structuredReplies()) {
-            return "DF needs structured replies";
+            return invalid("DF needs structured replies");
         }
         if ((flags & NbdCommandFlag.FAST_ZERO) != 0 && !n.hasFlag(NbdTransmissionFlag.SEND_FAST_ZERO)) {
-            return "FAST_ZERO was not negotiated";
+            return invalid("FAST_ZERO was not negotiated");
         }
         boolean writeLike = cmd == NbdCommand.WRITE || cmd == NbdCommand.WRITE_ZEROES || cmd == NbdCommand.TRIM;
         if (writeLike && conn.readOnly()) {
-            return "read-only export";
+            return new Rejection(NbdErrno.EPERM, "read-only export");
         }
         if (cmd == NbdCommand.WRITE && r.payloadDropped()) {
-            return "write of " + r.length() + " bytes is larger than the maximum " + NbdMagic.MAX_PAYLOAD;
+            return invalid("write of " + r.length() + " bytes is larger than the maximum " + NbdMagic.MAX_PAYLOAD);
         }
         switch (cmd) {
             case FLUSH -> {
-                return n.hasFlag(NbdTransmissionFlag.SEND_FLUSH) || conn.readOnly() ? null : "flush was not negotiated";
+                return n.hasFlag(NbdTransmissionFlag.SEND_FLUSH) || conn.readOnly()
+                        ? null : invalid("flush was not negotiated");
             }
             case TRIM -> {
                 if (!n.hasFlag(NbdTransmissionFlag.SEND_TRIM)) {
-                    return "trim was not negotiated";
+                    return invalid("trim was not negotiated");
                 }
             }
             case WRITE_ZEROES -> {
                 if (!n.hasFlag(NbdTransmissionFlag.SEND_WRITE_ZEROES)) {
-                    return "write zeroes was not negotiated";
+                    return invalid("write zeroes was not negotiated");
                 }
             }
             case CACHE -> {
                 if (!n.hasFlag(NbdTransmissionFlag.SEND_CACHE)) {
-                    return "cache was not negotiated";
+                    return invalid("cache was not negotiated");
                 }
             }
             case BLOCK_STATUS -> {
                 if (!n.hasMetaContext()) {
-                    return "no meta context was negotiated";
+                    return invalid("no meta context was negotiated");
                 }
             }
             default -> { }
         }
         if (r.length() == 0) {
-            return "zero-length request";
+            return invalid("zero-length request");
         }
         if ((cmd == NbdCommand.READ || cmd == NbdCommand.WRITE) && r.length() > NbdMagic.MAX_PAYLOAD) {
-            return "request of " + r.length() + " bytes is larger than the maximum " + NbdMagic.MAX_PAYLOAD;
+            return invalid("request of " + r.length() + " bytes is larger than the maximum " + NbdMagic.MAX_PAYLOAD);
         }
         long off = r.offset();
         if (off < 0 || off > n.size() || r.length() > n.size() - off) {
-            return "request [" + Long.toUnsignedString(off) + ", +" + r.length() + ") is beyond the end of the disk ("
-                    + n.size() + " bytes)";
+            boolean writes = cmd == NbdCommand.WRITE || cmd == NbdCommand.WRITE_ZEROES;
+            return new Rejection(writes ? NbdErrno.ENOSPC : NbdErrno.EINVAL, "request [" + Long.toUnsignedString(off)
+                    + ", +" + r.length() + ") is beyond the end of the disk (" + n.size() + " bytes)");
         }
         return null;
     }
 
-    private NbdErrno errnoFor(NbdRequest r, NbdCommand cmd, String why) {
-        if (why.equals("read-only export")) {
-            return NbdErrno.EPERM;
-        }
-        if (why.contains("beyond the end") && (cmd == NbdCommand.WRITE || cmd == NbdCommand.WRITE_ZEROES)) {
-            return NbdErrno.ENOSPC;
-        }
-        return NbdErrno.EINVAL;
+    /** A request refused before reaching the device. */
+    private record Rejection(NbdErrno errno, String message) {}
+
+    private static Rejection invalid(String message) {
+        return new Rejection(NbdErrno.EINVAL, message);
     }
 
     private static int deviceFlags(NbdRequest r) {
@@ -408,6 +409,9 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
         if (n.structuredReplies()) {
             byte[] text = msg.getBytes(StandardCharsets.UTF_8);
             int len = Math.min(text.length, MAX_MESSAGE);
+            while (len < text.length && len > 0 && (text[len] & 0xC0) == 0x80) {
+                len--; // never cut a UTF-8 character in two
+            }
             boolean withOffset = offset >= 0;
             ByteBuf h = chunkHeader(ctx, r, true, withOffset ? NbdReplyType.ERROR_OFFSET : NbdReplyType.ERROR,
                     6 + len + (withOffset ? 8 : 0));
