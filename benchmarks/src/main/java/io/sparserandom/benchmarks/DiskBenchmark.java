@@ -22,10 +22,19 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The generator's hot paths, per 256 KiB request inside a data run (what nbdcopy asks for):
- * filling a read buffer and comparing a written buffer, in both content modes and both models;
- * and answering block status over a large range. Throughput in requests per second; multiply by
- * 256 KiB for bytes.
+ * The generator's hot paths, per 256 KiB request inside a data run (what nbdcopy asks for), in
+ * both content modes and both models. Throughput in requests per second; multiply by 256 KiB for
+ * bytes.
+ * <ul>
+ * <li>{@code fillReadBuffer}: generating a read into a buffer; the offset walks through 1 GiB so
+ *     random content is generated, never found among the recently generated blocks.
+ * <li>{@code readBuffer}: what the server calls: for repeated-byte content a composite of shared
+ *     blocks (nothing filled), for random content the same as fillReadBuffer.
+ * <li>{@code compareWrittenBuffer}: verifying a correct 256 KiB write; for random content the
+ *     same request each time, so the expected bytes come from the recently generated blocks.
+ * <li>{@code readThenVerify}: a self-copy's work for one request: generate a read, then verify
+ *     the same bytes written back.
+ * </ul>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -65,11 +74,35 @@ public class DiskBenchmark {
         written.release();
     }
 
+    private static final long WALK = 1L << 30;
+    private long walk;
+
+    private long nextOffset() {
+        walk = (walk + REQUEST) % WALK;
+        return dataOffset + walk;
+    }
+
     @Benchmark
     public ByteBuf fillReadBuffer() throws DeviceException {
         buf.clear();
-        disk.read(dataOffset, REQUEST, buf);
+        disk.read(nextOffset(), REQUEST, buf);
         return buf;
+    }
+
+    @Benchmark
+    public int readBuffer() throws DeviceException {
+        ByteBuf b = disk.readBuffer(nextOffset(), REQUEST, PooledByteBufAllocator.DEFAULT);
+        int n = b.readableBytes();
+        b.release();
+        return n;
+    }
+
+    @Benchmark
+    public long readThenVerify() throws DeviceException {
+        long off = nextOffset();
+        buf.clear();
+        disk.read(off, REQUEST, buf);
+        return disk.mismatch(off, buf);
     }
 
     @Benchmark

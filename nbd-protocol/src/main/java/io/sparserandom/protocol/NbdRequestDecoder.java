@@ -30,6 +30,10 @@ public final class NbdRequestDecoder extends ByteToMessageDecoder {
 
     public NbdRequestDecoder(int maxPayload) {
         this.maxPayload = maxPayload;
+        // A write payload usually spans several socket reads: keep those reads as the parts of a
+        // composite instead of copying each into one growing buffer. The payload handed on is then
+        // a slice over the reads themselves.
+        setCumulator(COMPOSITE_CUMULATOR);
     }
 
     @Override

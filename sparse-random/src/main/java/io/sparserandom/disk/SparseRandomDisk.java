@@ -144,7 +144,7 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
                     if (sc == null) {
                         sc = scratch.get();
                     }
-                    dst.writeBytes(sc.block(this, blockStart), within, n);
+                    dst.writeBytes(randomBlock(sc, blockStart), within, n);
                 } else {
                     dst.writeBytes(REPEATED[repeatedByte(blockStart)], within, n);
                 }
@@ -237,17 +237,40 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
 
     @Override
     public long mismatch(long offset, ByteBuf data) {
-        int base = data.readerIndex();
-        long end = offset + data.readableBytes();
+        int length = data.readableBytes();
+        long end = offset + length;
         if (offset >= size) {
             return end > offset ? offset : MATCH;
         }
-        long inDisk = Math.min(end, size);
+        int inDisk = (int) (Math.min(end, size) - offset);
+        // NIO views of the written bytes: ByteBuffer.mismatch is vectorised for heap and direct
+        // memory alike. A payload that arrived in several socket reads is a composite: one view
+        // per part, compared in turn (never copied).
+        if (data.nioBufferCount() == 1) {
+            long at = mismatch(offset, data.nioBuffer(data.readerIndex(), inDisk));
+            if (at != MATCH) {
+                return at;
+            }
+        } else {
+            long pos = offset;
+            for (ByteBuffer part : data.nioBuffers(data.readerIndex(), inDisk)) {
+                int n = part.remaining();
+                long at = mismatch(pos, part);
+                if (at != MATCH) {
+                    return at;
+                }
+                pos += n;
+            }
+        }
+        return end > size ? size : MATCH; // bytes past the end can never match
+    }
+
+    /** {@link #mismatch(long, ByteBuf)} for one NIO view that lies wholly inside the disk. */
+    private long mismatch(long offset, ByteBuffer view) {
+        int base = view.position();
+        long inDisk = offset + view.remaining();
         long limit = blockAfter(inDisk);
         Scratch sc = scratch.get();
-        // One NIO view of the written bytes per call: ByteBuffer.mismatch is vectorised for heap
-        // and direct memory alike. Composite buffers fall back to a byte loop.
-        ByteBuffer view = data.nioBufferCount() == 1 ? data.nioBuffer(base, (int) (inDisk - offset)) : null;
         long pos = offset;
         while (pos < inDisk) {
             long block = pos >>> BLOCK_SHIFT;
@@ -256,7 +279,7 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
             if (!isData) {
                 while (pos < stop) {
                     int n = (int) Math.min(ZERO_CHUNK, stop - pos);
-                    long at = firstDifference(data, view, (int) (pos - offset), sc.zeroes, 0, n);
+                    long at = firstDifference(view, base + (int) (pos - offset), sc.zeroes, 0, n);
                     if (at >= 0) {
                         return pos + at;
                     }
@@ -268,21 +291,20 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
                 long blockStart = pos & -BLOCK_SIZE;
                 int within = (int) (pos - blockStart);
                 int n = (int) Math.min(BLOCK_SIZE - within, stop - pos);
-                ByteBuffer expected;
+                long at;
                 if (params.randomContent()) {
-                    sc.block(this, blockStart);
-                    expected = sc.blockView;
+                    randomBlock(sc, blockStart);
+                    at = firstDifference(view, base + (int) (pos - offset), sc.blockView, within, n);
                 } else {
-                    expected = sc.repeated(repeatedByte(blockStart));
+                    at = firstDifference(view, base + (int) (pos - offset), sc.repeated(repeatedByte(blockStart)), within, n);
                 }
-                long at = firstDifference(data, view, (int) (pos - offset), expected, within, n);
                 if (at >= 0) {
                     return pos + at;
                 }
                 pos += n;
             }
         }
-        return end > size ? size : MATCH; // bytes past the end can never match
+        return MATCH;
     }
 
     @Override
@@ -332,51 +354,46 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
         return Xoshiro256.mix64(contentKey + (blockStart >>> BLOCK_SHIFT) * Xoshiro256.GOLDEN);
     }
 
-    /** Fills {@code out} (4096 bytes) with the random content of the data block at {@code blockStart}. */
-    void fillRandom(long blockStart, byte[] out) {
+    /** Fills {@code out[base..base+4096)} with the random content of the data block at {@code blockStart}. */
+    void fillRandom(long blockStart, byte[] out, int base) {
         long x = compat ? params.seed() + blockStart : blockHash(blockStart);
         long s0 = Xoshiro256.mix64(x += Xoshiro256.GOLDEN);
         long s1 = Xoshiro256.mix64(x += Xoshiro256.GOLDEN);
         long s2 = Xoshiro256.mix64(x += Xoshiro256.GOLDEN);
         long s3 = Xoshiro256.mix64(x + Xoshiro256.GOLDEN);
-        int step = compat ? 1 : Long.BYTES;
-        for (int i = 0; i < BLOCK_SIZE; i += step) {
-            long r = Long.rotateLeft(s1 * 5, 7) * 9;
-            long t = s1 << 17;
-            s2 ^= s0;
-            s3 ^= s1;
-            s1 ^= s2;
-            s0 ^= s3;
-            s2 ^= t;
-            s3 = Long.rotateLeft(s3, 45);
-            if (compat) {
-                out[i] = (byte) r;
-            } else {
-                LONG_LE.set(out, i, r);
+        if (compat) {
+            // nbdkit's content: the low byte of one xoshiro256** output per byte.
+            for (int i = 0; i < BLOCK_SIZE; i++) {
+                out[base + i] = (byte) (Long.rotateLeft(s1 * 5, 7) * 9);
+                long t = s1 << 17;
+                s2 ^= s0;
+                s3 ^= s1;
+                s1 ^= s2;
+                s0 ^= s3;
+                s2 ^= t;
+                s3 = Long.rotateLeft(s3, 45);
+            }
+        } else {
+            for (int i = 0; i < BLOCK_SIZE; i += Long.BYTES) {
+                LONG_LE.set(out, base + i, Long.rotateLeft(s1 * 5, 7) * 9);
+                long t = s1 << 17;
+                s2 ^= s0;
+                s3 ^= s1;
+                s1 ^= s2;
+                s0 ^= s3;
+                s2 ^= t;
+                s3 = Long.rotateLeft(s3, 45);
             }
         }
     }
 
     // ---- helpers ----
 
-    /**
-     * First differing index of the written bytes at {@code rel} (relative to the reader index)
-     * against {@code expected[at..at+n)}, or -1. Uses the NIO view when there is one.
-     */
-    private static long firstDifference(ByteBuf data, ByteBuffer view, int rel, ByteBuffer expected,
-                                        int at, int n) {
+    /** First differing index of {@code view[at0..at0+n)} against {@code expected[at..at+n)}, or -1. */
+    private static long firstDifference(ByteBuffer view, int at0, ByteBuffer expected, int at, int n) {
         expected.clear().position(at).limit(at + n);
-        if (view != null) {
-            view.clear().position(rel).limit(rel + n);
-            return view.mismatch(expected);
-        }
-        int start = data.readerIndex() + rel;
-        for (int i = 0; i < n; i++) {
-            if (data.getByte(start + i) != expected.get(at + i)) {
-                return i;
-            }
-        }
-        return -1;
+        view.limit(at0 + n).position(at0);
+        return view.mismatch(expected);
     }
 
     /** Byte offset of a block boundary, clipped to the size (the last block may be partial). */
@@ -395,7 +412,16 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
         }
     }
 
-    /** Per-thread scratch: the last random block generated, kept so unaligned neighbours reuse it. */
+    /** The random block at {@code start} in the thread's scratch, generated unless it is there already. */
+    private byte[] randomBlock(Scratch sc, long start) {
+        if (sc.blockStart != start) {
+            fillRandom(start, sc.bytes, 0);
+            sc.blockStart = start;
+        }
+        return sc.bytes;
+    }
+
+    /** Per-thread scratch: the last random block used, so unaligned neighbours reuse it. */
     private static final class Scratch {
         final byte[] bytes = new byte[BLOCK_SIZE];
         /** Per-thread views (ByteBuffer positions are mutable, so never shared). */
@@ -411,14 +437,6 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
                 repeatedViews[value] = b;
             }
             return b;
-        }
-
-        byte[] block(SparseRandomDisk disk, long start) {
-            if (blockStart != start) {
-                disk.fillRandom(start, bytes);
-                blockStart = start;
-            }
-            return bytes;
         }
     }
 }
