@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Memory benchmark: the server's resident memory while nbdcopy self-copies, for each size given
+# (default 1T 4E). A copy of 4E never ends, so every copy runs for SECONDS (default 30) and is
+# then stopped; the server's peak resident set (VmHWM) is what counts. nbdkit is measured at the
+# sizes it can serve. Prints the peaks and the ratio of each size's peak to the first size's.
+#
+#   bench/rss.sh [-t SECONDS] [SIZE ...]
+set -euo pipefail
+top="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+secs=30
+while getopts "t:" opt; do
+    case $opt in
+        t) secs=$OPTARG ;;
+        *) echo "usage: $0 [-t SECONDS] [SIZE ...]" >&2; exit 2 ;;
+    esac
+done
+shift $((OPTIND - 1))
+sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(1T 4E)
+"$top/bin/sparse-random" --version >/dev/null
+export SPARSE_RANDOM_NO_BUILD=1
+tmp=$(mktemp -d)
+cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; return 0; }
+trap cleanup EXIT
+
+# Peak RSS (KiB) of server $1 after copying through socket $2 for $secs seconds.
+peak() {
+    local sock=$2 uri
+    uri="nbd+unix:///?socket=$sock"
+    for _ in $(seq 200); do [ -S "$sock" ] && break; sleep 0.05; done
+    nbdcopy "$uri" "$uri" >/dev/null 2>&1 &
+    local copy=$!
+    sleep "$secs"
+    # Read before stopping the copy: nbdkit 1.32 aborts when a client vanishes mid-request.
+    awk '/VmHWM/ {print $2}' "/proc/$1/status"
+    kill "$copy" 2>/dev/null || true
+    wait "$copy" 2>/dev/null || true
+}
+
+echo "server peak resident memory during ${secs} s of nbdcopy self-copy"
+first=
+for size in "${sizes[@]}"; do
+    for who in ours nbdkit; do
+        rm -f "$tmp/sock"
+        if [ $who = ours ]; then
+            "$top/bin/sparse-random" -U "$tmp/sock" "$size" seed=1 2>/dev/null & pid=$!
+        else
+            nbdkit -f -U "$tmp/sock" sparse-random "$size" seed=1 2>/dev/null & pid=$!
+        fi
+        sleep 0.2
+        if ! kill -0 "$pid" 2>/dev/null || ! kb=$(peak "$pid" "$tmp/sock") || [ -z "$kb" ]; then
+            printf '%-4s %-6s failed to serve this size\n' "$size" "$who"
+        else
+            printf '%-4s %-6s peak RSS %7.1f MiB' "$size" "$who" "$(echo "$kb / 1024" | bc -l)"
+            if [ $who = ours ]; then
+                [ -n "$first" ] || first=$kb
+                printf '   (%.3f x ours at %s)' "$(echo "$kb / $first" | bc -l)" "${sizes[0]}"
+            fi
+            echo
+        fi
+        kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=
+    done
+done
