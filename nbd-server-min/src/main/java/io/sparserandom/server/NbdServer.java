@@ -55,6 +55,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class NbdServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NbdServer.class);
+    private static final int UNIX_SEND_BUFFER = 4 << 20;
 
     private final ServerConfig config;
     private final Path unixSocket;
@@ -117,7 +118,13 @@ public final class NbdServer implements AutoCloseable {
                     }
                 });
         if (unixSocket == null) {
-            b.childOption(ChannelOption.TCP_NODELAY, true);
+            b.childOption(ChannelOption.TCP_NODELAY, true); // TCP tunes its own buffers
+        } else {
+            // A unix socket holds only its send buffer (208 KiB by default), less than one 256 KiB
+            // read reply: replies then leave in pieces, each piece a wake-up on both sides. Ask
+            // for 4 MiB (the kernel caps it at net.core.wmem_max): server CPU per self-copy
+            // measured 2.2 s -> 1.9 s at 32G.
+            b.childOption(ChannelOption.SO_SNDBUF, UNIX_SEND_BUFFER);
         }
         try {
             serverChannel = b.bind(address).sync().channel();
