@@ -144,7 +144,7 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
                     if (sc == null) {
                         sc = scratch.get();
                     }
-                    dst.writeBytes(randomBlock(sc, blockStart), within, n);
+                    dst.writeBytes(sc.bytes, randomBlock(sc, blockStart, stop) + within, n);
                 } else {
                     dst.writeBytes(REPEATED[repeatedByte(blockStart)], within, n);
                 }
@@ -293,8 +293,8 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
                 int n = (int) Math.min(BLOCK_SIZE - within, stop - pos);
                 long at;
                 if (params.randomContent()) {
-                    randomBlock(sc, blockStart);
-                    at = firstDifference(view, base + (int) (pos - offset), sc.blockView, within, n);
+                    int from = randomBlock(sc, blockStart, stop) + within;
+                    at = firstDifference(view, base + (int) (pos - offset), sc.blocksView, from, n);
                 } else {
                     at = firstDifference(view, base + (int) (pos - offset), sc.repeated(repeatedByte(blockStart)), within, n);
                 }
@@ -412,23 +412,50 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
         }
     }
 
-    /** The random block at {@code start} in the thread's scratch, generated unless it is there already. */
-    private byte[] randomBlock(Scratch sc, long start) {
-        if (sc.blockStart != start) {
-            fillRandom(start, sc.bytes, 0);
-            sc.blockStart = start;
+    /**
+     * Where the random block at {@code start} begins in the thread's scratch, generating it unless
+     * it is there already (unaligned neighbours, the next block of a request). In compat mode, with
+     * the vector module, the blocks up to byte {@code until} are generated several at a time.
+     */
+    private int randomBlock(Scratch sc, long start, long until) {
+        if (sc.first >= 0 && start >= sc.first && start < sc.first + ((long) sc.count << BLOCK_SHIFT)) {
+            return (int) (start - sc.first);
         }
-        return sc.bytes;
+        int lanes = compat ? Lanes.AVAILABLE : 0;
+        if (lanes > 0 && until - start > (long) (lanes - 1) * BLOCK_SIZE) {
+            for (int k = 0; k < lanes; k++) {
+                long x = params.seed() + start + ((long) k << BLOCK_SHIFT);
+                sc.s0[k] = Xoshiro256.mix64(x += Xoshiro256.GOLDEN);
+                sc.s1[k] = Xoshiro256.mix64(x += Xoshiro256.GOLDEN);
+                sc.s2[k] = Xoshiro256.mix64(x += Xoshiro256.GOLDEN);
+                sc.s3[k] = Xoshiro256.mix64(x + Xoshiro256.GOLDEN);
+            }
+            LaneFill.fill(sc.s0, sc.s1, sc.s2, sc.s3, sc.bytes, sc.outputs);
+            sc.count = lanes;
+        } else {
+            fillRandom(start, sc.bytes, 0);
+            sc.count = 1;
+        }
+        sc.first = start;
+        return 0;
     }
 
-    /** Per-thread scratch: the last random block used, so unaligned neighbours reuse it. */
+    /** Per-thread scratch: the random blocks generated last, so neighbours reuse them. */
     private static final class Scratch {
-        final byte[] bytes = new byte[BLOCK_SIZE];
+        final byte[] bytes = new byte[Math.max(1, Lanes.AVAILABLE) * BLOCK_SIZE];
         /** Per-thread views (ByteBuffer positions are mutable, so never shared). */
-        final ByteBuffer blockView = ByteBuffer.wrap(bytes);
+        final ByteBuffer blocksView = ByteBuffer.wrap(bytes);
         final ByteBuffer zeroes = ByteBuffer.wrap(ZERO_BYTES).asReadOnlyBuffer();
         final ByteBuffer[] repeatedViews = new ByteBuffer[256];
-        long blockStart = -1;
+        /** The blocks in {@link #bytes}: [first, first + count * 4096). */
+        long first = -1;
+        int count;
+        /** Vector fill only: the lanes' states and outputs. */
+        final long[] s0 = new long[Lanes.AVAILABLE];
+        final long[] s1 = new long[Lanes.AVAILABLE];
+        final long[] s2 = new long[Lanes.AVAILABLE];
+        final long[] s3 = new long[Lanes.AVAILABLE];
+        final long[] outputs = new long[Lanes.AVAILABLE * BLOCK_SIZE];
 
         ByteBuffer repeated(int value) {
             ByteBuffer b = repeatedViews[value];
