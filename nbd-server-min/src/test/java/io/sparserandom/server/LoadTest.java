@@ -147,7 +147,7 @@ class LoadTest {
         long directAfter = RobustnessTest.usedDirectMemory();
         System.out.printf("load: heap %d -> %d MiB; direct %d -> %d (loaded) -> %d MiB%n", heapBefore >> 20,
                 heapAfter >> 20, directBefore >> 20, directLoaded >> 20, directAfter >> 20);
-        assertTrue(heapAfter < heapBefore + (64L << 20),
+        assertTrue(heapAfter < heapBefore + (48L << 20),
                 "heap " + (heapBefore >> 20) + " MiB before, " + (heapAfter >> 20) + " MiB after");
         assertTrue(directAfter <= directBefore + (16L << 20),
                 "direct memory " + (directBefore >> 20) + " MiB before, " + (directAfter >> 20) + " MiB after");
