@@ -130,6 +130,29 @@ class ConformanceTest {
         }
     }
 
+    /** "NBD_CMD_WRITE_ZEROES": FAST_ZERO. */
+    @Nested
+    class FastZero {
+        @Test
+        void fastZeroNotAdvertisedIsEinvalAndPlainZeroStillWorks() throws Exception {
+            // Without NBD_FLAG_SEND_FAST_ZERO the server SHOULD fail FAST_ZERO with EINVAL (not
+            // ENOTSUP); a WRITE_ZEROES without the flag MUST NOT fail with ENOTSUP.
+            restart(new MemoryDevice(SIZE, new Capabilities(true, true, true, true, true, false, true, true, true)),
+                    b -> b);
+            try (RawClient c = ts.client()) {
+                int flags = c.connect("", true, true).flags();
+                assertTrue((flags & NbdTransmissionFlag.SEND_WRITE_ZEROES) != 0);
+                assertEquals(0, flags & NbdTransmissionFlag.SEND_FAST_ZERO);
+                c.send(NbdCommandFlag.FAST_ZERO, ZEROES, 1, 0, 4096);
+                assertEquals(NbdErrno.EINVAL.wireValue(), errorOf(c.chunks()));
+                assertTrue(ts.device.isAllocated(0) && ts.device.copy(0, 1)[0] != 0, "refused: contents unchanged");
+                c.send(0, ZEROES, 2, 0, 4096);
+                assertEquals(0, errorOf(c.chunks()));
+                assertArrayEquals(new byte[4096], ts.device.copy(0, 4096));
+            }
+        }
+    }
+
     /** "Option types": INFO/GO, ABORT, LIST_META_CONTEXT, SET_META_CONTEXT. */
     @Nested
     class Options {
@@ -387,9 +410,25 @@ class ConformanceTest {
         }
 
         @Test
+        void flushErrorsCarryNoOffset() throws Exception {
+            // NBD_REPLY_TYPE_ERROR_OFFSET is valid for READ, WRITE, TRIM, CACHE, WRITE_ZEROES and
+            // BLOCK_STATUS only; FLUSH has no range, so its error is a plain ERROR even when the
+            // device names an offset.
+            MemoryDevice mem = new MemoryDevice();
+            restart(mem, b -> b.device("faulty", "fails", conn -> new FailingDevice(mem, NbdErrno.EIO, "flush failed")));
+            try (RawClient c = ts.client()) {
+                c.connect("faulty", true, true);
+                c.send(0, NbdCommand.FLUSH.wireValue(), 4, 0, 0);
+                RawClient.Chunk ch = c.chunk();
+                assertEquals(NbdReplyType.ERROR.wireValue(), ch.type());
+                assertEquals(NbdErrno.EIO.wireValue(), checkErrorChunk(ch, 0, 0));
+            }
+        }
+
+        @Test
         void blockStatusRepliesAreWellFormed() throws Exception {
             // BLOCK_STATUS chunk: length 4 + 8n with n >= 1, nonzero extent lengths, the context id
-            // from SET_META_CONTEXT; REQ_ONE: exactly one descriptor not exceeding the request;
+            // from SET_META_CONTEXT, consecutive descriptors with different status; REQ_ONE: exactly one descriptor not exceeding the request;
             // otherwise the first N-1 extents sum to less than the requested length.
             Random rnd = new Random(11);
             try (RawClient c = ts.client()) {
@@ -409,10 +448,13 @@ class ConformanceTest {
                     ByteBuffer b = ch.buf();
                     assertEquals(1, b.getInt());
                     long sum = 0;
+                    int previous = -1;
                     for (int d = 0; d < n / 8; d++) {
                         long len = Integer.toUnsignedLong(b.getInt());
                         int state = b.getInt();
                         assertTrue(len > 0);
+                        assertNotEquals(previous, state, "consecutive descriptors SHOULD differ in status");
+                        previous = state;
                         assertEquals(0, state & ~(NbdMagic.STATE_HOLE | NbdMagic.STATE_ZERO));
                         if (d < n / 8 - 1) {
                             sum += len;
@@ -638,7 +680,7 @@ class ConformanceTest {
 
         @Override
         public void flush(int flags) throws DeviceException {
-            throw new DeviceException(errno, message);
+            throw new DeviceException(errno, message, 0);
         }
 
         @Override
