@@ -144,6 +144,7 @@ def simple_replies():
     h = handle(structured=False, meta=False)
     check(not h.get_structured_replies_negotiated(), "structured replies not requested")
     # "NBD_FLAG_SEND_DF ... MUST leave this flag clear if structured replies have not been negotiated"
+    # (libnbd's can_df also looks at structured replies; the raw-socket test sees the bit itself).
     check(not h.can_df(), "SEND_DF advertised without structured replies")
     check(not h.can_meta_context(nbd.CONTEXT_BASE_ALLOCATION), "no meta context without structured replies")
     data = h.pread(3 * BLOCK, 2 * BLOCK)          # data then a hole: one payload, all bytes

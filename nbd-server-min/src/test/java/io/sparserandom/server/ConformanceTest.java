@@ -211,6 +211,28 @@ class ConformanceTest {
         }
 
         @Test
+        void optionsWeDoNotImplementAreUnsupportedWithAReadableMessage() throws Exception {
+            // Option types: the withdrawn PEEK_EXPORT (4), EXTENDED_HEADERS (11, an extension we do not
+            // implement) and unknown options get NBD_REP_ERR_UNSUP; an error reply MAY carry a
+            // human-readable message, which MUST be UTF-8. Negotiation then continues.
+            try (RawClient c = ts.client()) {
+                c.hello();
+                for (int option : new int[] {4, 11, 0x4000_0000}) {
+                    c.option(option, new byte[0]);
+                    RawClient.OptionReply r = c.optionReply();
+                    assertEquals(option, r.option());
+                    assertEquals(NbdOptionReply.ERR_UNSUP.wireValue(), r.type());
+                    try {
+                        StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(r.data()));
+                    } catch (CharacterCodingException e) {
+                        fail("error message is not UTF-8");
+                    }
+                }
+                c.go("", true, true);
+            }
+        }
+
+        @Test
         void abortWithDataIsStillAcknowledged() throws Exception {
             // ABORT: the server MUST reply ACK; data sent with it SHOULD be ignored, not rejected.
             try (RawClient c = ts.client()) {
