@@ -43,6 +43,8 @@ final class HandshakeHandler extends ByteToMessageDecoder {
     private boolean noZeroes;
     private boolean structuredReplies;
     private int metaContextId = -1;
+    /** The export the last SET_META_CONTEXT named; its selection applies to that export only. */
+    private String metaContextExport;
     private int optionCount;
     private int option;
     private long optionLength;
@@ -296,7 +298,8 @@ final class HandshakeHandler extends ByteToMessageDecoder {
         if (readOnly != serverReadOnly) {
             info = new ConnectionInfo(connectionId, info.remote(), info.exportName(), true);
         }
-        int flags = NbdTransmissionFlag.HAS_FLAGS | NbdTransmissionFlag.SEND_DF;
+        // SEND_DF MUST stay clear unless structured replies were negotiated.
+        int flags = NbdTransmissionFlag.HAS_FLAGS | (structuredReplies ? NbdTransmissionFlag.SEND_DF : 0);
         if (readOnly) {
             flags |= NbdTransmissionFlag.READ_ONLY;
         } else {
@@ -308,11 +311,17 @@ final class HandshakeHandler extends ByteToMessageDecoder {
         }
         flags |= caps.cache() ? NbdTransmissionFlag.SEND_CACHE : 0;
         flags |= caps.multiConn() ? NbdTransmissionFlag.CAN_MULTI_CONN : 0;
+        boolean contextApplies = structuredReplies && export.name().equals(metaContextExport);
         return new Negotiated(info, device, device.size(), flags, structuredReplies,
-                structuredReplies ? metaContextId : -1, caps);
+                contextApplies ? metaContextId : -1, caps);
     }
 
     private void metaContext(ChannelHandlerContext ctx, ByteBuf data, boolean set) {
+        if (set) {
+            // SET replaces the previous selection even when it fails.
+            metaContextId = -1;
+            metaContextExport = null;
+        }
         if (set && !structuredReplies) {
             reply(ctx, option, NbdOptionReply.ERR_INVALID, "NBD_OPT_SET_META_CONTEXT needs structured replies first");
             return;
@@ -344,6 +353,7 @@ final class HandshakeHandler extends ByteToMessageDecoder {
                 : list.isEmpty() || list.contains("base:") || list.contains(NbdMagic.BASE_ALLOCATION);
         if (set) {
             metaContextId = match ? BASE_ALLOCATION_ID : -1;
+            metaContextExport = name;
         }
         if (match) {
             byte[] b = NbdMagic.BASE_ALLOCATION.getBytes(StandardCharsets.US_ASCII);

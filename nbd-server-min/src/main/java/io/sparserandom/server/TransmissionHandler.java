@@ -166,7 +166,8 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
                 default -> error(ctx, r, cmd, NbdErrno.EINVAL, "unsupported command", -1);
             }
         } catch (DeviceException e) {
-            long at = e.hasOffset() && e.offset() >= r.offset() && e.offset() - r.offset() < Math.max(1, r.length())
+            // An offset only inside the request's range: FLUSH has none, so never ERROR_OFFSET for it.
+            long at = e.hasOffset() && e.offset() >= r.offset() && e.offset() - r.offset() < r.length()
                     ? e.offset() : -1;
             error(ctx, r, cmd, e.errno(), e.getMessage(), at);
         } catch (RuntimeException e) {

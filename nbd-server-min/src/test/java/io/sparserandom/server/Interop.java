@@ -28,6 +28,27 @@ final class Interop {
         return found;
     }
 
+    /** Debian's python, where the libnbd bindings load (not whatever python3 is first on PATH). */
+    static final String PYTHON = "/usr/bin/python3";
+
+    /** {@link #PYTHON}, after checking that it can import the libnbd bindings (skip or fail as above). */
+    static Path pythonNbd() {
+        Path python = require(PYTHON);
+        try {
+            Process p = new ProcessBuilder(python.toString(), "-c", "import nbd").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            if (p.waitFor() != 0) {
+                require("python3-libnbd (the bindings do not import)");
+            }
+        } catch (java.io.IOException e) {
+            fail(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail(e);
+        }
+        return python;
+    }
+
     static Path find(String tool) {
         if (tool.startsWith("/")) {
             Path p = Path.of(tool);

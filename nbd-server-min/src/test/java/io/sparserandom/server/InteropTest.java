@@ -100,11 +100,7 @@ class InteropTest {
 
     @Test
     void pythonLibnbdScript() throws Exception {
-        Path python = Interop.require("/usr/bin/python3");
-        Result probe = run(python.toString(), "-c", "import nbd");
-        if (probe.exit() != 0) {
-            Interop.require("python3-libnbd-bindings-missing");
-        }
+        Path python = Interop.pythonNbd();
         String script = """
                 import nbd, sys
                 h = nbd.NBD()

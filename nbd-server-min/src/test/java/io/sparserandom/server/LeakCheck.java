@@ -57,6 +57,14 @@ public final class LeakCheck implements AfterAllCallback {
         }
     }
 
+    /**
+     * Installs the recording detector (the static initializer does it) for tests that do not run
+     * under JUnit Jupiter, such as jqwik properties; call before any buffer is allocated.
+     */
+    static void install() {
+        // nothing more: loading this class installed the factory
+    }
+
     /** Forces detection and returns (and forgets) the leaks reported so far. */
     static List<String> collectLeaks() throws InterruptedException {
         for (int round = 0; round < 5; round++) {

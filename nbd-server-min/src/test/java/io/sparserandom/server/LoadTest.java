@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * 64 connections for a bounded time doing random reads, writes of the bytes the disk already holds,
  * and block status; every reply is checked against the initial pattern, which therefore never changes.
+ * Afterwards threads, heap and Netty direct memory are back near their baselines.
  */
 @Timeout(90)
 class LoadTest {
@@ -39,9 +41,21 @@ class LoadTest {
         return MemoryDevice.isInitialHole((int) (off / BLOCK)) ? 0 : MemoryDevice.pattern(off);
     }
 
+    /** Heap in use after a few forced collections. */
+    private static long heapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
     @Test
     void manyConnectionsMixedRequests() throws Exception {
         int threadsBefore = Thread.activeCount();
+        long heapBefore = heapAfterGc();
+        long directBefore = RobustnessTest.usedDirectMemory();
+        long directLoaded;
         AtomicLong requests = new AtomicLong();
         long size = MemoryDevice.DEFAULT_SIZE;
         try (TestServer ts = TestServer.start(dir)) {
@@ -114,6 +128,7 @@ class LoadTest {
                 f.get();
             }
             pool.shutdown();
+            directLoaded = RobustnessTest.usedDirectMemory();
         }
         System.out.printf("load: %d connections, %d requests in %d ms%n", CONNECTIONS, requests.get(), MILLIS);
         assertTrue(requests.get() > CONNECTIONS * 10L, "requests: " + requests.get());
@@ -123,5 +138,18 @@ class LoadTest {
         }
         assertTrue(Thread.activeCount() <= threadsBefore + 1,
                 "threads before " + threadsBefore + ", after " + Thread.activeCount());
+        // Everything the server held is released once it is closed: the heap (the 64 MiB device
+        // included) is back near where it was, and so is Netty's direct memory. Netty 4.2's
+        // adaptive allocator keeps a few free chunks for reuse (measured: about 4 MiB after a run),
+        // hence the margin; tens of thousands of requests ran, so even 1 KiB kept per request
+        // would exceed it.
+        long heapAfter = heapAfterGc();
+        long directAfter = RobustnessTest.usedDirectMemory();
+        System.out.printf("load: heap %d -> %d MiB; direct %d -> %d (loaded) -> %d MiB%n", heapBefore >> 20,
+                heapAfter >> 20, directBefore >> 20, directLoaded >> 20, directAfter >> 20);
+        assertTrue(heapAfter < heapBefore + (48L << 20),
+                "heap " + (heapBefore >> 20) + " MiB before, " + (heapAfter >> 20) + " MiB after");
+        assertTrue(directAfter <= directBefore + (16L << 20),
+                "direct memory " + (directBefore >> 20) + " MiB before, " + (directAfter >> 20) + " MiB after");
     }
 }

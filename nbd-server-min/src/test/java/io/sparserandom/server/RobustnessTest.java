@@ -149,6 +149,7 @@ class RobustnessTest {
 
     @Test
     void clientThatNeverReadsIsThrottled() throws Exception {
+        long baseline = usedDirectMemory();
         try (RawClient slow = ts.client()) {
             slow.connect("", false, false);
             ByteBuffer all = ByteBuffer.allocate(10_000 * 28);
@@ -171,7 +172,12 @@ class RobustnessTest {
                 Thread.sleep(100);
                 peak = Math.max(peak, usedDirectMemory());
             }
-            assertTrue(peak < 256L << 20, "direct memory " + (peak >> 20) + " MiB");
+            // Replies past the 16 MiB high water mark are not produced until the client reads:
+            // measured peak 16 MiB above the baseline alone, 1 MiB in the full suite; without the parking of requests
+            // (checked by disabling it in TransmissionHandler) over 1 GiB within the two seconds.
+            System.out.printf("throttle: direct memory %d MiB before, peak %d MiB%n", baseline >> 20, peak >> 20);
+            assertTrue(peak - baseline < 64L << 20, "direct memory " + (baseline >> 20) + " MiB before, peak "
+                    + (peak >> 20) + " MiB");
             // Another connection is served meanwhile.
             try (RawClient c = ts.client()) {
                 c.connect("", false, false);
