@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.sparserandom.protocol.NbdInfo;
 import io.sparserandom.protocol.NbdMagic;
 import io.sparserandom.protocol.NbdOption;
@@ -45,6 +46,9 @@ final class HandshakeHandler extends ByteToMessageDecoder {
     private int metaContextId = -1;
     /** The export the last SET_META_CONTEXT named; its selection applies to that export only. */
     private String metaContextExport;
+    private boolean tlsUp;
+    /** Bytes that came in the same read as STARTTLS, after it: never trusted. */
+    private boolean bytesAfterStartTls;
     private int optionCount;
     private int option;
     private long optionLength;
@@ -143,6 +147,7 @@ final class HandshakeHandler extends ByteToMessageDecoder {
                     }
                     ByteBuf data = in.readSlice((int) optionLength);
                     state = State.OPTION_HEADER;
+                    bytesAfterStartTls = in.isReadable();
                     handleOption(ctx, data);
                 }
                 default -> {
@@ -157,6 +162,14 @@ final class HandshakeHandler extends ByteToMessageDecoder {
     private void handleOption(ChannelHandlerContext ctx, ByteBuf data) {
         NbdOption opt = NbdOption.of(option);
         LOG.debug("connection {}: {} ({} bytes)", connectionId, NbdOption.name(option), data.readableBytes());
+        if (config.tls().required() && !tlsUp && opt != NbdOption.STARTTLS && opt != NbdOption.ABORT) {
+            if (opt == NbdOption.EXPORT_NAME) {
+                disconnect(ctx, "NBD_OPT_EXPORT_NAME before TLS, which this server requires");
+            } else {
+                reply(ctx, option, NbdOptionReply.ERR_TLS_REQD, "TLS is required: send NBD_OPT_STARTTLS first");
+            }
+            return;
+        }
         if (opt == null) {
             reply(ctx, option, NbdOptionReply.ERR_UNSUP, "unknown option " + Integer.toUnsignedString(option));
             return;
@@ -168,7 +181,7 @@ final class HandshakeHandler extends ByteToMessageDecoder {
                 state = State.DONE;
             }
             case LIST -> list(ctx, data);
-            case STARTTLS -> reply(ctx, option, NbdOptionReply.ERR_POLICY, "TLS is not configured on this server");
+            case STARTTLS -> startTls(ctx, data);
             case INFO, GO -> infoOrGo(ctx, data, opt == NbdOption.GO);
             case STRUCTURED_REPLY -> {
                 if (data.isReadable()) {
@@ -181,6 +194,44 @@ final class HandshakeHandler extends ByteToMessageDecoder {
             case LIST_META_CONTEXT, SET_META_CONTEXT -> metaContext(ctx, data, opt == NbdOption.SET_META_CONTEXT);
             default -> reply(ctx, option, NbdOptionReply.ERR_UNSUP, NbdOption.name(option) + " is not supported");
         }
+    }
+
+    /**
+     * NBD_OPT_STARTTLS: acknowledged in clear, then TLS goes in front of everything and the
+     * option haggling starts over inside it (what was agreed before is forgotten).
+     */
+    private void startTls(ChannelHandlerContext ctx, ByteBuf data) {
+        if (!config.tls().enabled()) {
+            reply(ctx, option, NbdOptionReply.ERR_POLICY, "TLS is not configured on this server");
+        } else if (tlsUp) {
+            reply(ctx, option, NbdOptionReply.ERR_INVALID, "TLS is already negotiated");
+        } else if (data.isReadable()) {
+            reply(ctx, option, NbdOptionReply.ERR_INVALID, "NBD_OPT_STARTTLS takes no data");
+        } else if (bytesAfterStartTls) {
+            // The client must wait for our reply before its TLS hello: these bytes are not TLS.
+            disconnect(ctx, "data sent after NBD_OPT_STARTTLS before the reply");
+        } else {
+            replyEmpty(ctx, option, NbdOptionReply.ACK);
+            ctx.pipeline().addFirst("tls", config.tls().context().newHandler(ctx.alloc()));
+            tlsUp = true;
+            structuredReplies = false;
+            metaContextId = -1;
+            metaContextExport = null;
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof SslHandshakeCompletionEvent e) {
+            if (e.isSuccess()) {
+                LOG.debug("connection {}: TLS established", connectionId);
+            } else {
+                LOG.warn("connection {}: TLS handshake failed: {}; disconnecting", connectionId, e.cause().toString());
+                state = State.DONE;
+                ctx.close();
+            }
+        }
+        super.userEventTriggered(ctx, evt);
     }
 
     private void list(ChannelHandlerContext ctx, ByteBuf data) {

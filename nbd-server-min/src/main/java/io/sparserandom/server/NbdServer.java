@@ -70,7 +70,7 @@ public final class NbdServer implements AutoCloseable {
     private int port = -1;
 
     private NbdServer(Builder b) {
-        this.config = new ServerConfig(Map.copyOf(b.exports), b.readOnly, b.handshakeTimeout, b.listener);
+        this.config = new ServerConfig(Map.copyOf(b.exports), b.readOnly, b.handshakeTimeout, b.listener, b.tls);
         this.unixSocket = b.unixSocket;
         this.host = b.host;
         this.requestedPort = b.port;
@@ -202,6 +202,7 @@ public final class NbdServer implements AutoCloseable {
         private int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         private Duration handshakeTimeout = Duration.ofSeconds(30);
         private ServerListener listener = ServerListener.NONE;
+        private TlsConfig tls = TlsConfig.OFF;
 
         private Builder() {}
 
@@ -238,6 +239,12 @@ public final class NbdServer implements AutoCloseable {
 
         public Builder handshakeTimeout(Duration d) {
             this.handshakeTimeout = d;
+            return this;
+        }
+
+        /** TLS through NBD_OPT_STARTTLS ({@link TlsConfig#OFF} by default). */
+        public Builder tls(TlsConfig tls) {
+            this.tls = java.util.Objects.requireNonNull(tls, "tls");
             return this;
         }
 

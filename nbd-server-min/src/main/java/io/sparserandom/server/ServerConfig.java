@@ -4,4 +4,10 @@ import java.time.Duration;
 import java.util.Map;
 
 /** What the server was built with; shared by every connection. */
-record ServerConfig(Map<String, Export> exports, boolean readOnly, Duration handshakeTimeout, ServerListener listener) {}
+record ServerConfig(Map<String, Export> exports, boolean readOnly, Duration handshakeTimeout, ServerListener listener,
+                    TlsConfig tls) {
+    /** Without TLS. */
+    ServerConfig(Map<String, Export> exports, boolean readOnly, Duration handshakeTimeout, ServerListener listener) {
+        this(exports, readOnly, handshakeTimeout, listener, TlsConfig.OFF);
+    }
+}

@@ -19,6 +19,11 @@ final class CaptiveCommand {
         env.put("uri", uri);
         env.put("nbd", uri);
         env.put("exportname", endpoint.exportName());
+        if (endpoint.tls()) {
+            env.put("tls", "1");
+        } else {
+            env.remove("tls");
+        }
         if (endpoint.isUnix()) {
             env.put("unixsocket", endpoint.socket().toString());
             env.remove("port");

@@ -3,6 +3,7 @@ package io.sparserandom.cli;
 import io.sparserandom.disk.DiskParams;
 import io.sparserandom.disk.SparseRandomDisk;
 import io.sparserandom.server.NbdServer;
+import io.sparserandom.server.TlsConfig;
 import io.sparserandom.server.ServerListener;
 import io.sparserandom.verifier.CoverageLedger;
 import io.sparserandom.verifier.Verifier;
@@ -31,11 +32,17 @@ final class CaptiveServer implements AutoCloseable {
 
     static CaptiveServer start(SparseRandomDisk disk, Endpoint endpoint, boolean readOnly, ServerListener listener,
                                CoverageLedger ledger) throws IOException {
+        return start(disk, endpoint, readOnly, listener, ledger, TlsConfig.OFF);
+    }
+
+    static CaptiveServer start(SparseRandomDisk disk, Endpoint endpoint, boolean readOnly, ServerListener listener,
+                               CoverageLedger ledger, TlsConfig tls) throws IOException {
         Verifier verifier = new Verifier(disk, ledger);
         NbdServer.Builder builder = NbdServer.builder()
                 .device(endpoint.exportName(), "sparse-random " + describe(disk.params()),
                         c -> verifier.forConnection(c.id()))
-                .readOnly(readOnly);
+                .readOnly(readOnly)
+                .tls(tls);
         if (listener != null) {
             builder.listener(listener);
         }

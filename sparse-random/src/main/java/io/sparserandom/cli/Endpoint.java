@@ -19,6 +19,8 @@ final class Endpoint {
     private final String host;
     private int port;
     private final String exportName;
+    /** The TLS certificates folder clients should use, or null without TLS. */
+    private Path tlsCertificates;
 
     private Endpoint(Path socket, Path privateDir, String host, int port, String exportName) {
         this.socket = socket;
@@ -53,14 +55,26 @@ final class Endpoint {
 
     String exportName() { return exportName; }
 
-    /** A standard NBD URI: {@code nbd+unix:///EXPORT?socket=PATH} or {@code nbd://HOST:PORT/EXPORT}. */
+    /** Clients must use TLS, trusting the authority in {@code dir} (it goes into the URI). */
+    void useTls(Path dir) { this.tlsCertificates = dir.toAbsolutePath(); }
+
+    boolean tls() { return tlsCertificates != null; }
+
+    /**
+     * A standard NBD URI: {@code nbd+unix:///EXPORT?socket=PATH} or {@code nbd://HOST:PORT/EXPORT};
+     * with TLS {@code nbds+unix://} or {@code nbds://} and {@code tls-certificates=DIR}, as libnbd
+     * takes them.
+     */
     String uri() {
         String export = encode(exportName).replace("%2F", "/");
+        String scheme = tls() ? "nbds" : "nbd";
+        String tlsQuery = tls() ? "tls-certificates=" + encode(tlsCertificates.toString()).replace("%2F", "/") : "";
         if (isUnix()) {
-            return "nbd+unix:///" + export + "?socket=" + encode(socket.toString()).replace("%2F", "/");
+            return scheme + "+unix:///" + export + "?socket=" + encode(socket.toString()).replace("%2F", "/")
+                    + (tls() ? "&" + tlsQuery : "");
         }
         String h = host.contains(":") ? "[" + host + "]" : host;
-        return "nbd://" + h + ":" + port + "/" + export;
+        return scheme + "://" + h + ":" + port + "/" + export + (tls() ? "?" + tlsQuery : "");
     }
 
     private static String encode(String s) {

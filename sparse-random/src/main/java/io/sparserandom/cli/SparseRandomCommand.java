@@ -10,6 +10,7 @@ import io.sparserandom.verifier.CoverageLedger;
 import io.sparserandom.verifier.Verdict;
 import io.sparserandom.verifier.VerdictWriter;
 import io.sparserandom.verifier.Verifier;
+import io.sparserandom.server.TlsConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -105,8 +106,40 @@ public final class SparseRandomCommand implements Callable<Integer> {
             description = "Benchmarking only: verify writes but record no coverage (cannot prove completeness).")
     boolean noCoverage;
 
+    @Option(names = "--tls", paramLabel = "off|on|require", defaultValue = "off",
+            description = "TLS through NBD_OPT_STARTTLS: on offers it, require refuses clients without it"
+                    + " (default: ${DEFAULT-VALUE}). Needs --tls-certificates.")
+    String tls;
+
+    @Option(names = "--tls-certificates", paramLabel = "DIR",
+            description = "Folder with ca-cert.pem, server-cert.pem and server-key.pem (the layout of nbdkit and libnbd).")
+    Path tlsCertificates;
+
     @Option(names = {"-v", "--verbose"}, description = "Debug logging on stderr.")
     boolean verbose;
+
+    /** --tls and --tls-certificates, checked and loaded now: a bad folder is a usage error. */
+    private TlsConfig tlsConfig() {
+        TlsConfig.Mode mode = switch (tls.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "off", "false", "no", "0" -> TlsConfig.Mode.OFF;
+            case "on", "true", "yes", "1" -> TlsConfig.Mode.ON;
+            case "require", "required" -> TlsConfig.Mode.REQUIRE;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--tls: '" + tls + "' is not one of off, on, require");
+        };
+        if (mode == TlsConfig.Mode.OFF) {
+            return TlsConfig.OFF;
+        }
+        if (tlsCertificates == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--tls=" + tls + " needs --tls-certificates DIR (with ca-cert.pem, server-cert.pem, server-key.pem)");
+        }
+        try {
+            return TlsConfig.fromDirectory(tlsCertificates, mode);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -126,6 +159,7 @@ public final class SparseRandomCommand implements Callable<Integer> {
         if (port != null && unixSocket != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "-U and -p cannot be used together");
         }
+        TlsConfig tlsConfig = tlsConfig();
         DiskParams p = parsed.params();
         err.printf("sparse-random: size=%d seed=%d percent=%s runlength=%d random-content=%b%s%n",
                 p.size(), p.seed(), CaptiveServer.trimDouble(p.percent()), p.runlength(), p.randomContent(),
@@ -143,6 +177,10 @@ public final class SparseRandomCommand implements Callable<Integer> {
             endpoint = Endpoint.tcp(ipaddr, 10809, exportName);
         }
 
+        if (tlsConfig.mode() != TlsConfig.Mode.OFF) {
+            endpoint.useTls(tlsCertificates);
+        }
+
         long started = System.nanoTime();
         SparseRandomDisk disk = SparseRandomDisk.create(p);
         Integer toolStatus = null;
@@ -158,7 +196,7 @@ public final class SparseRandomCommand implements Callable<Integer> {
                 err.println("sparse-random: metrics at http://" + ipaddr + ":" + prometheus.port() + "/metrics");
             }
             captive = CaptiveServer.start(disk, endpoint, readOnly, metrics,
-                    noCoverage ? CoverageLedger.countersOnly() : new CoverageLedger());
+                    noCoverage ? CoverageLedger.countersOnly() : new CoverageLedger(), tlsConfig);
         } catch (IOException e) {
             err.println("sparse-random: " + e.getMessage());
             if (prometheus != null) {
