@@ -1,5 +1,6 @@
 package io.sparserandom.server;
 
+import io.sparserandom.protocol.NbdMagic;
 import io.sparserandom.protocol.NbdOption;
 import io.sparserandom.protocol.NbdOptionReply;
 import org.junit.jupiter.api.BeforeAll;
@@ -8,7 +9,18 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -145,6 +157,84 @@ class TlsTest {
             c.option(NbdOption.STARTTLS, new byte[0]);
             assertEquals(NbdOptionReply.ERR_POLICY.wireValue(), c.optionReply().type());
         }
+    }
+
+    @Test
+    void bytesPipelinedAfterStartTlsDisconnect() throws Exception {
+        try (TestServer ts = server(TlsConfig.Mode.ON); RawClient c = ts.client()) {
+            c.hello();
+            // STARTTLS and a plain GO in one write: the GO must never be taken in clear.
+            byte[] go = RawClient.infoRequest("");
+            ByteBuffer b = ByteBuffer.allocate(16 + 16 + go.length);
+            b.putLong(NbdMagic.IHAVEOPT).putInt(NbdOption.STARTTLS.wireValue()).putInt(0);
+            b.putLong(NbdMagic.IHAVEOPT).putInt(NbdOption.GO.wireValue()).putInt(go.length).put(go).flip();
+            c.write(b);
+            assertTrue(c.closedByServer(), "no reply to either option: the stream cannot be trusted");
+        }
+    }
+
+    /** A JSSE client over TCP: STARTTLS, then a second STARTTLS inside TLS, then GO, all encrypted. */
+    @Test
+    void secondStartTlsIsInvalidAndGoWorksEncrypted() throws Exception {
+        MemoryDevice device = new MemoryDevice(8L << 20, Capabilities.all());
+        NbdServer server = NbdServer.builder().device("", null, c -> device).tcp("127.0.0.1", 0)
+                .eventLoopThreads(1).tls(TlsConfig.fromDirectory(certs, TlsConfig.Mode.REQUIRE)).build().start();
+        try (server; Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(20_000);
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            assertEquals(NbdMagic.NBDMAGIC, in.readLong());
+            assertEquals(NbdMagic.IHAVEOPT, in.readLong());
+            in.readShort();
+            out.writeInt(NbdMagic.CLIENT_FLAG_FIXED_NEWSTYLE | NbdMagic.CLIENT_FLAG_NO_ZEROES);
+            option(out, NbdOption.STARTTLS, new byte[0]);
+            assertEquals(NbdOptionReply.ACK.wireValue(), replyType(in));
+
+            SSLSocket tls = (SSLSocket) clientContext().getSocketFactory().createSocket(s, "localhost", server.port(), false);
+            tls.setUseClientMode(true);
+            tls.startHandshake();
+            String protocol = tls.getSession().getProtocol();
+            assertTrue(protocol.equals("TLSv1.3") || protocol.equals("TLSv1.2"), protocol);
+            DataInputStream tin = new DataInputStream(tls.getInputStream());
+            DataOutputStream tout = new DataOutputStream(tls.getOutputStream());
+            option(tout, NbdOption.STARTTLS, new byte[0]);
+            assertEquals(NbdOptionReply.ERR_INVALID.wireValue(), replyType(tin), "STARTTLS inside TLS");
+            option(tout, NbdOption.GO, RawClient.infoRequest(""));
+            int type;
+            while ((type = replyType(tin)) != NbdOptionReply.ACK.wireValue()) {
+                assertEquals(NbdOptionReply.INFO.wireValue(), type);
+            }
+            tls.close();
+        }
+    }
+
+    private static void option(DataOutputStream out, NbdOption option, byte[] data) throws IOException {
+        out.writeLong(NbdMagic.IHAVEOPT);
+        out.writeInt(option.wireValue());
+        out.writeInt(data.length);
+        out.write(data);
+        out.flush();
+    }
+
+    private static int replyType(DataInputStream in) throws IOException {
+        assertEquals(NbdMagic.OPTION_REPLY_MAGIC, in.readLong());
+        in.readInt();
+        int type = in.readInt();
+        in.readNBytes(in.readInt());
+        return type;
+    }
+
+    private static SSLContext clientContext() throws Exception {
+        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+        ks.load(null, null);
+        try (InputStream ca = Files.newInputStream(certs.resolve("ca-cert.pem"))) {
+            ks.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(ca));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
     }
 
     @Test
