@@ -199,7 +199,13 @@ public final class NbdServer implements AutoCloseable {
         private Path unixSocket;
         private String host = "127.0.0.1";
         private int port = -1;
-        private int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        /**
+         * Two event loops per core, at least four: copy tools open a few connections per side
+         * (nbdcopy 2+2 on 2 cores) and each is best served by its own loop, so that one busy
+         * connection never delays another's replies (nbdcopy 256G self-copy on 2 cores: 18.3 s
+         * with 2 loops, 15.4 s with 4, 15.2 s with 8; the copier's own system time fell by a third).
+         */
+        private int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         private Duration handshakeTimeout = Duration.ofSeconds(30);
         private ServerListener listener = ServerListener.NONE;
         private TlsConfig tls = TlsConfig.OFF;
