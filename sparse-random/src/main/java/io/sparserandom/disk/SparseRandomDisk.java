@@ -350,13 +350,18 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
         return b == 0 ? 1 : b;
     }
 
+    /** The value the random content of the block at {@code blockStart} is seeded from (both models). */
+    long blockSeed(long blockStart) {
+        return compat ? params.seed() + blockStart : blockHash(blockStart);
+    }
+
     private long blockHash(long blockStart) {
         return Xoshiro256.mix64(contentKey + (blockStart >>> BLOCK_SHIFT) * Xoshiro256.GOLDEN);
     }
 
     /** Fills {@code out[base..base+4096)} with the random content of the data block at {@code blockStart}. */
     void fillRandom(long blockStart, byte[] out, int base) {
-        long x = compat ? params.seed() + blockStart : blockHash(blockStart);
+        long x = blockSeed(blockStart);
         long s0 = Xoshiro256.mix64(x += Xoshiro256.GOLDEN);
         long s1 = Xoshiro256.mix64(x += Xoshiro256.GOLDEN);
         long s2 = Xoshiro256.mix64(x += Xoshiro256.GOLDEN);
@@ -414,23 +419,28 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
 
     /**
      * Where the random block at {@code start} begins in the thread's scratch, generating it unless
-     * it is there already (unaligned neighbours, the next block of a request). In compat mode, with
-     * the vector module, the blocks up to byte {@code until} are generated several at a time.
+     * it is there already (unaligned neighbours, the next block of a request). With the vector
+     * module, the blocks up to byte {@code until} are generated several at a time.
      */
     private int randomBlock(Scratch sc, long start, long until) {
         if (sc.first >= 0 && start >= sc.first && start < sc.first + ((long) sc.count << BLOCK_SHIFT)) {
             return (int) (start - sc.first);
         }
-        int lanes = compat ? Lanes.AVAILABLE : 0;
+        int lanes = Lanes.AVAILABLE;
         if (lanes > 0 && until - start > (long) (lanes - 1) * BLOCK_SIZE) {
             for (int k = 0; k < lanes; k++) {
-                long x = params.seed() + start + ((long) k << BLOCK_SHIFT);
+                long blockStart = start + ((long) k << BLOCK_SHIFT);
+                long x = blockSeed(blockStart);
                 sc.s0[k] = Xoshiro256.mix64(x += Xoshiro256.GOLDEN);
                 sc.s1[k] = Xoshiro256.mix64(x += Xoshiro256.GOLDEN);
                 sc.s2[k] = Xoshiro256.mix64(x += Xoshiro256.GOLDEN);
                 sc.s3[k] = Xoshiro256.mix64(x + Xoshiro256.GOLDEN);
             }
-            LaneFill.fill(sc.s0, sc.s1, sc.s2, sc.s3, sc.bytes, sc.outputs);
+            if (compat) {
+                LaneFill.fill(sc.s0, sc.s1, sc.s2, sc.s3, sc.bytes, sc.outputs);
+            } else {
+                LaneFill.fillWords(sc.s0, sc.s1, sc.s2, sc.s3, sc.bytes, sc.outputs);
+            }
             sc.count = lanes;
         } else {
             fillRandom(start, sc.bytes, 0);

@@ -45,11 +45,34 @@ class LaneFillTest {
         assertArrayEquals(scalar, vector);
     }
 
-    /** A long read (vector fill when available) equals the same bytes read one block at a time. */
     @Test
-    void longReadsEqualBlockByBlockReads() {
-        SparseRandomDisk disk = SparseRandomDisk.create(new DiskParams(64L << 20, 3, 100, 16 << 20, true,
-                DiskParams.Model.NBDKIT));
+    void wordFillEqualsTheScalarFill() {
+        SparseRandomDisk disk = SparseRandomDisk.create(new DiskParams(1L << 30, 77, 100, 16 << 20, true,
+                DiskParams.Model.DEFAULT));
+        int lanes = LaneFill.lanes();
+        long first = 9L * BLOCK;
+        long[][] s = new long[4][lanes];
+        for (int k = 0; k < lanes; k++) {
+            long x = disk.blockSeed(first + (long) k * BLOCK);
+            s[0][k] = Xoshiro256.mix64(x += Xoshiro256.GOLDEN);
+            s[1][k] = Xoshiro256.mix64(x += Xoshiro256.GOLDEN);
+            s[2][k] = Xoshiro256.mix64(x += Xoshiro256.GOLDEN);
+            s[3][k] = Xoshiro256.mix64(x + Xoshiro256.GOLDEN);
+        }
+        byte[] vector = new byte[lanes * BLOCK];
+        LaneFill.fillWords(s[0], s[1], s[2], s[3], vector, new long[lanes * BLOCK]);
+        byte[] scalar = new byte[lanes * BLOCK];
+        for (int k = 0; k < lanes; k++) {
+            disk.fillRandom(first + (long) k * BLOCK, scalar, k * BLOCK);
+        }
+        assertArrayEquals(scalar, vector);
+    }
+
+    /** A long read (vector fill when available) equals the same bytes read one block at a time. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(DiskParams.Model.class)
+    void longReadsEqualBlockByBlockReads(DiskParams.Model model) {
+        SparseRandomDisk disk = SparseRandomDisk.create(new DiskParams(64L << 20, 3, 100, 16 << 20, true, model));
         int length = 40 * BLOCK + 123;
         long offset = 7L * BLOCK + 11;
         ByteBuf whole = Unpooled.buffer(length);
