@@ -6,6 +6,7 @@
 #   bench/fio.sh [-n RUNS] [-t SECONDS] [SIZE [PARAM=VALUE ...]]     (default size 1T)
 set -euo pipefail
 top="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+. "$top/bench/lib.sh"
 runs=3 secs=30
 while getopts "n:t:" opt; do
     case $opt in
@@ -35,20 +36,14 @@ iops() {
     /usr/bin/python3 -c 'import json,sys; print("%.0f" % json.load(open(sys.argv[1]))["jobs"][0]["read"]["iops"])' "$tmp/fio.json"
 }
 
-median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
 : >"$tmp/ours"; : >"$tmp/nbdkit"
 echo "fio nbd engine: 4K random reads, iodepth 32, ${secs} s   disk: $size ${params[*]}   runs: $runs (alternating)"
 for i in $(seq 1 "$runs"); do
     for who in ours nbdkit; do
-        rm -f "$tmp/sock"
-        if [ $who = ours ]; then
-            "$top/bin/sparse-random" -U "$tmp/sock" "$size" "${params[@]}" 2>/dev/null & pid=$!
-        else
-            nbdkit -f -U "$tmp/sock" sparse-random "$size" "${params[@]}" 2>/dev/null & pid=$!
-        fi
+        serve $who "$tmp/sock" "$size" "${params[@]}"
         n=$(iops "$tmp/sock")
-        kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=
+        unserve
         echo "$n" >>"$tmp/$who"
         printf 'run %d  %-6s %8s IOPS\n' "$i" "$who" "$n"
     done

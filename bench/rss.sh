@@ -7,6 +7,7 @@
 #   bench/rss.sh [-t SECONDS] [SIZE ...]
 set -euo pipefail
 top="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+. "$top/bench/lib.sh"
 secs=30
 while getopts "t:" opt; do
     case $opt in
@@ -40,12 +41,7 @@ echo "server peak resident memory during ${secs} s of nbdcopy self-copy"
 first=
 for size in "${sizes[@]}"; do
     for who in ours nbdkit; do
-        rm -f "$tmp/sock"
-        if [ $who = ours ]; then
-            "$top/bin/sparse-random" -U "$tmp/sock" "$size" seed=1 2>/dev/null & pid=$!
-        else
-            nbdkit -f -U "$tmp/sock" sparse-random "$size" seed=1 2>/dev/null & pid=$!
-        fi
+        serve $who "$tmp/sock" "$size" seed=1
         sleep 0.2
         if ! kill -0 "$pid" 2>/dev/null || ! kb=$(peak "$pid" "$tmp/sock") || [ -z "$kb" ]; then
             printf '%-4s %-6s failed to serve this size\n' "$size" "$who"
@@ -57,6 +53,6 @@ for size in "${sizes[@]}"; do
             fi
             echo
         fi
-        kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=
+        unserve
     done
 done

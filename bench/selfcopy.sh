@@ -12,6 +12,7 @@
 # seed defaults to 1 so both serve a disk of the same shape. This is a benchmark, not a test.
 set -euo pipefail
 top="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+. "$top/bench/lib.sh"
 runs=5
 cmd='nbdcopy "$uri" "$uri"'
 ours_extra=()
@@ -44,7 +45,6 @@ time_one() {
     awk -v a="$start" -v b="$end" 'BEGIN {printf "%.3f", b - a}' 
 }
 
-median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) printf "%.3f", a[(NR+1)/2]; else printf "%.3f", (a[NR/2]+a[NR/2+1])/2}'; }
 
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 : >"$tmp/ours"; : >"$tmp/nbdkit"

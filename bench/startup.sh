@@ -7,6 +7,7 @@
 #   bench/startup.sh [-n RUNS] [SIZE ...]
 set -euo pipefail
 top="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+. "$top/bench/lib.sh"
 runs=5
 while getopts "n:" opt; do
     case $opt in
@@ -52,22 +53,16 @@ print("FAIL")
 PY
 }
 
-median() { grep -v FAIL | sort -n | awk '{a[NR]=$1} END {if (NR==0) print "failed"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
 echo "start-up to first byte read (ms), runs: $runs (alternating)"
 for size in "${sizes[@]}"; do
     : >"$tmp/ours"; : >"$tmp/nbdkit"
     for i in $(seq 1 "$runs"); do
         for who in ours nbdkit; do
-            rm -f "$tmp/sock"
             start=$(date +%s%N)
-            if [ $who = ours ]; then
-                "$top/bin/sparse-random" -U "$tmp/sock" "$size" seed=1 2>/dev/null & pid=$!
-            else
-                nbdkit -f -U "$tmp/sock" sparse-random "$size" seed=1 2>/dev/null & pid=$!
-            fi
+            serve $who "$tmp/sock" "$size" seed=1
             ms=$(first_byte "$start" "$tmp/sock" "$pid")
-            kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=
+            unserve
             echo "$ms" >>"$tmp/$who"
             printf '%-4s run %d  %-6s %s\n' "$size" "$i" "$who" "$ms"
         done

@@ -28,22 +28,7 @@ final class LaneFill {
     static void fillWords(long[] s0, long[] s1, long[] s2, long[] s3, byte[] out, long[] outputs) {
         int lanes = SPECIES.length();
         int steps = BLOCK_SIZE / Long.BYTES;
-        LongVector a = LongVector.fromArray(SPECIES, s0, 0);
-        LongVector b = LongVector.fromArray(SPECIES, s1, 0);
-        LongVector c = LongVector.fromArray(SPECIES, s2, 0);
-        LongVector d = LongVector.fromArray(SPECIES, s3, 0);
-        for (int i = 0; i < steps; i++) {
-            LongVector m = b.add(b.lanewise(VectorOperators.LSHL, 2));
-            LongVector r = m.lanewise(VectorOperators.LSHL, 7).or(m.lanewise(VectorOperators.LSHR, 57));
-            r.add(r.lanewise(VectorOperators.LSHL, 3)).intoArray(outputs, i * lanes);
-            LongVector t = b.lanewise(VectorOperators.LSHL, 17);
-            c = c.lanewise(VectorOperators.XOR, a);
-            d = d.lanewise(VectorOperators.XOR, b);
-            b = b.lanewise(VectorOperators.XOR, c);
-            a = a.lanewise(VectorOperators.XOR, d);
-            c = c.lanewise(VectorOperators.XOR, t);
-            d = d.lanewise(VectorOperators.LSHL, 45).or(d.lanewise(VectorOperators.LSHR, 19));
-        }
+        generate(s0, s1, s2, s3, outputs, steps);
         for (int k = 0; k < lanes; k++) {
             int base = k * BLOCK_SIZE;
             for (int i = 0; i < steps; i++) {
@@ -58,11 +43,23 @@ final class LaneFill {
      */
     static void fill(long[] s0, long[] s1, long[] s2, long[] s3, byte[] out, long[] outputs) {
         int lanes = SPECIES.length();
+        generate(s0, s1, s2, s3, outputs, BLOCK_SIZE);
+        for (int k = 0; k < lanes; k++) {
+            int base = k * BLOCK_SIZE;
+            for (int i = 0; i < BLOCK_SIZE; i++) {
+                out[base + i] = (byte) outputs[i * lanes + k];
+            }
+        }
+    }
+
+    /** {@code steps} xoshiro256** outputs of every lane, step-major: {@code outputs[step * lanes + lane]}. */
+    private static void generate(long[] s0, long[] s1, long[] s2, long[] s3, long[] outputs, int steps) {
+        int lanes = SPECIES.length();
         LongVector a = LongVector.fromArray(SPECIES, s0, 0);
         LongVector b = LongVector.fromArray(SPECIES, s1, 0);
         LongVector c = LongVector.fromArray(SPECIES, s2, 0);
         LongVector d = LongVector.fromArray(SPECIES, s3, 0);
-        for (int i = 0; i < BLOCK_SIZE; i++) {
+        for (int i = 0; i < steps; i++) {
             // rotl(s1 * 5, 7) * 9, with the multiplications as shifts and adds
             LongVector m = b.add(b.lanewise(VectorOperators.LSHL, 2));
             LongVector r = m.lanewise(VectorOperators.LSHL, 7).or(m.lanewise(VectorOperators.LSHR, 57));
@@ -74,12 +71,6 @@ final class LaneFill {
             a = a.lanewise(VectorOperators.XOR, d);
             c = c.lanewise(VectorOperators.XOR, t);
             d = d.lanewise(VectorOperators.LSHL, 45).or(d.lanewise(VectorOperators.LSHR, 19));
-        }
-        for (int k = 0; k < lanes; k++) {
-            int base = k * BLOCK_SIZE;
-            for (int i = 0; i < BLOCK_SIZE; i++) {
-                out[base + i] = (byte) outputs[i * lanes + k];
-            }
         }
     }
 }

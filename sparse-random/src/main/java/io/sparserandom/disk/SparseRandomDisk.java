@@ -361,33 +361,15 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
 
     /** Fills {@code out[base..base+4096)} with the random content of the data block at {@code blockStart}. */
     void fillRandom(long blockStart, byte[] out, int base) {
-        long x = blockSeed(blockStart);
-        long s0 = Xoshiro256.mix64(x += Xoshiro256.GOLDEN);
-        long s1 = Xoshiro256.mix64(x += Xoshiro256.GOLDEN);
-        long s2 = Xoshiro256.mix64(x += Xoshiro256.GOLDEN);
-        long s3 = Xoshiro256.mix64(x + Xoshiro256.GOLDEN);
+        Xoshiro256 g = new Xoshiro256(blockSeed(blockStart));
         if (compat) {
             // nbdkit's content: the low byte of one xoshiro256** output per byte.
             for (int i = 0; i < BLOCK_SIZE; i++) {
-                out[base + i] = (byte) (Long.rotateLeft(s1 * 5, 7) * 9);
-                long t = s1 << 17;
-                s2 ^= s0;
-                s3 ^= s1;
-                s1 ^= s2;
-                s0 ^= s3;
-                s2 ^= t;
-                s3 = Long.rotateLeft(s3, 45);
+                out[base + i] = (byte) g.next();
             }
         } else {
             for (int i = 0; i < BLOCK_SIZE; i += Long.BYTES) {
-                LONG_LE.set(out, base + i, Long.rotateLeft(s1 * 5, 7) * 9);
-                long t = s1 << 17;
-                s2 ^= s0;
-                s3 ^= s1;
-                s1 ^= s2;
-                s0 ^= s3;
-                s2 ^= t;
-                s3 = Long.rotateLeft(s3, 45);
+                LONG_LE.set(out, base + i, g.next());
             }
         }
     }
@@ -429,12 +411,7 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
         int lanes = Lanes.AVAILABLE;
         if (lanes > 0 && until - start > (long) (lanes - 1) * BLOCK_SIZE) {
             for (int k = 0; k < lanes; k++) {
-                long blockStart = start + ((long) k << BLOCK_SHIFT);
-                long x = blockSeed(blockStart);
-                sc.s0[k] = Xoshiro256.mix64(x += Xoshiro256.GOLDEN);
-                sc.s1[k] = Xoshiro256.mix64(x += Xoshiro256.GOLDEN);
-                sc.s2[k] = Xoshiro256.mix64(x += Xoshiro256.GOLDEN);
-                sc.s3[k] = Xoshiro256.mix64(x + Xoshiro256.GOLDEN);
+                new Xoshiro256(blockSeed(start + ((long) k << BLOCK_SHIFT))).stateInto(sc.s0, sc.s1, sc.s2, sc.s3, k);
             }
             if (compat) {
                 LaneFill.fill(sc.s0, sc.s1, sc.s2, sc.s3, sc.bytes, sc.outputs);

@@ -33,6 +33,14 @@ final class Xoshiro256 {
         s3 = mix64(x);
     }
 
+    /** Puts the state into lane {@code k} of per-lane state arrays (for {@link LaneFill}). */
+    void stateInto(long[] a, long[] b, long[] c, long[] d, int k) {
+        a[k] = s0;
+        b[k] = s1;
+        c[k] = s2;
+        d[k] = s3;
+    }
+
     /** The next output, as xrandom. */
     long next() {
         long result = Long.rotateLeft(s1 * 5, 7) * 9;

@@ -30,11 +30,7 @@ class LaneFillTest {
         long first = 5L * BLOCK;
         long[][] s = new long[4][lanes];
         for (int k = 0; k < lanes; k++) {
-            long x = 77 + first + (long) k * BLOCK;
-            s[0][k] = Xoshiro256.mix64(x += Xoshiro256.GOLDEN);
-            s[1][k] = Xoshiro256.mix64(x += Xoshiro256.GOLDEN);
-            s[2][k] = Xoshiro256.mix64(x += Xoshiro256.GOLDEN);
-            s[3][k] = Xoshiro256.mix64(x + Xoshiro256.GOLDEN);
+            new Xoshiro256(77 + first + (long) k * BLOCK).stateInto(s[0], s[1], s[2], s[3], k);
         }
         byte[] vector = new byte[lanes * BLOCK];
         LaneFill.fill(s[0], s[1], s[2], s[3], vector, new long[lanes * BLOCK]);
@@ -53,11 +49,7 @@ class LaneFillTest {
         long first = 9L * BLOCK;
         long[][] s = new long[4][lanes];
         for (int k = 0; k < lanes; k++) {
-            long x = disk.blockSeed(first + (long) k * BLOCK);
-            s[0][k] = Xoshiro256.mix64(x += Xoshiro256.GOLDEN);
-            s[1][k] = Xoshiro256.mix64(x += Xoshiro256.GOLDEN);
-            s[2][k] = Xoshiro256.mix64(x += Xoshiro256.GOLDEN);
-            s[3][k] = Xoshiro256.mix64(x + Xoshiro256.GOLDEN);
+            new Xoshiro256(disk.blockSeed(first + (long) k * BLOCK)).stateInto(s[0], s[1], s[2], s[3], k);
         }
         byte[] vector = new byte[lanes * BLOCK];
         LaneFill.fillWords(s[0], s[1], s[2], s[3], vector, new long[lanes * BLOCK]);
