@@ -146,6 +146,12 @@ class SparseRandomDiskTest {
             assertEquals(off + at, d.mismatch(off, buf), "flipped byte found at its offset");
             assertEquals(0, buf.readerIndex(), "indexes unchanged");
             assertEquals(len, buf.readableBytes());
+            // Direct memory is checked by address first: the same answers.
+            ByteBuf direct = Unpooled.directBuffer(len + 3).writeZero(3).writeBytes(good).readerIndex(3);
+            assertEquals(-1, d.mismatch(off, direct));
+            direct.setBytes(3, bad);
+            assertEquals(off + at, d.mismatch(off, direct), "flipped byte found at its offset in direct memory");
+            direct.release();
         }
         // A non-zero reader index is honoured, and the whole disk matches itself.
         byte[] all = read(d, 0, (int) p.size());
