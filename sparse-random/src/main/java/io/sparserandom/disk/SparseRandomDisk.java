@@ -189,7 +189,10 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
                 long blockStart = pos & -BLOCK_SIZE;
                 int within = (int) (pos - blockStart);
                 int n = (int) Math.min(BLOCK_SIZE - within, stop - pos);
-                out.addComponent(true, SHARED_BLOCKS[repeatedByte(blockStart)].slice(within, n));
+                ByteBuf shared = SHARED_BLOCKS[repeatedByte(blockStart)];
+                // A whole block is the shared buffer itself (a composite may hold one buffer many
+                // times; releasing it does nothing): no slice to allocate and unwrap again.
+                out.addComponent(true, n == BLOCK_SIZE ? shared : shared.slice(within, n));
                 pos += n;
             }
         }
