@@ -172,7 +172,9 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
         long end = offset + length;
         long limit = blockAfter(end);
         int maxComponents = (int) Math.min(Integer.MAX_VALUE, (length >>> BLOCK_SHIFT) + 2);
-        CompositeByteBuf out = alloc.compositeDirectBuffer(maxComponents);
+        // The parts are gathered first and added in one call (one offset update, not one per part).
+        ByteBuf[] parts = scratch.get().parts(maxComponents);
+        int count = 0;
         while (pos < end) {
             long block = pos >>> BLOCK_SHIFT;
             boolean data = layout.isData(block);
@@ -180,7 +182,7 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
             if (!data) {
                 while (pos < stop) {
                     int n = (int) Math.min(SHARED_ZEROES.capacity(), stop - pos);
-                    out.addComponent(true, SHARED_ZEROES.slice(0, n));
+                    parts[count++] = SHARED_ZEROES.slice(0, n);
                     pos += n;
                 }
                 continue;
@@ -192,10 +194,13 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
                 ByteBuf shared = SHARED_BLOCKS[repeatedByte(blockStart)];
                 // A whole block is the shared buffer itself (a composite may hold one buffer many
                 // times; releasing it does nothing): no slice to allocate and unwrap again.
-                out.addComponent(true, n == BLOCK_SIZE ? shared : shared.slice(within, n));
+                parts[count++] = n == BLOCK_SIZE ? shared : shared.slice(within, n);
                 pos += n;
             }
         }
+        CompositeByteBuf out = alloc.compositeDirectBuffer(maxComponents);
+        out.addComponents(true, java.util.Arrays.copyOf(parts, count)); // sized exactly: the composite reserves room for the whole array
+        java.util.Arrays.fill(parts, 0, count, null);
         return out;
     }
 
@@ -493,6 +498,16 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
         final long[] s2 = new long[Lanes.AVAILABLE];
         final long[] s3 = new long[Lanes.AVAILABLE];
         final long[] outputs = new long[Lanes.AVAILABLE * BLOCK_SIZE];
+
+        /** Parts of a zero-copy read reply (grown on demand, emptied after each use). */
+        private ByteBuf[] parts = new ByteBuf[66];
+
+        ByteBuf[] parts(int atLeast) {
+            if (parts.length < atLeast) {
+                parts = new ByteBuf[atLeast];
+            }
+            return parts;
+        }
 
         ByteBuffer repeated(int value) {
             ByteBuffer b = repeatedViews[value];

@@ -85,7 +85,9 @@ public final class ServerMetrics implements ServerListener {
     public void requestStarted(ConnectionInfo c, NbdCommand command, long offset, long length) {
         request(command, length);
         long now = inFlight.incrementAndGet();
-        maxInFlight.accumulateAndGet(now, Math::max);
+        if (now > maxInFlight.get()) { // read first: the shared line is written only for a new maximum
+            maxInFlight.accumulateAndGet(now, Math::max);
+        }
     }
 
     @Override
