@@ -22,15 +22,11 @@ printf '%s\n' "${params[@]}" | grep -q '^seed=' || params+=(seed=1)
 command -v fio >/dev/null || { echo "fio is not installed (apt-get install fio)" >&2; exit 1; }
 fio --enghelp=nbd >/dev/null 2>&1 || { echo "this fio has no nbd engine" >&2; exit 1; }
 command -v nbdkit >/dev/null || { echo "nbdkit is not installed" >&2; exit 1; }
-"$top/bin/sparse-random" --version >/dev/null
-export SPARSE_RANDOM_NO_BUILD=1
-tmp=$(mktemp -d)
-cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; return 0; }
-trap cleanup EXIT
+prepare
 
 iops() {
     local uri="nbd+unix:///?socket=$1"
-    for _ in $(seq 600); do [ -S "$1" ] && break; sleep 0.05; done
+    wait_socket "$1" 600
     fio --name=randread --ioengine=nbd --uri="$uri" --rw=randread --bs=4k --iodepth=32 \
         --runtime="$secs" --time_based --output-format=json --output="$tmp/fio.json" >/dev/null 2>&1
     /usr/bin/python3 -c 'import json,sys; print("%.0f" % json.load(open(sys.argv[1]))["jobs"][0]["read"]["iops"])' "$tmp/fio.json"

@@ -17,17 +17,13 @@ while getopts "t:" opt; do
 done
 shift $((OPTIND - 1))
 sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(1T 4E)
-"$top/bin/sparse-random" --version >/dev/null
-export SPARSE_RANDOM_NO_BUILD=1
-tmp=$(mktemp -d)
-cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; return 0; }
-trap cleanup EXIT
+prepare
 
 # Peak RSS (KiB) of server $1 after copying through socket $2 for $secs seconds.
 peak() {
     local sock=$2 uri
     uri="nbd+unix:///?socket=$sock"
-    for _ in $(seq 200); do [ -S "$sock" ] && break; sleep 0.05; done
+    wait_socket "$sock"
     nbdcopy "$uri" "$uri" >/dev/null 2>&1 &
     local copy=$!
     sleep "$secs"

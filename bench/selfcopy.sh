@@ -31,8 +31,7 @@ params=("$@")
 printf '%s\n' "${params[@]}" | grep -q '^seed=' || params+=(seed=1)
 
 command -v nbdkit >/dev/null || { echo "nbdkit is not installed" >&2; exit 1; }
-"$top/bin/sparse-random" --version >/dev/null   # builds the jar first if needed, outside the timings
-export SPARSE_RANDOM_NO_BUILD=1
+prepare
 
 # Seconds (wall) for one run; fails loudly if the copy fails.
 time_one() {
@@ -46,7 +45,6 @@ time_one() {
 }
 
 
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 : >"$tmp/ours"; : >"$tmp/nbdkit"
 echo "self-copy: $cmd   disk: $size ${params[*]}   runs: $runs (alternating)"
 for i in $(seq 1 "$runs"); do

@@ -20,12 +20,7 @@ sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(1T 1P 4E)
 py=/usr/bin/python3
 "$py" -c 'import nbd' 2>/dev/null || { echo "needs Debian's python3-libnbd ($py)" >&2; exit 1; }
 command -v nbdkit >/dev/null || { echo "nbdkit is not installed" >&2; exit 1; }
-"$top/bin/sparse-random" --version >/dev/null   # builds the jar (and its class archive) first
-export SPARSE_RANDOM_NO_BUILD=1
-
-tmp=$(mktemp -d)
-cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; return 0; }
-trap cleanup EXIT
+prepare
 
 # Polls socket $2 until one byte is read; prints milliseconds since $1 (ns), or FAIL when server
 # $3 dies or after 30 s.

@@ -60,6 +60,13 @@ class TlsTest {
 
     private record Result(int exit, String out, String err) {}
 
+    /** The real nbdinfo reads the 8 MiB test export's size over TLS. */
+    private void assertNbdinfoSizeOverTls(Path nbdinfo, TestServer ts) throws Exception {
+        Result info = run(nbdinfo.toString(), "--size", tlsUri(ts));
+        assertEquals(0, info.exit(), info.err());
+        assertEquals(String.valueOf(8L << 20), info.out().trim());
+    }
+
     private Result run(String... cmd) throws Exception {
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
@@ -129,9 +136,7 @@ class TlsTest {
                 c.write(new byte[] {'G', 'E', 'T', ' ', '/', ' ', 'H', 'T', 'T', 'P', '/', '1', '.', '1', '\r', '\n', '\r', '\n'});
                 assertTrue(c.closedByServer(), "not TLS: disconnected");
             }
-            Result info = run(nbdinfo.toString(), "--size", tlsUri(ts));
-            assertEquals(0, info.exit(), info.err());
-            assertEquals(String.valueOf(8L << 20), info.out().trim());
+            assertNbdinfoSizeOverTls(nbdinfo, ts);
         }
     }
 
@@ -143,9 +148,7 @@ class TlsTest {
                 c.hello();
                 assertEquals(8L << 20, c.go("", true, true).size());
             }
-            Result info = run(nbdinfo.toString(), "--size", tlsUri(ts));
-            assertEquals(0, info.exit(), info.err());
-            assertEquals(String.valueOf(8L << 20), info.out().trim());
+            assertNbdinfoSizeOverTls(nbdinfo, ts);
         }
     }
 

@@ -14,6 +14,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * A seeded, VM-shaped sparse disk generated on the fly: islands of data in a sea of holes, every
@@ -63,7 +64,7 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
     static {
         for (int v = 0; v < 256; v++) {
             byte[] b = new byte[BLOCK_SIZE];
-            java.util.Arrays.fill(b, (byte) v);
+            Arrays.fill(b, (byte) v);
             REPEATED[v] = b;
             SHARED_BLOCKS[v] = Unpooled.unreleasableBuffer(Unpooled.directBuffer(BLOCK_SIZE, BLOCK_SIZE).writeBytes(b));
         }
@@ -199,8 +200,8 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
             }
         }
         CompositeByteBuf out = alloc.compositeDirectBuffer(maxComponents);
-        out.addComponents(true, java.util.Arrays.copyOf(parts, count)); // sized exactly: the composite reserves room for the whole array
-        java.util.Arrays.fill(parts, 0, count, null);
+        out.addComponents(true, Arrays.copyOf(parts, count)); // sized exactly: the composite reserves room for the whole array
+        Arrays.fill(parts, 0, count, null);
         return out;
     }
 
@@ -281,7 +282,6 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
         long inDisk = offset + view.remaining();
         long limit = blockAfter(inDisk);
         Scratch sc = scratch.get();
-        ByteBuffer shifted = view.duplicate(); // the same bytes, for comparing a uniform range with itself
         long address = view.isDirect() && UNSAFE_READS ? PlatformDependent.directBufferAddress(view) : 0;
         long pos = offset;
         while (pos < inDisk) {
@@ -289,7 +289,7 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
             boolean isData = layout.isData(block);
             long stop = Math.min(inDisk, byteOf(layout.runEnd(block, limit)));
             if (!isData) {
-                long at = firstNotUniform(view, address, shifted, base + (int) (pos - offset), (int) (stop - pos), 0, sc);
+                long at = firstNotUniform(view, address, base + (int) (pos - offset), (int) (stop - pos), 0, sc);
                 if (at >= 0) {
                     return pos + at;
                 }
@@ -305,7 +305,7 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
                     int from = randomBlock(sc, blockStart, stop) + within;
                     at = firstDifference(view, base + (int) (pos - offset), sc.blocksView, from, n);
                 } else {
-                    at = firstNotUniform(view, address, shifted, base + (int) (pos - offset), n, repeatedByte(blockStart), sc);
+                    at = firstNotUniform(view, address, base + (int) (pos - offset), n, repeatedByte(blockStart), sc);
                 }
                 if (at >= 0) {
                     return pos + at;
@@ -400,8 +400,7 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
      * itself {@code STRIDE} bytes further on: if {@code view[at0+i] != view[at0+STRIDE+i]} first at
      * {@code i}, every byte before {@code STRIDE+i} equals the value and that one does not.
      */
-    private static long firstNotUniform(ByteBuffer view, long address, ByteBuffer shifted, int at0, int n, int value,
-            Scratch sc) {
+    private static long firstNotUniform(ByteBuffer view, long address, int at0, int n, int value, Scratch sc) {
         if (address != 0 && allEqual(address + at0, n, value)) {
             return -1;
         }
@@ -413,6 +412,7 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
         if (at >= 0) {
             return at;
         }
+        ByteBuffer shifted = view.duplicate(); // the same bytes, compared with themselves
         shifted.limit(at0 + n).position(at0 + STRIDE);
         view.limit(at0 + n - STRIDE).position(at0);
         long i = view.mismatch(shifted);
