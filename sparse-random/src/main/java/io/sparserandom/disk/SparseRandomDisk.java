@@ -257,8 +257,9 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
         // NIO views of the written bytes: ByteBuffer.mismatch is vectorised for heap and direct
         // memory alike. A payload that arrived in several socket reads is a composite: one view
         // per part, compared in turn (never copied).
+        long until = offset + inDisk;
         if (data.nioBufferCount() == 1) {
-            long at = mismatch(offset, data.nioBuffer(data.readerIndex(), inDisk));
+            long at = mismatch(offset, data.nioBuffer(data.readerIndex(), inDisk), until);
             if (at != MATCH) {
                 return at;
             }
@@ -266,7 +267,7 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
             long pos = offset;
             for (ByteBuffer part : data.nioBuffers(data.readerIndex(), inDisk)) {
                 int n = part.remaining();
-                long at = mismatch(pos, part);
+                long at = mismatch(pos, part, until);
                 if (at != MATCH) {
                     return at;
                 }
@@ -276,18 +277,24 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
         return end > size ? size : MATCH; // bytes past the end can never match
     }
 
-    /** {@link #mismatch(long, ByteBuf)} for one NIO view that lies wholly inside the disk. */
-    private long mismatch(long offset, ByteBuffer view) {
+    /**
+     * {@link #mismatch(long, ByteBuf)} for one NIO view that lies wholly inside the disk, part of
+     * a write whose bytes inside the disk end at {@code until}: random blocks are generated for
+     * the whole write, not just this part (a payload read from the socket in pieces splits
+     * anywhere, and a part's last few blocks would otherwise be generated one at a time).
+     */
+    private long mismatch(long offset, ByteBuffer view, long until) {
         int base = view.position();
         long inDisk = offset + view.remaining();
-        long limit = blockAfter(inDisk);
+        long limit = blockAfter(until);
         Scratch sc = scratch.get();
         long address = view.isDirect() && UNSAFE_READS ? PlatformDependent.directBufferAddress(view) : 0;
         long pos = offset;
         while (pos < inDisk) {
             long block = pos >>> BLOCK_SHIFT;
             boolean isData = layout.isData(block);
-            long stop = Math.min(inDisk, byteOf(layout.runEnd(block, limit)));
+            long runEnd = byteOf(layout.runEnd(block, limit));
+            long stop = Math.min(inDisk, runEnd);
             if (!isData) {
                 long at = firstNotUniform(view, address, base + (int) (pos - offset), (int) (stop - pos), 0, sc);
                 if (at >= 0) {
@@ -302,7 +309,7 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
                 int n = (int) Math.min(BLOCK_SIZE - within, stop - pos);
                 long at;
                 if (params.randomContent()) {
-                    int from = randomBlock(sc, blockStart, stop) + within;
+                    int from = randomBlock(sc, blockStart, Math.min(until, runEnd)) + within;
                     at = firstDifference(view, base + (int) (pos - offset), sc.blocksView, from, n);
                 } else {
                     at = firstNotUniform(view, address, base + (int) (pos - offset), n, repeatedByte(blockStart), sc);

@@ -172,9 +172,15 @@ class SparseRandomDiskTest {
         io.netty.buffer.CompositeByteBuf composite = Unpooled.compositeBuffer();
         composite.addComponent(true, Unpooled.wrappedBuffer(good, 0, 1000));
         composite.addComponent(true, Unpooled.directBuffer().writeBytes(good, 1000, len - 1000));
-        for (ByteBuf b : new ByteBuf[] {direct, composite}) {
+        // Socket-sized pieces that split blocks anywhere: the expected bytes are generated for
+        // the whole write, not piece by piece.
+        io.netty.buffer.CompositeByteBuf pieces = Unpooled.compositeBuffer(64);
+        for (int at = 0, n = 5000; at < len; at += n, n = n * 3 / 2 + 7) {
+            pieces.addComponent(true, Unpooled.directBuffer().writeBytes(good, at, Math.min(n, len - at)));
+        }
+        for (ByteBuf b : new ByteBuf[] {direct, composite, pieces}) {
             assertEquals(-1, d.mismatch(off, b));
-            for (int at : new int[] {0, 999, 1000, 123_457, len - 1}) {
+            for (int at : new int[] {0, 999, 1000, 4999, 5000, 12_506, 123_457, len - 1}) {
                 byte old = b.getByte(at);
                 b.setByte(at, old ^ 0x40);
                 assertEquals(off + at, d.mismatch(off, b), "at " + at);
