@@ -504,7 +504,7 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
         final long[] s1 = new long[Lanes.AVAILABLE];
         final long[] s2 = new long[Lanes.AVAILABLE];
         final long[] s3 = new long[Lanes.AVAILABLE];
-        final long[] outputs = new long[Lanes.AVAILABLE * BLOCK_SIZE];
+        final long[] outputs = new long[Lanes.AVAILABLE * (BLOCK_SIZE / Long.BYTES)]; // a word per 8 bytes
 
         /** Parts of a zero-copy read reply (grown on demand, emptied after each use). */
         private ByteBuf[] parts = new ByteBuf[66];

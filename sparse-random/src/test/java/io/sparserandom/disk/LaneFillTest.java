@@ -33,7 +33,7 @@ class LaneFillTest {
             new Xoshiro256(77 + first + (long) k * BLOCK).stateInto(s[0], s[1], s[2], s[3], k);
         }
         byte[] vector = new byte[lanes * BLOCK];
-        LaneFill.fill(s[0], s[1], s[2], s[3], vector, new long[lanes * BLOCK]);
+        LaneFill.fill(s[0], s[1], s[2], s[3], vector, new long[lanes * BLOCK / Long.BYTES]);
         byte[] scalar = new byte[lanes * BLOCK];
         for (int k = 0; k < lanes; k++) {
             disk.fillRandom(first + (long) k * BLOCK, scalar, k * BLOCK);
@@ -52,7 +52,7 @@ class LaneFillTest {
             new Xoshiro256(disk.blockSeed(first + (long) k * BLOCK)).stateInto(s[0], s[1], s[2], s[3], k);
         }
         byte[] vector = new byte[lanes * BLOCK];
-        LaneFill.fillWords(s[0], s[1], s[2], s[3], vector, new long[lanes * BLOCK]);
+        LaneFill.fillWords(s[0], s[1], s[2], s[3], vector, new long[lanes * BLOCK / Long.BYTES]);
         byte[] scalar = new byte[lanes * BLOCK];
         for (int k = 0; k < lanes; k++) {
             disk.fillRandom(first + (long) k * BLOCK, scalar, k * BLOCK);
