@@ -2,9 +2,9 @@ package io.sparserandom.benchmarks;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.sparserandom.disk.DiskParams;
-import io.sparserandom.disk.SparseRandomDisk;
-import io.sparserandom.server.DeviceException;
+import io.sparserandom.generator.DiskParams;
+import io.sparserandom.generator.SparseRandomDisk;
+import io.sparserandom.device.DeviceException;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

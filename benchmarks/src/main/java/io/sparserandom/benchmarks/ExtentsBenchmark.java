@@ -1,8 +1,8 @@
 package io.sparserandom.benchmarks;
 
-import io.sparserandom.disk.DiskParams;
-import io.sparserandom.disk.SparseRandomDisk;
-import io.sparserandom.server.DeviceException;
+import io.sparserandom.generator.DiskParams;
+import io.sparserandom.generator.SparseRandomDisk;
+import io.sparserandom.device.DeviceException;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,5 +1,9 @@
 package io.sparserandom.server;
 
+import io.sparserandom.device.DeviceException;
+
+import io.sparserandom.device.BlockDevice;
+
 /**
  * Opens the device for one connection, once the client has chosen the export. This is where
  * decorators (verification, statistics) get a per-connection view.

@@ -1,5 +1,11 @@
 package io.sparserandom.server;
 
+import io.sparserandom.device.DeviceException;
+
+import io.sparserandom.device.Capabilities;
+
+import io.sparserandom.device.BlockDevice;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,5 +1,9 @@
 package io.sparserandom.server;
 
+import io.sparserandom.device.Capabilities;
+
+import io.sparserandom.device.BlockDevice;
+
 /**
  * The result of the handshake, handed to the transmission phase as one immutable value.
  *

@@ -1,5 +1,12 @@
 package io.sparserandom.server;
 
+import io.sparserandom.device.DeviceException;
+import io.sparserandom.device.Errno;
+
+import io.sparserandom.device.IoFlags;
+
+import io.sparserandom.device.BlockDevice;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -169,7 +176,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
             // An offset only inside the request's range: FLUSH has none, so never ERROR_OFFSET for it.
             long at = e.hasOffset() && e.offset() >= r.offset() && e.offset() - r.offset() < r.length()
                     ? e.offset() : -1;
-            error(ctx, r, cmd, e.errno(), e.getMessage(), at);
+            error(ctx, r, cmd, wire(e.errno()), e.getMessage(), at);
         } catch (RuntimeException e) {
             LOG.error("connection {}: {} failed unexpectedly", conn.id(), r, e);
             error(ctx, r, cmd, NbdErrno.EIO, "internal error: " + e, -1);
@@ -398,6 +405,20 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
             ctx.write(simpleHeader(ctx, r, 0));
         }
         finished(r.command());
+    }
+
+    /** A device's error as the wire code the client sees (the device layer knows no wire values). */
+    static NbdErrno wire(Errno e) {
+        return switch (e) {
+            case EPERM -> NbdErrno.EPERM;
+            case EIO -> NbdErrno.EIO;
+            case ENOMEM -> NbdErrno.ENOMEM;
+            case EINVAL -> NbdErrno.EINVAL;
+            case ENOSPC -> NbdErrno.ENOSPC;
+            case EOVERFLOW -> NbdErrno.EOVERFLOW;
+            case ENOTSUP -> NbdErrno.ENOTSUP;
+            case ESHUTDOWN -> NbdErrno.ESHUTDOWN;
+        };
     }
 
     /** Error replies, mapped to wire codes here and nowhere else. */

@@ -1,5 +1,12 @@
 package io.sparserandom.server;
 
+import io.sparserandom.device.DeviceException;
+import io.sparserandom.device.Errno;
+
+import io.sparserandom.device.Capabilities;
+
+import io.sparserandom.device.BlockDevice;
+
 import io.netty.buffer.ByteBuf;
 import io.sparserandom.protocol.NbdCommand;
 import io.sparserandom.protocol.NbdCommandFlag;
@@ -110,7 +117,7 @@ class ConformanceTest {
         void fastZeroOnlyWithWriteZeroesAndHasFlagsAlways() throws Exception {
             // HAS_FLAGS MUST always be 1; SEND_FAST_ZERO MUST be 0 when SEND_WRITE_ZEROES is not set;
             // the server MUST NOT set flags for features it does not support.
-            restart(new MemoryDevice(SIZE, new Capabilities(true, false, false, false, false, true, false, false, true)),
+            restart(new MemoryDevice(SIZE, Capabilities.builder().writable(true).fastZero(true).extents(true).build()),
                     b -> b);
             try (RawClient c = ts.client()) {
                 int flags = c.connect("", true, false).flags();
@@ -137,7 +144,7 @@ class ConformanceTest {
         void fastZeroNotAdvertisedIsEinvalAndPlainZeroStillWorks() throws Exception {
             // Without NBD_FLAG_SEND_FAST_ZERO the server SHOULD fail FAST_ZERO with EINVAL (not
             // ENOTSUP); a WRITE_ZEROES without the flag MUST NOT fail with ENOTSUP.
-            restart(new MemoryDevice(SIZE, new Capabilities(true, true, true, true, true, false, true, true, true)),
+            restart(new MemoryDevice(SIZE, Capabilities.all().withFastZero(false)),
                     b -> b);
             try (RawClient c = ts.client()) {
                 int flags = c.connect("", true, true).flags();
@@ -393,7 +400,7 @@ class ConformanceTest {
             // longer than the limit, so the server must cut it on a character boundary.
             String huge = "é€".repeat(3000);
             MemoryDevice mem = new MemoryDevice();
-            restart(mem, b -> b.device("faulty", "fails", conn -> new FailingDevice(mem, NbdErrno.EIO, huge)));
+            restart(mem, b -> b.device("faulty", "fails", conn -> new FailingDevice(mem, Errno.EIO, huge)));
             try (RawClient c = ts.client()) {
                 c.connect("faulty", true, true);
                 long offset = 5L * BLOCK;
@@ -415,18 +422,18 @@ class ConformanceTest {
             // "Error values": ENOSPC, ENOTSUP (WRITE_ZEROES with FAST_ZERO) and EPERM reach the client
             // as the device raised them, not as EIO.
             MemoryDevice mem = new MemoryDevice();
-            NbdErrno[] errnos = {NbdErrno.ENOSPC, NbdErrno.ENOTSUP, NbdErrno.EPERM};
+            Errno[] errnos = {Errno.ENOSPC, Errno.ENOTSUP, Errno.EPERM};
             restart(mem, b -> {
-                for (NbdErrno e : errnos) {
+                for (Errno e : errnos) {
                     b.device(e.name(), "fails with " + e, conn -> new FailingDevice(mem, e, "no"));
                 }
                 return b;
             });
-            for (NbdErrno e : errnos) {
+            for (Errno e : errnos) {
                 try (RawClient c = ts.client()) {
                     c.connect(e.name(), true, true);
                     c.send(NbdCommandFlag.FAST_ZERO, ZEROES, 3, 0, 4096);
-                    assertEquals(e.wireValue(), checkErrorChunk(c.chunk(), 0, 4096), e.name());
+                    assertEquals(NbdErrno.valueOf(e.name()).wireValue(), checkErrorChunk(c.chunk(), 0, 4096), e.name());
                 }
             }
         }
@@ -437,7 +444,7 @@ class ConformanceTest {
             // BLOCK_STATUS only; FLUSH has no range, so its error is a plain ERROR even when the
             // device names an offset.
             MemoryDevice mem = new MemoryDevice();
-            restart(mem, b -> b.device("faulty", "fails", conn -> new FailingDevice(mem, NbdErrno.EIO, "flush failed")));
+            restart(mem, b -> b.device("faulty", "fails", conn -> new FailingDevice(mem, Errno.EIO, "flush failed")));
             try (RawClient c = ts.client()) {
                 c.connect("faulty", true, true);
                 c.send(0, NbdCommand.FLUSH.wireValue(), 4, 0, 0);
@@ -667,10 +674,10 @@ class ConformanceTest {
     /** Reads from a {@link MemoryDevice}; every other call fails with one errno and message. */
     private static final class FailingDevice implements BlockDevice {
         private final MemoryDevice mem;
-        private final NbdErrno errno;
+        private final Errno errno;
         private final String message;
 
-        FailingDevice(MemoryDevice mem, NbdErrno errno, String message) {
+        FailingDevice(MemoryDevice mem, Errno errno, String message) {
             this.mem = mem;
             this.errno = errno;
             this.message = message;

@@ -1,5 +1,7 @@
 package io.sparserandom.server;
 
+import io.sparserandom.device.Capabilities;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;

@@ -1,5 +1,7 @@
 package io.sparserandom.server;
 
+import io.sparserandom.device.DeviceException;
+
 import io.sparserandom.protocol.NbdCommand;
 import io.sparserandom.protocol.NbdInfo;
 import io.sparserandom.protocol.NbdMagic;
@@ -348,7 +350,7 @@ class HandshakeTest {
     void aDeviceThatCannotOpen() throws Exception {
         ts.close();
         ts = TestServer.start(dir, new MemoryDevice(), b -> b.device("broken", "fails to open", c -> {
-            throw new DeviceException(io.sparserandom.protocol.NbdErrno.EIO, "no disk today");
+            throw new DeviceException(io.sparserandom.device.Errno.EIO, "no disk today");
         }));
         try (RawClient c = ts.client()) {
             c.hello();

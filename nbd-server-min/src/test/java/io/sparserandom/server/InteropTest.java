@@ -1,5 +1,7 @@
 package io.sparserandom.server;
 
+import io.sparserandom.device.Capabilities;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

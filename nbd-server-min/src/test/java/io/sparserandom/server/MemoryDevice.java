@@ -1,7 +1,15 @@
 package io.sparserandom.server;
 
+import io.sparserandom.device.DeviceException;
+
+import io.sparserandom.device.IoFlags;
+
+import io.sparserandom.device.Capabilities;
+
+import io.sparserandom.device.BlockDevice;
+
 import io.netty.buffer.ByteBuf;
-import io.sparserandom.protocol.NbdErrno;
+import io.sparserandom.device.Errno;
 
 import java.util.Arrays;
 
@@ -76,7 +84,7 @@ final class MemoryDevice implements BlockDevice {
     private void checkFault(long offset, long length) throws DeviceException {
         long f = failAt;
         if (f >= offset && f < offset + length) {
-            throw new DeviceException(NbdErrno.EIO, "injected fault at " + f, f);
+            throw new DeviceException(Errno.EIO, "injected fault at " + f, f);
         }
     }
 

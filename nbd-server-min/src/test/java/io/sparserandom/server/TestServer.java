@@ -1,5 +1,7 @@
 package io.sparserandom.server;
 
+import io.sparserandom.device.Capabilities;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;

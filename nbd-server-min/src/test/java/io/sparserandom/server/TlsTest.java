@@ -1,5 +1,7 @@
 package io.sparserandom.server;
 
+import io.sparserandom.device.Capabilities;
+
 import io.sparserandom.protocol.NbdMagic;
 import io.sparserandom.protocol.NbdOption;
 import io.sparserandom.protocol.NbdOptionReply;

@@ -2,11 +2,11 @@ package io.sparserandom.cli;
 
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.sparserandom.disk.DiskParams;
-import io.sparserandom.disk.SparseRandomDisk;
+import io.sparserandom.generator.DiskParams;
+import io.sparserandom.generator.SparseRandomDisk;
 import io.sparserandom.metrics.ServerMetrics;
 import io.sparserandom.protocol.NbdCommand;
-import io.sparserandom.server.DeviceException;
+import io.sparserandom.device.DeviceException;
 import io.sparserandom.reports.BenchReport;
 import io.sparserandom.reports.ToolProfile.Bucket;
 import io.sparserandom.reports.Format;

@@ -1,7 +1,7 @@
 package io.sparserandom.cli;
 
-import io.sparserandom.disk.DiskParams;
-import io.sparserandom.disk.SparseRandomDisk;
+import io.sparserandom.generator.DiskParams;
+import io.sparserandom.generator.SparseRandomDisk;
 import io.sparserandom.server.NbdServer;
 import io.sparserandom.server.TlsConfig;
 import io.sparserandom.server.ServerListener;

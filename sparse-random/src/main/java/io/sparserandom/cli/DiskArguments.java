@@ -1,6 +1,6 @@
 package io.sparserandom.cli;
 
-import io.sparserandom.disk.DiskParams;
+import io.sparserandom.generator.DiskParams;
 
 import java.security.SecureRandom;
 import java.util.List;

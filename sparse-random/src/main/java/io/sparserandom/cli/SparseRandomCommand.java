@@ -1,8 +1,8 @@
 package io.sparserandom.cli;
 
-import io.sparserandom.disk.DiskParams;
+import io.sparserandom.generator.DiskParams;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.sparserandom.disk.SparseRandomDisk;
+import io.sparserandom.generator.SparseRandomDisk;
 import io.sparserandom.metrics.PrometheusEndpoint;
 import io.sparserandom.metrics.ServerMetrics;
 import io.sparserandom.metrics.StatsText;

@@ -1,6 +1,6 @@
 package io.sparserandom.cli;
 
-import io.sparserandom.disk.DiskParams;
+import io.sparserandom.generator.DiskParams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,8 +1,8 @@
 package io.sparserandom.it;
 
-import io.sparserandom.disk.DiskParams;
-import io.sparserandom.disk.SparseRandomDisk;
-import io.sparserandom.server.IoFlags;
+import io.sparserandom.generator.DiskParams;
+import io.sparserandom.generator.SparseRandomDisk;
+import io.sparserandom.device.IoFlags;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,8 +1,8 @@
 package io.sparserandom.verifier;
 
-import io.sparserandom.server.BlockDevice;
-import io.sparserandom.server.DeviceException;
-import io.sparserandom.server.IoFlags;
+import io.sparserandom.device.BlockDevice;
+import io.sparserandom.device.DeviceException;
+import io.sparserandom.device.IoFlags;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.sparserandom.verifier;
 
-import io.sparserandom.server.BlockDevice;
+import io.sparserandom.device.BlockDevice;
 
 /**
  * The verifying write path for one disk: wraps the disk once per connection and collects what every

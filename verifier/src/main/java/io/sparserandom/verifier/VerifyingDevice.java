@@ -1,13 +1,15 @@
 package io.sparserandom.verifier;
 
+import io.sparserandom.device.ExpectedContent;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.sparserandom.protocol.NbdErrno;
-import io.sparserandom.server.BlockDevice;
-import io.sparserandom.server.Capabilities;
-import io.sparserandom.server.DeviceException;
-import io.sparserandom.server.IoFlags;
+import io.sparserandom.device.Errno;
+import io.sparserandom.device.BlockDevice;
+import io.sparserandom.device.Capabilities;
+import io.sparserandom.device.DeviceException;
+import io.sparserandom.device.IoFlags;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +47,7 @@ final class VerifyingDevice implements BlockDevice {
     public Capabilities capabilities() {
         Capabilities c = disk.capabilities();
         // We answer every write-like command ourselves, so all of them are available.
-        return new Capabilities(c.writable(), true, true, true, true, true, c.cache(), c.multiConn(), c.extents());
+        return c.toBuilder().flush(true).fua(true).trim(true).zero(true).fastZero(true).build();
     }
 
     @Override
@@ -102,7 +104,7 @@ final class VerifyingDevice implements BlockDevice {
         String message = m.message();
         LOG.warn("connection {}: rejected {} offset={} length={}: {}", connection, m.command(),
                 m.requestOffset(), m.length(), message);
-        throw new DeviceException(NbdErrno.EIO, message, m.offset());
+        throw new DeviceException(Errno.EIO, message, m.offset());
     }
 
     /** Zero and trim are fine only where the disk already reads as zeroes. */

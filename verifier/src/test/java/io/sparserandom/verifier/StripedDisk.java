@@ -1,9 +1,11 @@
 package io.sparserandom.verifier;
 
+import io.sparserandom.device.ExpectedContent;
+
 import io.netty.buffer.ByteBuf;
-import io.sparserandom.server.BlockDevice;
-import io.sparserandom.server.Capabilities;
-import io.sparserandom.server.IoFlags;
+import io.sparserandom.device.BlockDevice;
+import io.sparserandom.device.Capabilities;
+import io.sparserandom.device.IoFlags;
 
 /**
  * A test disk: 4 KiB blocks, groups of four holes then four data blocks; data block i holds the

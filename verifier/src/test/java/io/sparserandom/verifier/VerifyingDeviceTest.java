@@ -2,9 +2,9 @@ package io.sparserandom.verifier;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.sparserandom.protocol.NbdErrno;
-import io.sparserandom.server.BlockDevice;
-import io.sparserandom.server.DeviceException;
+import io.sparserandom.device.Errno;
+import io.sparserandom.device.BlockDevice;
+import io.sparserandom.device.DeviceException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -63,7 +63,7 @@ class VerifyingDeviceTest {
         ByteBuf b = content(d, offset, 4 * 4096);
         b.setByte(4096 + 123, 0x77);
         DeviceException e = assertThrows(DeviceException.class, () -> c.write(offset, b, 0));
-        assertEquals(NbdErrno.EIO, e.errno());
+        assertEquals(Errno.EIO, e.errno());
         assertEquals(offset + 4096 + 123, e.offset());
         assertTrue(e.getMessage().startsWith("data mismatch at offset 0x" + Long.toHexString(offset + 4096 + 123)),
                 e.getMessage());
@@ -86,7 +86,7 @@ class VerifyingDeviceTest {
         assertDoesNotThrow(() -> c.zero(0, 4 * 4096, 0));
         assertDoesNotThrow(() -> c.trim(8 * 4096 + 100, 4096, 0));
         DeviceException e = assertThrows(DeviceException.class, () -> c.zero(2 * 4096, 4 * 4096, 0));
-        assertEquals(NbdErrno.EIO, e.errno());
+        assertEquals(Errno.EIO, e.errno());
         assertEquals(4 * 4096, e.offset());
         assertThrows(DeviceException.class, () -> c.trim(5 * 4096, 10, 0));
         assertEquals(2, v.ledger().rejectedCount());

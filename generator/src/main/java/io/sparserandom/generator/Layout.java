@@ -1,0 +1,41 @@
+package io.sparserandom.generator;
+
+/**
+ * Which 4 KiB blocks of the disk are data, as runs. Block numbers run 0..blocks()-1; runs of the
+ * two types alternate. Implementations are thread-safe.
+ */
+interface Layout {
+    /** Number of blocks, the last one possibly partial. */
+    long blocks();
+
+    boolean isData(long block);
+
+    /**
+     * The end (exclusive block number) of the run that contains {@code block}. The answer is the
+     * true end when it is below {@code limit}; otherwise it is some block at or after
+     * {@code limit} that the run certainly reaches (implementations bound their work by it).
+     * Never more than {@link #blocks()}.
+     */
+    long runEnd(long block, long limit);
+
+    /** How far past a request an extents walk may look to report the last run whole. */
+    long lookaheadBlocks();
+
+    /** Every block a hole (percent 0) or every block data (percent 100): no generator needed. */
+    record Uniform(long blocks, boolean data) implements Layout {
+        @Override
+        public boolean isData(long block) {
+            return data;
+        }
+
+        @Override
+        public long runEnd(long block, long limit) {
+            return blocks;
+        }
+
+        @Override
+        public long lookaheadBlocks() {
+            return blocks;
+        }
+    }
+}
