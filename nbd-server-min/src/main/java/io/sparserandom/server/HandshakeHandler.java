@@ -15,6 +15,7 @@ import io.sparserandom.protocol.NbdInfo;
 import io.sparserandom.protocol.NbdMagic;
 import io.sparserandom.protocol.NbdOption;
 import io.sparserandom.protocol.NbdOptionReply;
+import io.sparserandom.protocol.NbdReplyEncoder;
 import io.sparserandom.protocol.NbdRequestDecoder;
 import io.sparserandom.protocol.NbdTransmissionFlag;
 import org.slf4j.Logger;
@@ -29,7 +30,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The fixed newstyle handshake, as a small state machine: client flags, then option requests until
  * GO or EXPORT_NAME succeeds. Then this handler replaces itself with the transmission phase
- * ({@link NbdRequestDecoder} + {@link TransmissionHandler}) and hands over one {@link Negotiated}.
+ * ({@link NbdRequestDecoder}, {@link NbdReplyEncoder}, {@link TransmissionHandler}) and hands over
+ * one {@link Negotiated}.
  * Every option's length is checked before its data is read.
  */
 final class HandshakeHandler extends ByteToMessageDecoder {
@@ -41,6 +43,7 @@ final class HandshakeHandler extends ByteToMessageDecoder {
     static final long MAX_DISCARD = 16L << 20;
     static final int MAX_OPTIONS = 1024;
     private static final int BASE_ALLOCATION_ID = 1;
+    private static final NbdReplyEncoder REPLY_ENCODER = new NbdReplyEncoder();
 
     private enum State { CLIENT_FLAGS, OPTION_HEADER, OPTION_DATA, DISCARD, DONE }
 
@@ -430,6 +433,7 @@ final class HandshakeHandler extends ByteToMessageDecoder {
                 negotiated.metaContextId());
         TransmissionHandler th = new TransmissionHandler(negotiated, config.listener());
         ctx.pipeline().addAfter(ctx.name(), "nbd-transmission", th);
+        ctx.pipeline().addAfter(ctx.name(), "nbd-reply-encoder", REPLY_ENCODER);
         ctx.pipeline().replace(this, "nbd-request-decoder", new NbdRequestDecoder());
     }
 

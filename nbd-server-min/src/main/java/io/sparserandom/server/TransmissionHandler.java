@@ -1,33 +1,33 @@
 package io.sparserandom.server;
 
-import io.sparserandom.device.DeviceException;
-import io.sparserandom.device.Errno;
-
-import io.sparserandom.device.IoFlags;
-
-import io.sparserandom.device.BlockDevice;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.sparserandom.device.BlockDevice;
+import io.sparserandom.device.DeviceException;
+import io.sparserandom.device.Errno;
+import io.sparserandom.device.IoFlags;
+import io.sparserandom.protocol.BlockStatusBuilder;
 import io.sparserandom.protocol.NbdCommand;
 import io.sparserandom.protocol.NbdCommandFlag;
 import io.sparserandom.protocol.NbdDecodeFailure;
 import io.sparserandom.protocol.NbdErrno;
 import io.sparserandom.protocol.NbdMagic;
-import io.sparserandom.protocol.NbdReplyType;
+import io.sparserandom.protocol.NbdReply;
 import io.sparserandom.protocol.NbdRequest;
 import io.sparserandom.protocol.NbdTransmissionFlag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The transmission phase: validates each request once (the only place that answers EINVAL,
- * ENOSPC or EPERM for bad requests), calls the device, and writes the reply. A failing request
+ * ENOSPC or EPERM for bad requests), calls the device, and writes the reply as an {@link NbdReply}
+ * value (the {@code NbdReplyEncoder} before it in the pipeline makes the bytes). A failing request
  * never closes the connection. Device calls run on the connection's event loop (our devices are
  * in-memory and fast); replies are flushed once per read batch, and reading stops while the
  * channel is not writable so a client that does not read its replies is throttled, not buffered.
@@ -38,14 +38,13 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     static final int MAX_DESCRIPTORS = 1024;
     /** Chunks in one structured read reply before the rest is sent as data. */
     private static final int MAX_READ_CHUNKS = 64;
-    private static final int MAX_MESSAGE = 4096;
 
     private final Negotiated n;
     private final BlockDevice device;
     private final ServerListener listener;
     private final ConnectionInfo conn;
     private boolean disconnecting;
-    private final java.util.ArrayList<NbdCommand> unflushed = new java.util.ArrayList<>();
+    private final ArrayList<NbdCommand> unflushed = new ArrayList<>();
     /** Requests that arrived while the channel was not writable, answered in order once it is. */
     private final ArrayDeque<NbdRequest> pending = new ArrayDeque<>();
 
@@ -280,44 +279,18 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
         boolean chunked = n.structuredReplies() && !r.hasFlag(NbdCommandFlag.DF) && n.capabilities().extents();
         if (chunked) {
             // Split the read along the device's runs: holes go as OFFSET_HOLE chunks, no bytes sent.
-            long[] ext = new long[2 * MAX_READ_CHUNKS];
-            int[] count = {0};
-            long end = r.offset() + length;
-            long[] pos = {r.offset()};
-            device.extents(r.offset(), length, (len, type) -> {
-                long take = Math.min(len, end - pos[0]);
-                if (take <= 0) {
-                    return false;
-                }
-                boolean hole = (type & IoFlags.EXTENT_ZERO) != 0;
-                int i = count[0];
-                if (i > 0 && (ext[2 * i - 1] == 1) == hole) {
-                    ext[2 * i - 2] += take;
-                } else if (i == MAX_READ_CHUNKS) {
-                    ext[2 * i - 2] += take;
-                    ext[2 * i - 1] = 0; // too fragmented: send the rest as data
-                } else {
-                    ext[2 * i] = take;
-                    ext[2 * i + 1] = hole ? 1 : 0;
-                    count[0]++;
-                }
-                pos[0] += take;
-                return pos[0] < end;
-            });
-            if (pos[0] < end && count[0] > 0) {
-                ext[2 * count[0] - 2] += end - pos[0];
-                ext[2 * count[0] - 1] = 0;
-            }
-            if (count[0] > 0) {
+            ReadChunks cut = new ReadChunks(r.offset(), length, MAX_READ_CHUNKS);
+            device.extents(r.offset(), length, (len, type) -> cut.add(len, (type & IoFlags.EXTENT_ZERO) != 0));
+            List<ReadChunks.Chunk> chunks = cut.finish();
+            if (!chunks.isEmpty()) {
                 // Fill every data chunk first: never send success before the data exists.
-                ByteBuf[] data = new ByteBuf[count[0]];
-                long off = r.offset();
+                ByteBuf[] data = new ByteBuf[chunks.size()];
                 try {
-                    for (int i = 0; i < count[0]; i++) {
-                        if (ext[2 * i + 1] == 0) {
-                            data[i] = device.readBuffer(off, (int) ext[2 * i], ctx.alloc());
+                    for (int i = 0; i < data.length; i++) {
+                        ReadChunks.Chunk c = chunks.get(i);
+                        if (!c.hole()) {
+                            data[i] = device.readBuffer(c.offset(), (int) c.length(), ctx.alloc());
                         }
-                        off += ext[2 * i];
                     }
                 } catch (DeviceException | RuntimeException e) {
                     for (ByteBuf b : data) {
@@ -327,83 +300,48 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
                     }
                     throw e;
                 }
-                off = r.offset();
-                for (int i = 0; i < count[0]; i++) {
-                    boolean last = i == count[0] - 1;
-                    if (data[i] == null) {
-                        ByteBuf h = chunkHeader(ctx, r, last, NbdReplyType.OFFSET_HOLE, 12);
-                        h.writeLong(off).writeInt((int) ext[2 * i]);
-                        ctx.write(h);
-                    } else {
-                        ByteBuf h = chunkHeader(ctx, r, last, NbdReplyType.OFFSET_DATA, 8 + data[i].readableBytes());
-                        h.writeLong(off);
-                        ctx.write(h);
-                        ctx.write(data[i]);
-                    }
-                    off += ext[2 * i];
+                for (int i = 0; i < data.length; i++) {
+                    ReadChunks.Chunk c = chunks.get(i);
+                    boolean last = i == data.length - 1;
+                    ctx.write(c.hole()
+                            ? new NbdReply.OffsetHole(r.cookie(), last, c.offset(), c.length())
+                            : new NbdReply.OffsetData(r.cookie(), last, c.offset(), data[i]));
                 }
                 finished(NbdCommand.READ);
                 return;
             }
         }
         ByteBuf data = device.readBuffer(r.offset(), length, ctx.alloc());
-        if (n.structuredReplies()) {
-            ByteBuf h = chunkHeader(ctx, r, true, NbdReplyType.OFFSET_DATA, 8 + length);
-            h.writeLong(r.offset());
-            ctx.write(h);
-        } else {
-            ctx.write(simpleHeader(ctx, r, 0));
-        }
-        ctx.write(data);
+        ctx.write(n.structuredReplies()
+                ? new NbdReply.OffsetData(r.cookie(), true, r.offset(), data)
+                : NbdReply.Simple.read(r.cookie(), data));
         finished(NbdCommand.READ);
     }
 
     private void blockStatus(ChannelHandlerContext ctx, NbdRequest r) throws DeviceException {
         boolean one = r.hasFlag(NbdCommandFlag.REQ_ONE);
-        long end = r.offset() + r.length();
-        ByteBuf body = ctx.alloc().buffer(4 + 8 * (one ? 1 : 16));
-        body.writeInt(n.metaContextId());
-        long[] pos = {r.offset()};
-        int[] count = {0};
-        try {
-            if (n.capabilities().extents()) {
-                device.extents(r.offset(), r.length(), (len, type) -> {
-                    long take = Math.min(len, end - pos[0]);
-                    if (take <= 0) {
-                        return false;
-                    }
-                    int state = ((type & IoFlags.EXTENT_HOLE) != 0 ? NbdMagic.STATE_HOLE : 0)
-                            | ((type & IoFlags.EXTENT_ZERO) != 0 ? NbdMagic.STATE_ZERO : 0);
-                    if (count[0] > 0 && body.getInt(body.writerIndex() - 4) == state) {
-                        int at = body.writerIndex() - 8;
-                        body.setInt(at, (int) (Integer.toUnsignedLong(body.getInt(at)) + take));
-                    } else {
-                        body.writeInt((int) take).writeInt(state);
-                        count[0]++;
-                    }
-                    pos[0] += take;
-                    return pos[0] < end && !one && count[0] < MAX_DESCRIPTORS;
-                });
-            }
-            if (count[0] == 0) {
-                body.writeInt((int) r.length()).writeInt(0); // no map: all data
-            }
-        } catch (DeviceException | RuntimeException e) {
-            body.release();
-            throw e;
+        BlockStatusBuilder descriptors = new BlockStatusBuilder();
+        if (n.capabilities().extents()) {
+            device.extents(r.offset(), r.length(), (len, type) -> {
+                long take = Math.min(len, r.length() - descriptors.length());
+                if (take <= 0) {
+                    return false;
+                }
+                int state = ((type & IoFlags.EXTENT_HOLE) != 0 ? NbdMagic.STATE_HOLE : 0)
+                        | ((type & IoFlags.EXTENT_ZERO) != 0 ? NbdMagic.STATE_ZERO : 0);
+                descriptors.add(take, state);
+                return descriptors.length() < r.length() && !one && descriptors.size() < MAX_DESCRIPTORS;
+            });
         }
-        ByteBuf h = chunkHeader(ctx, r, true, NbdReplyType.BLOCK_STATUS, body.readableBytes());
-        ctx.write(h);
-        ctx.write(body);
+        if (descriptors.isEmpty()) {
+            descriptors.add(r.length(), 0); // no map: all data
+        }
+        ctx.write(new NbdReply.BlockStatus(r.cookie(), true, n.metaContextId(), descriptors.build()));
         finished(NbdCommand.BLOCK_STATUS);
     }
 
     private void ok(ChannelHandlerContext ctx, NbdRequest r) {
-        if (n.structuredReplies()) {
-            ctx.write(chunkHeader(ctx, r, true, NbdReplyType.NONE, 0));
-        } else {
-            ctx.write(simpleHeader(ctx, r, 0));
-        }
+        ctx.write(n.structuredReplies() ? new NbdReply.None(r.cookie()) : NbdReply.Simple.ok(r.cookie()));
         finished(r.command());
     }
 
@@ -428,23 +366,15 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
             LOG.debug("connection {}: {} -> {}: {}", conn.id(), r, errno, msg);
         }
         listener.requestFailed(conn, cmd, r.offset(), r.length(), errno, msg);
-        if (n.structuredReplies()) {
-            byte[] text = msg.getBytes(StandardCharsets.UTF_8);
-            int len = Math.min(text.length, MAX_MESSAGE);
-            while (len < text.length && len > 0 && (text[len] & 0xC0) == 0x80) {
-                len--; // never cut a UTF-8 character in two
-            }
-            boolean withOffset = offset >= 0;
-            ByteBuf h = chunkHeader(ctx, r, true, withOffset ? NbdReplyType.ERROR_OFFSET : NbdReplyType.ERROR,
-                    6 + len + (withOffset ? 8 : 0));
-            h.writeInt(errno.wireValue()).writeShort(len).writeBytes(text, 0, len);
-            if (withOffset) {
-                h.writeLong(offset);
-            }
-            ctx.write(h);
+        NbdReply reply;
+        if (!n.structuredReplies()) {
+            reply = NbdReply.Simple.error(r.cookie(), errno);
+        } else if (offset >= 0) {
+            reply = new NbdReply.ErrorOffset(r.cookie(), true, errno, msg, offset);
         } else {
-            ctx.write(simpleHeader(ctx, r, errno.wireValue()));
+            reply = new NbdReply.Error(r.cookie(), true, errno, msg);
         }
+        ctx.write(reply);
         finished(cmd);
     }
 
@@ -461,21 +391,6 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
             listener.requestFinished(conn, c);
         }
         unflushed.clear();
-    }
-
-    private static ByteBuf simpleHeader(ChannelHandlerContext ctx, NbdRequest r, int error) {
-        ByteBuf h = ctx.alloc().directBuffer(NbdMagic.SIMPLE_REPLY_HEADER_SIZE);
-        h.writeInt(NbdMagic.SIMPLE_REPLY_MAGIC).writeInt(error).writeLong(r.cookie());
-        return h;
-    }
-
-    /** A chunk header with room for {@code payload} more bytes when the payload is small. */
-    private static ByteBuf chunkHeader(ChannelHandlerContext ctx, NbdRequest r, boolean done, NbdReplyType type, int payload) {
-        int room = payload <= 8 + MAX_MESSAGE + 8 && type != NbdReplyType.OFFSET_DATA ? payload : 8;
-        ByteBuf h = ctx.alloc().directBuffer(NbdMagic.STRUCTURED_REPLY_HEADER_SIZE + room);
-        h.writeInt(NbdMagic.STRUCTURED_REPLY_MAGIC).writeShort(done ? NbdReplyType.FLAG_DONE : 0)
-                .writeShort(type.wireValue()).writeLong(r.cookie()).writeInt(payload);
-        return h;
     }
 
     @Override
