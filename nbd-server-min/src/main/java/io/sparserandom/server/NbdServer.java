@@ -102,8 +102,8 @@ public final class NbdServer implements AutoCloseable {
                 .group(group)
                 .channel(type)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(4 << 20, 16 << 20))
-                // Socket reads of up to 256 KiB (Netty's default stops at 64 KiB): a typical write
-                // request then arrives in one or two reads, and the payload is handed on uncopied.
+                // Reads of up to 256 KiB (Netty's default stops at 64 KiB): a typical write request
+                // then arrives in one or two reads, and the payload is handed on uncopied.
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 64 << 10, 256 << 10))
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
@@ -120,10 +120,8 @@ public final class NbdServer implements AutoCloseable {
         if (unixSocket == null) {
             b.childOption(ChannelOption.TCP_NODELAY, true); // TCP tunes its own buffers
         } else {
-            // A unix socket holds only its send buffer (208 KiB by default), less than one 256 KiB
-            // read reply: replies then leave in pieces, each piece a wake-up on both sides. Ask
-            // for 4 MiB (the kernel caps it at net.core.wmem_max): server CPU per self-copy
-            // measured 2.2 s -> 1.9 s at 32G.
+            // A unix socket's default send buffer is smaller than one large read reply, which then
+            // leaves in pieces, each a wake-up on both sides (the kernel caps this at wmem_max).
             b.childOption(ChannelOption.SO_SNDBUF, UNIX_SEND_BUFFER);
         }
         try {
@@ -200,10 +198,9 @@ public final class NbdServer implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port = -1;
         /**
-         * Two event loops per core, at least four: copy tools open a few connections per side
-         * (nbdcopy 2+2 on 2 cores) and each is best served by its own loop, so that one busy
-         * connection never delays another's replies (nbdcopy 256G self-copy on 2 cores: 18.3 s
-         * with 2 loops, 15.4 s with 4, 15.2 s with 8; the copier's own system time fell by a third).
+         * Two event loops per core, at least four: copy tools open a few connections per side and
+         * each is best served by its own loop, so that one busy connection never delays another's
+         * replies.
          */
         private int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         private Duration handshakeTimeout = Duration.ofSeconds(30);
