@@ -1,9 +1,15 @@
 package io.sparserandom.benchmarks;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.sparserandom.protocol.BlockStatusBuilder;
 import io.sparserandom.protocol.NbdCommand;
+import io.sparserandom.protocol.NbdErrno;
+import io.sparserandom.protocol.NbdReply;
+import io.sparserandom.protocol.NbdReplyEncoder;
 import io.sparserandom.protocol.NbdRequest;
 import io.sparserandom.protocol.NbdRequestDecoder;
 import io.sparserandom.protocol.NbdRequestEncoder;
@@ -18,9 +24,14 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Decoding a batch of 64 pipelined requests (reads and block status, as nbdcopy sends them). */
+/**
+ * Decoding a batch of 64 pipelined requests (reads and block status, as nbdcopy sends them), and
+ * encoding a batch of 64 replies (read chunks, holes, block status with 16 descriptors, errors).
+ */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -30,6 +41,10 @@ import java.util.concurrent.TimeUnit;
 public class CodecBenchmark {
     private ByteBuf wire;
     private EmbeddedChannel channel;
+    private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+    private final List<Object> encoded = new ArrayList<>();
+    private ByteBuf readData;
+    private List<NbdReply.Descriptor> descriptors;
 
     @Setup
     public void setUp() {
@@ -40,6 +55,12 @@ public class CodecBenchmark {
             r.release();
         }
         channel = new EmbeddedChannel(new NbdRequestDecoder());
+        readData = Unpooled.directBuffer(262144).writeZero(262144);
+        BlockStatusBuilder b = new BlockStatusBuilder();
+        for (int i = 0; i < 16; i++) {
+            b.add(16384, i % 2 == 0 ? 0 : 3);
+        }
+        descriptors = b.build();
     }
 
     @Benchmark
@@ -52,5 +73,26 @@ public class CodecBenchmark {
             n++;
         }
         return n;
+    }
+
+    @Benchmark
+    public int encode64Replies() {
+        for (int i = 0; i < 64; i++) {
+            NbdReply r = switch (i % 4) {
+                case 0 -> new NbdReply.OffsetData(i, false, i * 262144L, readData.retainedDuplicate());
+                case 1 -> new NbdReply.OffsetHole(i, true, i * 262144L, 262144);
+                case 2 -> new NbdReply.BlockStatus(i, true, 1, descriptors);
+                default -> new NbdReply.Error(i, true, NbdErrno.EIO, "device error at " + i);
+            };
+            NbdReplyEncoder.encode(r, alloc, encoded);
+        }
+        int bytes = 0;
+        for (Object o : encoded) {
+            ByteBuf b = (ByteBuf) o;
+            bytes += b.readableBytes();
+            b.release();
+        }
+        encoded.clear();
+        return bytes;
     }
 }
