@@ -102,8 +102,8 @@ public final class NbdServer implements AutoCloseable {
                 .group(group)
                 .channel(type)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(4 << 20, 16 << 20))
-                // Reads of up to 256 KiB (Netty's default stops at 64 KiB): a typical write request
-                // then arrives in one or two reads, and the payload is handed on uncopied.
+                // Socket reads of up to 256 KiB (Netty's default stops at 64 KiB): a typical write
+                // request then arrives in one or two reads, and the payload is handed on uncopied.
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 64 << 10, 256 << 10))
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
@@ -120,8 +120,9 @@ public final class NbdServer implements AutoCloseable {
         if (unixSocket == null) {
             b.childOption(ChannelOption.TCP_NODELAY, true); // TCP tunes its own buffers
         } else {
-            // A unix socket's default send buffer is smaller than one large read reply, which then
-            // leaves in pieces, each a wake-up on both sides (the kernel caps this at wmem_max).
+            // A unix socket holds only its send buffer (208 KiB by default), less than one 256 KiB
+            // read reply: replies then leave in pieces, each piece a wake-up on both sides. Ask
+            // for 4 MiB (the kernel caps it at net.core.wmem_max).
             b.childOption(ChannelOption.SO_SNDBUF, UNIX_SEND_BUFFER);
         }
         try {
