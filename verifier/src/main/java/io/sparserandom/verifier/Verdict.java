@@ -10,28 +10,35 @@ import java.util.List;
 
 /**
  * The outcome of a run: did the tool exit 0, was every write right, was every data byte written
- * back. Computed by walking the disk's extents against the ledger, so it costs time in proportion
- * to the number of runs on the disk (bounded by {@link #MAX_EXTENTS}; a larger disk is reported as
- * not fully walked and cannot pass --check-complete).
+ * back.
  *
- * @param toolExitStatus   the --run command's exit status, or null in serve mode
- * @param checkComplete    whether completeness was required
- * @param diskSize         bytes
- * @param walked           bytes of the disk whose layout was compared (== diskSize unless too many runs)
- * @param dataBytes        data bytes expected (in the walked part)
- * @param dataVerified     data bytes written back and verified
- * @param missingBytes     data bytes never written back
- * @param missingRuns      separate missing ranges
- * @param missing          the first {@link #KEEP_MISSING} missing ranges, as {start, end}
- * @param holeBytes        hole bytes
- * @param holeZeroed       hole bytes zeroed or trimmed
- * @param holeWritten      hole bytes written (with zeroes, or they would have been rejected)
- * @param ledger           request counters and rejected requests
- * @param elapsed          wall time of the run
+ * <p>Two walks of the disk's extents. The first sets every run against the ledger for the
+ * statistics (data and hole bytes, verified, zeroed); it stops after {@link #MAX_EXTENTS} runs on a
+ * disk with more. The second proves completeness: it visits only the gaps of the ledger's data
+ * ranges and looks for data inside them, so a complete copy (one gap at most, before the first data
+ * run) costs next to nothing at any size; it too stops after {@link #MAX_EXTENTS} runs, and then
+ * the missing figures are a lower bound and completeness is not proven.
+ *
+ * @param toolExitStatus the --run command's exit status, or null in serve mode
+ * @param checkComplete  whether completeness was required
+ * @param diskSize       bytes
+ * @param walked         bytes of the disk the statistics cover (== diskSize unless too many runs)
+ * @param dataBytes      data bytes expected (in the walked part)
+ * @param dataVerified   data bytes written back and verified (in the walked part)
+ * @param missingBytes   data bytes never written back (in the examined part)
+ * @param missingRuns    separate missing ranges (in the examined part)
+ * @param missing        the first {@link #KEEP_MISSING} missing ranges, as {start, end}
+ * @param examined       bytes of the disk searched for missing data (== diskSize unless the
+ *                       ledger's gaps hold too many runs, or the ledger overflowed: then 0)
+ * @param holeBytes      hole bytes (in the walked part)
+ * @param holeZeroed     hole bytes zeroed or trimmed
+ * @param holeWritten    hole bytes written (with zeroes, or they would have been rejected)
+ * @param ledger         request counters and rejected requests
+ * @param elapsed        wall time of the run
  */
 public record Verdict(Integer toolExitStatus, boolean checkComplete, long diskSize, long walked,
                       long dataBytes, long dataVerified, long missingBytes, long missingRuns,
-                      List<long[]> missing, long holeBytes, long holeZeroed, long holeWritten,
+                      List<long[]> missing, long examined, long holeBytes, long holeZeroed, long holeWritten,
                       CoverageLedger ledger, Duration elapsed) {
 
     public static final int KEEP_MISSING = 10;
@@ -42,59 +49,122 @@ public record Verdict(Integer toolExitStatus, boolean checkComplete, long diskSi
     public static final int EXIT_REJECTED = 3;
     public static final int EXIT_INCOMPLETE = 4;
 
-    /** Walks {@code disk}'s extents and sets them against what the ledger recorded. */
+    /** Sets {@code disk}'s extents against what the ledger recorded. */
     public static Verdict compute(BlockDevice disk, CoverageLedger ledger, Integer toolExitStatus,
                                   boolean checkComplete, Duration elapsed) throws DeviceException {
         long size = disk.size();
-        // data, verified, missingBytes, missingRuns, hole, zeroed, written, extents, end of last gap
-        long[] acc = new long[9];
-        acc[8] = -1;
-        List<long[]> missing = new ArrayList<>();
-        long pos = 0;
-        while (pos < size && acc[7] < MAX_EXTENTS) {
-            final long start = pos;
+        Stats stats = new Stats(ledger);
+        long walked = walk(disk, 0, size, MAX_EXTENTS, stats).end();
+        Missing missing = new Missing();
+        long examined = 0;
+        if (!ledger.overflowed()) {
+            long budget = MAX_EXTENTS;
+            examined = size;
+            for (long[] gap = ledger.written().firstGap(0, size); gap != null;
+                    gap = ledger.written().firstGap(gap[1], size)) {
+                Walked w = walk(disk, gap[0], gap[1], budget, missing);
+                budget -= w.extents();
+                if (w.end() < gap[1]) {
+                    examined = w.end();
+                    break;
+                }
+            }
+        }
+        return new Verdict(toolExitStatus, checkComplete, size, walked, stats.data, stats.verified,
+                missing.bytes, missing.runs, List.copyOf(missing.first), examined, stats.hole, stats.zeroed,
+                stats.holeWritten, ledger, elapsed);
+    }
+
+    /** Receives the runs of a walk, clipped to it. */
+    @FunctionalInterface
+    private interface RunSink {
+        void run(long start, long end, boolean data);
+    }
+
+    /** Where a walk stopped and how many extents it saw. */
+    private record Walked(long end, long extents) {}
+
+    /**
+     * Walks the extents of [start, end), at most {@code maxExtents} of them. It stops at
+     * {@code end}, or earlier when the budget runs out or the device makes no progress.
+     */
+    private static Walked walk(BlockDevice disk, long start, long end, long maxExtents, RunSink sink)
+            throws DeviceException {
+        long pos = start;
+        long[] seen = {0};
+        while (pos < end && seen[0] < maxExtents) {
             long[] next = {pos};
-            disk.extents(pos, size - pos, (len, type) -> {
+            disk.extents(pos, end - pos, (len, type) -> {
                 long a = next[0];
-                long b = Math.min(size, a + len);
+                long b = Math.min(end, a + Math.max(len, 0));
                 if (b <= a) {
                     return false;
                 }
-                acc[7]++;
-                if ((type & IoFlags.EXTENT_HOLE) != 0 || (type & IoFlags.EXTENT_ZERO) != 0) {
-                    acc[4] += b - a;
-                    acc[5] += ledger.zeroed().coveredBytes(a, b);
-                    acc[6] += ledger.written().coveredBytes(a, b);
-                } else {
-                    acc[0] += b - a;
-                    acc[1] += ledger.written().coveredBytes(a, b);
-                    for (long[] gap : ledger.written().gaps(a, b)) {
-                        // A gap that continues the previous one (across data extents) is the same run.
-                        if (acc[8] == gap[0]) {
-                            long[] last = missing.get(missing.size() - 1);
-                            if (last[1] == gap[0]) {
-                                last[1] = gap[1];
-                            }
-                        } else {
-                            acc[3]++;
-                            if (missing.size() < KEEP_MISSING) {
-                                missing.add(new long[] {gap[0], gap[1]});
-                            }
-                        }
-                        acc[8] = gap[1];
-                        acc[2] += gap[1] - gap[0];
-                    }
-                }
+                seen[0]++;
+                sink.run(a, b, (type & IoFlags.EXTENT_ZERO) == 0);
                 next[0] = b;
-                return acc[7] < MAX_EXTENTS;
+                return b < end && seen[0] < maxExtents;
             });
-            if (next[0] <= start) {
+            if (next[0] <= pos) {
                 break; // the device made no progress; do not spin
             }
             pos = next[0];
         }
-        return new Verdict(toolExitStatus, checkComplete, size, pos, acc[0], acc[1], acc[2], acc[3],
-                List.copyOf(missing), acc[4], acc[5], acc[6], ledger, elapsed);
+        return new Walked(pos, seen[0]);
+    }
+
+    /** Statistics of the first walk. */
+    private static final class Stats implements RunSink {
+        private final CoverageLedger ledger;
+        long data;
+        long verified;
+        long hole;
+        long zeroed;
+        long holeWritten;
+
+        Stats(CoverageLedger ledger) {
+            this.ledger = ledger;
+        }
+
+        @Override
+        public void run(long a, long b, boolean isData) {
+            if (isData) {
+                data += b - a;
+                verified += ledger.written().coveredBytes(a, b);
+            } else {
+                hole += b - a;
+                zeroed += ledger.zeroed().coveredBytes(a, b);
+                holeWritten += ledger.holeWrites().coveredBytes(a, b);
+            }
+        }
+    }
+
+    /** Data found in the ledger's gaps; adjacent pieces make one range. */
+    private static final class Missing implements RunSink {
+        final List<long[]> first = new ArrayList<>();
+        long bytes;
+        long runs;
+        long lastEnd = -1;
+
+        @Override
+        public void run(long a, long b, boolean data) {
+            if (!data) {
+                return;
+            }
+            bytes += b - a;
+            if (a == lastEnd) {
+                long[] last = first.get(first.size() - 1);
+                if (last[1] == a) {
+                    last[1] = b;
+                }
+            } else {
+                runs++;
+                if (first.size() < KEEP_MISSING) {
+                    first.add(new long[] {a, b});
+                }
+            }
+            lastEnd = b;
+        }
     }
 
     /** Did the tool exit 0? (Always true in serve mode.) */
@@ -102,9 +172,14 @@ public record Verdict(Integer toolExitStatus, boolean checkComplete, long diskSi
 
     public boolean noRejects() { return ledger.rejectedCount() == 0; }
 
-    /** Every data byte written back and verified, and we could see it all. */
+    /** Every data byte written back and verified, proven over the whole disk. */
     public boolean complete() {
-        return walked == diskSize && missingBytes == 0 && !ledger.overflowed();
+        return !ledger.overflowed() && examined == diskSize && missingBytes == 0;
+    }
+
+    /** Whether the missing figures cover the whole disk (otherwise they are a lower bound). */
+    public boolean missingExact() {
+        return !ledger.overflowed() && examined == diskSize;
     }
 
     /** The process exit status for this verdict. */
@@ -129,17 +204,18 @@ public record Verdict(Integer toolExitStatus, boolean checkComplete, long diskSi
             return "coverage was not recorded (--no-coverage), completeness cannot be proven";
         }
         if (ledger.overflowed()) {
-            return "the coverage ledger overflowed (more than " + ledger.written().maxRanges()
-                    + " separate written ranges), completeness cannot be proven";
-        }
-        if (walked < diskSize) {
-            return "the disk has more than " + MAX_EXTENTS + " runs; only the first " + walked
-                    + " bytes were checked";
+            return "more than " + ledger.maxRanges() + " separate pieces of data were left unwritten at one"
+                    + " time (the coverage ledger's cap), completeness cannot be proven";
         }
         if (missingBytes > 0) {
             long[] first = missing.get(0);
-            return missingBytes + " data bytes in " + missingRuns + " range(s) never written, first at offset 0x"
-                    + Long.toHexString(first[0]) + " (" + (first[1] - first[0]) + " bytes)";
+            return (missingExact() ? "" : "at least ") + missingBytes + " data bytes in " + missingRuns
+                    + " range(s) never written, first at offset 0x" + Long.toHexString(first[0]) + " ("
+                    + (first[1] - first[0]) + " bytes)";
+        }
+        if (examined < diskSize) {
+            return "the unwritten parts of the disk hold more than " + MAX_EXTENTS + " runs; only the first "
+                    + examined + " bytes were searched for missing data";
         }
         return null;
     }

@@ -23,15 +23,20 @@ public final class VerdictWriter {
             sb.append("    ").append(m.command()).append(" conn ").append(m.connection()).append(": ")
                     .append(m.message()).append('\n');
         }
-        sb.append("  missing data:         ").append(v.missingBytes()).append(" bytes in ")
-                .append(v.missingRuns()).append(" range(s)").append('\n');
+        if (v.ledger().overflowed()) {
+            sb.append("  missing data:         unknown (coverage ledger over its cap)\n");
+        } else {
+            sb.append("  missing data:         ").append(v.missingExact() ? "" : "at least ").append(v.missingBytes())
+                    .append(" bytes in ").append(v.missingRuns()).append(" range(s)").append('\n');
+        }
         for (long[] r : v.missing().subList(0, Math.min(3, v.missing().size()))) {
             sb.append(String.format(Locale.ROOT, "    0x%x-0x%x (%d bytes)%n", r[0], r[1], r[1] - r[0]));
         }
         sb.append("  hole bytes zeroed:    ").append(v.holeZeroed()).append(", written: ").append(v.holeWritten())
                 .append(" of ").append(v.holeBytes()).append('\n');
         if (v.walked() < v.diskSize()) {
-            sb.append("  note: only the first ").append(v.walked()).append(" bytes were checked\n");
+            sb.append("  note: the byte counts cover the first ").append(v.walked())
+                    .append(" bytes (the disk has more than ").append(Verdict.MAX_EXTENTS).append(" runs)\n");
         }
         if (v.ledger().overflowed()) {
             sb.append("  note: ").append(v.incompleteReason()).append('\n');
@@ -58,6 +63,8 @@ public final class VerdictWriter {
         field(sb, "data_bytes_verified", v.dataVerified());
         field(sb, "data_bytes_missing", v.missingBytes());
         field(sb, "missing_ranges_count", v.missingRuns());
+        field(sb, "missing_exact", v.missingExact());
+        field(sb, "missing_checked_bytes", v.examined());
         sb.append("  \"missing_ranges\": [");
         List<long[]> missing = v.missing();
         for (int i = 0; i < missing.size(); i++) {
@@ -75,6 +82,7 @@ public final class VerdictWriter {
         field(sb, "trim_requests", l.trimRequests());
         field(sb, "trim_bytes", l.trimBytes());
         field(sb, "ledger_overflowed", l.overflowed());
+        field(sb, "ledger_max_ranges", l.maxRanges());
         field(sb, "rejected_count", l.rejectedCount());
         sb.append("  \"rejected\": [");
         List<Mismatch> ms = l.mismatches();

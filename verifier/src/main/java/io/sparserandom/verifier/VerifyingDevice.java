@@ -1,14 +1,15 @@
 package io.sparserandom.verifier;
 
-import io.sparserandom.device.ExpectedContent;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.ByteProcessor;
+import java.util.Arrays;
 import io.sparserandom.device.Errno;
 import io.sparserandom.device.BlockDevice;
 import io.sparserandom.device.Capabilities;
 import io.sparserandom.device.DeviceException;
+import io.sparserandom.device.ExpectedContent;
 import io.sparserandom.device.IoFlags;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,19 +85,20 @@ final class VerifyingDevice implements BlockDevice {
             String got = ByteSummary.describe(data, data.readerIndex() + at, n);
             reject(new Mismatch("WRITE", connection, offset, length, bad, want, got));
         }
-        ledger.recordWrite(offset, length);
+        Runs runs = runs(offset, offset + length);
+        ledger.recordWrite(offset, length, runs.dataReach, runs.holes);
     }
 
     @Override
     public void zero(long offset, long length, int flags) throws DeviceException {
-        checkReadsAsZero("WRITE_ZEROES", offset, length);
-        ledger.recordZero(offset, length, false);
+        Runs runs = checkReadsAsZero("WRITE_ZEROES", offset, length);
+        ledger.recordZero(offset, length, runs.holeReach, false);
     }
 
     @Override
     public void trim(long offset, long length, int flags) throws DeviceException {
-        checkReadsAsZero("TRIM", offset, length);
-        ledger.recordZero(offset, length, true);
+        Runs runs = checkReadsAsZero("TRIM", offset, length);
+        ledger.recordZero(offset, length, runs.holeReach, true);
     }
 
     private void reject(Mismatch m) throws DeviceException {
@@ -108,28 +110,95 @@ final class VerifyingDevice implements BlockDevice {
     }
 
     /** Zero and trim are fine only where the disk already reads as zeroes. */
-    private void checkReadsAsZero(String command, long offset, long length) throws DeviceException {
+    private Runs checkReadsAsZero(String command, long offset, long length) throws DeviceException {
         long end = offset + length;
-        long pos = offset;
-        while (pos < end) {
-            long[] ext = new long[2];
-            final long at = pos;
-            disk.extents(pos, end - pos, (len, type) -> {
-                ext[0] = len;
-                ext[1] = type;
-                return false;
-            });
-            long len = Math.min(Math.max(ext[0], 1), end - pos);
-            if ((ext[1] & IoFlags.EXTENT_ZERO) == 0) {
-                long bad = firstNonZero(at, len);
-                if (bad >= 0) {
-                    int n = ByteSummary.toBlockEnd(bad, end - bad);
-                    String want = expected != null ? expected.describeExpected(bad, n) : describeByReading(bad, n);
-                    reject(new Mismatch(command, connection, offset, length, bad, want,
-                            String.format("0x00 x%d", n)));
-                }
+        Runs runs = runs(offset, end);
+        for (int i = 0; i < runs.dataCount; i++) {
+            long at = runs.data[2 * i];
+            long bad = firstNonZero(at, runs.data[2 * i + 1] - at);
+            if (bad >= 0) {
+                int n = ByteSummary.toBlockEnd(bad, end - bad);
+                String want = expected != null ? expected.describeExpected(bad, n) : describeByReading(bad, n);
+                reject(new Mismatch(command, connection, offset, length, bad, want, String.format("0x00 x%d", n)));
             }
-            pos += len;
+        }
+        return runs;
+    }
+
+    /**
+     * The disk's runs under [offset, end) and the run holding byte {@code end}, from one extents
+     * walk: where data lies inside, whether there are holes, and how far the request reaches in
+     * data coordinates (over a hole that holds its end) and in hole coordinates (over data that
+     * holds its end). See {@link CoverageLedger}.
+     */
+    private Runs runs(long offset, long end) throws DeviceException {
+        long size = disk.size();
+        Runs r = new Runs(end);
+        long limit = Math.min(size, end);
+        long pos = offset;
+        while (pos < limit || (pos == end && end < size)) {
+            long from = pos;
+            long[] at = {pos};
+            disk.extents(pos, size - pos, (len, type) -> {
+                long a = at[0];
+                long b = Math.min(size, a + Math.max(len, 0));
+                if (b <= a) {
+                    return false;
+                }
+                boolean data = (type & IoFlags.EXTENT_ZERO) == 0;
+                if (a < end) {
+                    if (data) {
+                        r.addData(a, Math.min(b, end));
+                    } else {
+                        r.holes = true;
+                    }
+                }
+                if (b > end) {
+                    // The run holding byte `end`: requests reach over it in the other coordinates.
+                    if (data) {
+                        r.holeReach = b;
+                    } else {
+                        r.dataReach = b;
+                    }
+                    at[0] = Long.MAX_VALUE;
+                    return false;
+                }
+                at[0] = b;
+                return b < size;
+            });
+            if (at[0] == Long.MAX_VALUE || at[0] >= size || at[0] <= from) {
+                break; // done, or the device made no progress: do not spin
+            }
+            pos = at[0];
+        }
+        return r;
+    }
+
+    /** What {@link #runs} found. */
+    private static final class Runs {
+        long dataReach;
+        long holeReach;
+        boolean holes;
+        /** Data pieces inside the request, as start/end pairs; kept only for zero checks. */
+        long[] data = new long[8];
+        int dataCount;
+
+        Runs(long end) {
+            dataReach = end;
+            holeReach = end;
+        }
+
+        void addData(long a, long b) {
+            if (dataCount > 0 && data[2 * dataCount - 1] == a) {
+                data[2 * dataCount - 1] = b;
+                return;
+            }
+            if (2 * dataCount == data.length) {
+                data = Arrays.copyOf(data, data.length * 2);
+            }
+            data[2 * dataCount] = a;
+            data[2 * dataCount + 1] = b;
+            dataCount++;
         }
     }
 
@@ -142,10 +211,9 @@ final class VerifyingDevice implements BlockDevice {
                 int n = (int) Math.min(SCRATCH, end - pos);
                 scratch.clear();
                 disk.read(pos, n, scratch);
-                for (int i = 0; i < n; i++) {
-                    if (scratch.getByte(i) != 0) {
-                        return pos + i;
-                    }
+                int i = scratch.forEachByte(0, n, ByteProcessor.FIND_NON_NUL);
+                if (i >= 0) {
+                    return pos + i;
                 }
                 pos += n;
             }
@@ -164,11 +232,9 @@ final class VerifyingDevice implements BlockDevice {
                 int n = Math.min(SCRATCH, length - done);
                 scratch.clear();
                 disk.read(offset + done, n, scratch);
-                int base = data.readerIndex() + done;
-                for (int i = 0; i < n; i++) {
-                    if (scratch.getByte(i) != data.getByte(base + i)) {
-                        return offset + done + i;
-                    }
+                int i = scratch.nioBuffer(0, n).mismatch(data.nioBuffer(data.readerIndex() + done, n));
+                if (i >= 0) {
+                    return offset + done + i;
                 }
                 done += n;
             }

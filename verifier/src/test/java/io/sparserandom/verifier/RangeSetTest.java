@@ -98,4 +98,23 @@ class RangeSetTest {
             assertEquals(qb - qa - expect, gapBytes);
         }
     }
+
+    @Test
+    void chunksEmptiedByMergesJoinTheirNeighbours() {
+        RangeSet s = new RangeSet(1_000_000);
+        int n = 64 * 100;
+        for (int i = 0; i < n; i++) {
+            s.add(2L * i, 1); // isolated ranges appended in order: chunks of half a CHUNK each
+        }
+        assertEquals(n, s.size());
+        // Join neighbours inside each group of 32, never across groups: a hundred-odd chunks would
+        // hold one or two ranges each unless sparse chunks join.
+        for (int i = 0; i < n - 1; i++) {
+            if (i % 32 != 31) {
+                s.add(2L * i + 1, 1);
+            }
+        }
+        assertEquals(n / 32, s.size());
+        assertTrue(s.chunkCount() <= s.size() / 8 + 2, s.chunkCount() + " chunks for " + s.size() + " ranges");
+    }
 }

@@ -30,9 +30,12 @@ class StripedDisk implements BlockDevice {
 
     @Override
     public void read(long offset, int length, ByteBuf dst) {
+        // One bulk write: the tests run with paranoid leak detection, which records every access.
+        byte[] b = new byte[length];
         for (int i = 0; i < length; i++) {
-            dst.writeByte(byteAt(offset + i));
+            b[i] = byteAt(offset + i);
         }
+        dst.writeBytes(b);
     }
 
     @Override public void write(long offset, ByteBuf data, int flags) {}
