@@ -12,12 +12,12 @@ import java.util.List;
  * The outcome of a run: did the tool exit 0, was every write right, was every data byte written
  * back.
  *
- * <p>Two walks of the disk's extents. The first sets every run against the ledger for the
- * statistics (data and hole bytes, verified, zeroed); it stops after {@link #MAX_EXTENTS} runs on a
- * disk with more. The second proves completeness: it visits only the gaps of the ledger's data
- * ranges and looks for data inside them, so a complete copy (one gap at most, before the first data
- * run) costs next to nothing at any size; it too stops after {@link #MAX_EXTENTS} runs, and then
- * the missing figures are a lower bound and completeness is not proven.
+ * <p>The first walk sets every run against the ledger, for the statistics (data and hole bytes,
+ * verified, zeroed) and the missing data; it stops after {@link #MAX_EXTENTS} runs on a disk with
+ * more. Past that point only the gaps of the ledger's data ranges can hold missing data, so a
+ * second walk visits just those: a copy made in full leaves none, and is proven complete at any
+ * size. The two walks share the budget (the second gets at least a fiftieth of it); where it runs
+ * out the missing figures are a lower bound and completeness is not proven.
  *
  * @param toolExitStatus the --run command's exit status, or null in serve mode
  * @param checkComplete  whether completeness was required
@@ -53,14 +53,17 @@ public record Verdict(Integer toolExitStatus, boolean checkComplete, long diskSi
     public static Verdict compute(BlockDevice disk, CoverageLedger ledger, Integer toolExitStatus,
                                   boolean checkComplete, Duration elapsed) throws DeviceException {
         long size = disk.size();
-        Stats stats = new Stats(ledger);
-        long walked = walk(disk, 0, size, MAX_EXTENTS, stats).end();
+        boolean known = !ledger.overflowed();
         Missing missing = new Missing();
+        Stats stats = new Stats(ledger, known ? missing : null);
+        Walked first = walk(disk, 0, size, MAX_EXTENTS, stats);
         long examined = 0;
-        if (!ledger.overflowed()) {
-            long budget = MAX_EXTENTS;
+        if (known) {
+            // Past the statistics walk, only the ledger's gaps can hold missing data. A small
+            // budget of its own lets a huge disk that was copied in full still be proven complete.
             examined = size;
-            for (long[] gap = ledger.written().firstGap(0, size); gap != null;
+            long budget = Math.max(MAX_EXTENTS - first.extents(), MAX_EXTENTS / 50);
+            for (long[] gap = ledger.written().firstGap(first.end(), size); gap != null;
                     gap = ledger.written().firstGap(gap[1], size)) {
                 Walked w = walk(disk, gap[0], gap[1], budget, missing);
                 budget -= w.extents();
@@ -70,7 +73,7 @@ public record Verdict(Integer toolExitStatus, boolean checkComplete, long diskSi
                 }
             }
         }
-        return new Verdict(toolExitStatus, checkComplete, size, walked, stats.data, stats.verified,
+        return new Verdict(toolExitStatus, checkComplete, size, first.end(), stats.data, stats.verified,
                 missing.bytes, missing.runs, List.copyOf(missing.first), examined, stats.hole, stats.zeroed,
                 stats.holeWritten, ledger, elapsed);
     }
@@ -113,17 +116,19 @@ public record Verdict(Integer toolExitStatus, boolean checkComplete, long diskSi
         return new Walked(pos, seen[0]);
     }
 
-    /** Statistics of the first walk. */
+    /** Statistics of the first walk, and the data missing in it (when the ledger knows). */
     private static final class Stats implements RunSink {
         private final CoverageLedger ledger;
+        private final Missing missing;
         long data;
         long verified;
         long hole;
         long zeroed;
         long holeWritten;
 
-        Stats(CoverageLedger ledger) {
+        Stats(CoverageLedger ledger, Missing missing) {
             this.ledger = ledger;
+            this.missing = missing;
         }
 
         @Override
@@ -131,6 +136,12 @@ public record Verdict(Integer toolExitStatus, boolean checkComplete, long diskSi
             if (isData) {
                 data += b - a;
                 verified += ledger.written().coveredBytes(a, b);
+                if (missing != null) {
+                    ledger.written().forEachGap(a, b, (g0, g1) -> {
+                        missing.run(g0, g1, true);
+                        return true;
+                    });
+                }
             } else {
                 hole += b - a;
                 zeroed += ledger.zeroed().coveredBytes(a, b);
