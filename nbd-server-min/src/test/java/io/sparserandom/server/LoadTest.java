@@ -4,6 +4,7 @@ import io.sparserandom.protocol.NbdCommand;
 import io.sparserandom.protocol.NbdCommandFlag;
 import io.sparserandom.protocol.NbdMagic;
 import io.sparserandom.protocol.NbdReplyType;
+import io.sparserandom.testsupport.RawClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

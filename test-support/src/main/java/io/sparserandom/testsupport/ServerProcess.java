@@ -1,4 +1,4 @@
-package io.sparserandom.client;
+package io.sparserandom.testsupport;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,9 +57,8 @@ public final class ServerProcess implements AutoCloseable {
 
     public Path socket() { return socket; }
 
-    public NbdUri uri() { return NbdUri.unix(socket, ""); }
-
-    public String uriString() { return uri().toString(); }
+    /** The default export's URI, {@code nbd+unix:///?socket=...}. */
+    public String uri() { return "nbd+unix:///?socket=" + socket; }
 
     /** SIGKILL: the server gets no chance to answer what is in flight. */
     public void kill() {
