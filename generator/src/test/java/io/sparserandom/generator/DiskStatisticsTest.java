@@ -4,7 +4,6 @@ import io.sparserandom.device.DeviceException;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The layouts hit the requested data share and mean data run (walking extents, like the CLI). */
 class DiskStatisticsTest {
@@ -38,13 +37,11 @@ class DiskStatisticsTest {
         assertEquals(1.0, s.dataPercent(), 0.25);
     }
 
+    /** How long the scan takes: benchmarks' StartupBenchmark.nbdkitModel1T. */
     @Test
-    void nbdkitModelAtOneTerabyteScansInSeconds() throws DeviceException {
-        long t0 = System.nanoTime();
+    void nbdkitModelAtOneTerabyteMatchesNbdkit() throws DeviceException {
         SparseRandomDisk d = SparseRandomDisk.create(DiskParams.defaults(T, 1, DiskParams.Model.NBDKIT));
-        double secs = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("NBDKIT 1T create: %.2f s, %d runs%n", secs, ((NbdkitLayout) d.layout()).runs());
-        assertTrue(secs < 15, "scan took " + secs + " s");
+        System.out.printf("NBDKIT 1T: %d runs%n", ((NbdkitLayout) d.layout()).runs());
         DiskStats s = DiskStats.of(d);
         // `nbdkit -v -U - sparse-random 1T seed=1 --run true` (nbdkit 1.32) prints
         // "percent actual = 9.97352%, average run length = 16687104" (whole blocks, rounded down).

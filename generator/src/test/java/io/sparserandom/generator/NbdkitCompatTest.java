@@ -1,5 +1,7 @@
 package io.sparserandom.generator;
 
+import io.sparserandom.testsupport.Interop;
+import io.sparserandom.testsupport.Programs;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -9,9 +11,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,7 +49,7 @@ class NbdkitCompatTest {
     @MethodSource("disks")
     void sameBytesAndMapAsNbdkit(long size, long seed, double percent, long runlength, boolean random)
             throws Exception {
-        Interop.require("nbdkit", "nbdcopy", "nbdinfo");
+        Interop.requireAll("nbdkit", "nbdcopy", "nbdinfo");
         Path img = tmp.resolve("ref.img");
         Path map = tmp.resolve("ref.map");
         run("nbdkit", "-U", "-", "sparse-random", "size=" + size, "seed=" + seed, "percent=" + percent,
@@ -78,7 +80,7 @@ class NbdkitCompatTest {
     @ParameterizedTest(name = "size={0} seed={1} percent={2} runlength={3}")
     @MethodSource("largeDisks")
     void sameMapAsNbdkitOnLargeDisks(long size, long seed, double percent, long runlength) throws Exception {
-        Interop.require("nbdkit", "nbdinfo");
+        Interop.requireAll("nbdkit", "nbdinfo");
         Path map = tmp.resolve("ref.map");
         run("nbdkit", "-U", "-", "sparse-random", "size=" + size, "seed=" + seed, "percent=" + percent,
                 "runlength=" + runlength, "--run", "nbdinfo --map \"$uri\" > '" + map + "'");
@@ -117,16 +119,10 @@ class NbdkitCompatTest {
         return out;
     }
 
-    private static void run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        byte[] output = p.getInputStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("timed out: " + String.join(" ", cmd));
-        }
-        if (p.exitValue() != 0) {
-            fail(String.join(" ", cmd) + " exited " + p.exitValue() + ": "
-                    + new String(output, StandardCharsets.UTF_8));
+    private static void run(String... cmd) throws IOException {
+        Programs.Result r = Programs.run(Duration.ofSeconds(60), cmd);
+        if (r.exit() != 0) {
+            fail(String.join(" ", cmd) + " exited " + r);
         }
     }
 }

@@ -258,19 +258,18 @@ class SparseRandomDiskTest {
         }
     }
 
+    /** How fast this is: benchmarks' StartupBenchmark, and bench/startup.sh end to end. */
     @Test
-    void hugeSizesStartInstantlyAndReadNearTheEnd() {
+    void hugeSizesReadNearTheEnd() {
         long[] sizes = {1L << 40, 1L << 50, 4L << 60, Long.MAX_VALUE};
         for (long size : sizes) {
             for (boolean random : new boolean[] {false, true}) {
-                long t0 = System.nanoTime();
                 SparseRandomDisk d = SparseRandomDisk.create(new DiskParams(size, 99, 10, 16 * M, random, DEFAULT));
                 byte[] tail = read(d, size - 100_000, 100_000);
                 byte[] again = read(d, size - 100_000, 100_000);
                 assertArrayEquals(tail, again);
                 List<long[]> e = extents(d, size - 100 * M, 100 * M);
                 assertEquals(size, e.get(e.size() - 1)[1]);
-                assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "instant at " + size);
             }
         }
     }

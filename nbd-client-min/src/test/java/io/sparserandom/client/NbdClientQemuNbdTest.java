@@ -2,6 +2,7 @@ package io.sparserandom.client;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.sparserandom.testsupport.ServerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +29,7 @@ class NbdClientQemuNbdTest {
             f.write(head);
         }
         try (ServerProcess s = ServerProcess.qemuNbd(dir, raw);
-             NbdClient c = NbdClient.connect(s.uri())) {
+             NbdClient c = NbdClient.connect(NbdUri.unix(s.socket(), ""))) {
             assertEquals(16 << 20, c.size());
             assertTrue(c.info().structuredReplies());
             assertTrue(c.info().metaContext());

@@ -1,11 +1,12 @@
 package io.sparserandom.copy;
 
 import io.netty.buffer.Unpooled;
-import io.sparserandom.client.Interop;
 import io.sparserandom.client.NbdClient;
 import io.sparserandom.protocol.NbdErrno;
 import io.sparserandom.client.NbdException;
-import io.sparserandom.client.ServerProcess;
+import io.sparserandom.client.NbdUri;
+import io.sparserandom.testsupport.Interop;
+import io.sparserandom.testsupport.ServerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,8 +54,8 @@ class CopierInteropTest {
     void assertSameAsNbdcopy(ServerProcess s, CopyOptions o) throws Exception {
         Path ours = dir.resolve("ours.img");
         Path ref = dir.resolve("ref.img");
-        CopyResult r = copy(s.uriString(), ours.toString(), o);
-        nbdcopy(s.uriString(), ref);
+        CopyResult r = copy(s.uri(), ours.toString(), o);
+        nbdcopy(s.uri(), ref);
         assertEquals(Files.size(ref), Files.size(ours));
         assertEquals(sha256(ref), sha256(ours));
         assertEquals(r.size(), r.bytesCopied() + r.bytesZeroed());
@@ -67,11 +68,11 @@ class CopierInteropTest {
         try (ServerProcess s = ServerProcess.nbdkit(dir, "sparse-random", "1G", "seed=3")) {
             CopyOptions o = CopyOptions.defaults("", "");
             Path ours = dir.resolve("ours.img");
-            CopyResult r = copy(s.uriString(), ours.toString(), o);
+            CopyResult r = copy(s.uri(), ours.toString(), o);
             assertTrue(r.bytesZeroed() > r.bytesCopied(), "mostly holes: " + r.summary());
             assertTrue(r.bytesCopied() > 0);
             Path ref = dir.resolve("ref.img");
-            nbdcopy(s.uriString(), ref);
+            nbdcopy(s.uri(), ref);
             assertEquals(sha256(ref), sha256(ours));
         }
     }
@@ -87,7 +88,7 @@ class CopierInteropTest {
     @Test
     void memoryToFileMatchesNbdcopy() throws Exception {
         try (ServerProcess s = ServerProcess.nbdkit(dir, "memory", "64M")) {
-            try (NbdClient c = NbdClient.connect(s.uri())) {
+            try (NbdClient c = NbdClient.connect(NbdUri.unix(s.socket(), ""))) {
                 Random rnd = new Random(5);
                 for (int i = 0; i < 20; i++) {
                     byte[] b = new byte[1 + rnd.nextInt(300_000)];
@@ -115,9 +116,9 @@ class CopierInteropTest {
         String want = sha256(raw);
         try (ServerProcess s = ServerProcess.qemuNbd(dir, raw)) {
             Path ours = dir.resolve("ours.img");
-            copy(s.uriString(), ours.toString(), CopyOptions.defaults("", ""));
+            copy(s.uri(), ours.toString(), CopyOptions.defaults("", ""));
             assertEquals(want, sha256(ours));
-            nbdcopy(s.uriString(), dir.resolve("ref.img"));
+            nbdcopy(s.uri(), dir.resolve("ref.img"));
             assertEquals(want, sha256(dir.resolve("ref.img")));
         }
     }
@@ -125,7 +126,7 @@ class CopierInteropTest {
     @Test
     void selfCopyThroughNbdkitSparseRandomVerifies() throws Exception {
         try (ServerProcess s = ServerProcess.nbdkit(dir, "sparse-random", "1G", "seed=3")) {
-            CopyResult r = copy(s.uriString(), s.uriString(), CopyOptions.defaults("", ""));
+            CopyResult r = copy(s.uri(), s.uri(), CopyOptions.defaults("", ""));
             assertEquals(1L << 30, r.size());
             assertTrue(r.bytesCopied() > 0);
         }
@@ -138,7 +139,7 @@ class CopierInteropTest {
         Path log = dir.resolve("nbdkit.log");
         try (ServerProcess s = ServerProcess.nbdkit(dir, "--filter=log", "sparse-random", "4G", "seed=3",
                 "logfile=" + log)) {
-            copy(s.uriString(), s.uriString(), CopyOptions.defaults("", ""));
+            copy(s.uri(), s.uri(), CopyOptions.defaults("", ""));
         }
         long biggest = 0;
         int zeroes = 0;
@@ -161,7 +162,7 @@ class CopierInteropTest {
         try (ServerProcess a = ServerProcess.nbdkit(dir, "sparse-random", "256M", "seed=3");
              ServerProcess b = ServerProcess.nbdkit(dir, "sparse-random", "256M", "seed=4")) {
             CopyException e = assertThrows(CopyException.class,
-                    () -> copy(a.uriString(), b.uriString(), CopyOptions.defaults("", "")));
+                    () -> copy(a.uri(), b.uri(), CopyOptions.defaults("", "")));
             NbdException cause = assertInstanceOf(NbdException.class, e.getCause());
             assertEquals(NbdErrno.EIO, cause.errno());
             assertTrue(e.getMessage().contains("WRITE"), e.getMessage());
@@ -175,9 +176,9 @@ class CopierInteropTest {
         new Random(2).nextBytes(b);
         Files.write(src, b);
         try (ServerProcess s = ServerProcess.nbdkit(dir, "memory", "5M")) {
-            copy(src.toString(), s.uriString(), CopyOptions.defaults("", ""));
+            copy(src.toString(), s.uri(), CopyOptions.defaults("", ""));
             Path back = dir.resolve("back.img");
-            copy(s.uriString(), back.toString(), CopyOptions.defaults("", ""));
+            copy(s.uri(), back.toString(), CopyOptions.defaults("", ""));
             assertEquals(sha256(src), sha256(back));
         }
     }
@@ -191,10 +192,10 @@ class CopierInteropTest {
         java.util.Arrays.fill(junk, (byte) 0x5a);
         Files.write(dst, junk);
         try (ServerProcess s = ServerProcess.nbdkit(dir, "memory", "8M")) {
-            try (NbdClient c = NbdClient.connect(s.uri())) {
+            try (NbdClient c = NbdClient.connect(NbdUri.unix(s.socket(), ""))) {
                 c.pwrite(3 << 20, Unpooled.wrappedBuffer(data), false);
             }
-            CopyResult r = copy(s.uriString(), dst.toString(), CopyOptions.defaults("", ""));
+            CopyResult r = copy(s.uri(), dst.toString(), CopyOptions.defaults("", ""));
             assertTrue(r.bytesZeroed() > 0, r.summary());
         }
         byte[] want = new byte[8 << 20];

@@ -1,10 +1,9 @@
 package io.sparserandom.protocol;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -15,9 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * Pins every wire constant to the NBD spec (nbd-proto.md). {@link #SPEC} is the spec's tables written
- * out by hand; the first test checks our code against it, the second checks it against the spec
- * text itself when the document is at hand (path in system property {@code nbd.spec}, default
- * /work/shared/ref/nbd-proto.md).
+ * out by hand; the first tests check our code against it, the last checks it against the spec
+ * text itself (a copy in the test resources, nbd-spec/nbd-proto.md).
  */
 class NbdWireConstantsTest {
     private static final long BIT31 = 1L << 31;
@@ -199,9 +197,12 @@ class NbdWireConstantsTest {
     /** The hand-written table above against the spec text: catches a slip in either. */
     @Test
     void theTableMatchesTheSpecDocument() throws Exception {
-        Path doc = Path.of(System.getProperty("nbd.spec", "/work/shared/ref/nbd-proto.md"));
-        Assumptions.assumeTrue(Files.isReadable(doc), "spec document not present: " + doc);
-        String text = Files.readString(doc);
+        String doc = "/nbd-spec/nbd-proto.md";
+        String text;
+        try (InputStream in = NbdWireConstantsTest.class.getResourceAsStream(doc)) {
+            assertNotNull(in, doc + " is missing from the test resources");
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
         Map<String, Long> found = new LinkedHashMap<>();
         Matcher m = Pattern.compile("`(NBD_[A-Z_]+)` \\((2\\^(\\d+) \\+ )?(\\d+)\\)").matcher(text);
         while (m.find()) {

@@ -17,6 +17,8 @@ import io.sparserandom.protocol.NbdOption;
 import io.sparserandom.protocol.NbdOptionReply;
 import io.sparserandom.protocol.NbdReplyType;
 import io.sparserandom.protocol.NbdTransmissionFlag;
+import io.sparserandom.testsupport.Interop;
+import io.sparserandom.testsupport.RawClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;

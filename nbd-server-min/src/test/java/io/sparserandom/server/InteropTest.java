@@ -1,6 +1,9 @@
 package io.sparserandom.server;
 
 import io.sparserandom.device.Capabilities;
+import io.sparserandom.testsupport.Interop;
+import io.sparserandom.testsupport.Programs;
+import io.sparserandom.testsupport.Programs.Result;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,16 +15,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** The real tools (libnbd's nbdinfo, nbdcopy and python bindings; qemu-img) against our server. */
 @Timeout(120)
@@ -40,29 +42,16 @@ class InteropTest {
         ts.close();
     }
 
-    record Result(int exit, String out, String err) {}
-
-    private Result run(String... cmd) throws Exception {
-        Path out = dir.resolve("out.txt");
-        Path err = dir.resolve("err.txt");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(90, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail(Arrays.toString(cmd) + " did not finish");
-        }
-        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-    }
-
-    private Result ok(String... cmd) throws Exception {
-        Result r = run(cmd);
-        assertEquals(0, r.exit(), Arrays.toString(cmd) + "\nstdout: " + r.out() + "\nstderr: " + r.err());
+    private static Result ok(String... cmd) throws Exception {
+        Result r = Programs.run(Duration.ofSeconds(90), cmd);
+        assertEquals(0, r.exit(), Arrays.toString(cmd) + "\nstdout: " + r.stdout() + "\nstderr: " + r.stderr());
         return r;
     }
 
     @Test
     void nbdinfoJson() throws Exception {
         Path nbdinfo = Interop.require("nbdinfo");
-        String json = ok(nbdinfo.toString(), "--json", ts.uri()).out();
+        String json = ok(nbdinfo.toString(), "--json", ts.uri()).stdout();
         assertTrue(json.contains("\"export-size\": " + (16L << 20)), json);
         assertTrue(json.contains("\"protocol\": \"newstyle-fixed\""), json);
         assertTrue(json.contains("\"base:allocation\""), json);
@@ -73,7 +62,7 @@ class InteropTest {
     @Test
     void nbdinfoMapShowsTheHoles() throws Exception {
         Path nbdinfo = Interop.require("nbdinfo");
-        String map = ok(nbdinfo.toString(), "--map", ts.uri()).out();
+        String map = ok(nbdinfo.toString(), "--map", ts.uri()).stdout();
         List<String> lines = map.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
         // Runs: 3 data blocks then 1 hole block, repeated.
         int block = MemoryDevice.BLOCK;
@@ -140,7 +129,7 @@ class InteropTest {
         Path py = dir.resolve("check.py");
         Files.writeString(py, script, StandardCharsets.UTF_8);
         Result r = ok(python.toString(), py.toString(), ts.uri());
-        assertEquals("ok", r.out().trim(), r.err());
+        assertEquals("ok", r.stdout().trim(), r.stderr());
     }
 
     private static byte[] sha256(byte[] b) throws Exception {

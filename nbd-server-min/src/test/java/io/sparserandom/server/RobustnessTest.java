@@ -7,6 +7,7 @@ import io.netty.util.internal.PlatformDependent;
 import io.sparserandom.protocol.NbdCommand;
 import io.sparserandom.protocol.NbdMagic;
 import io.sparserandom.protocol.NbdOption;
+import io.sparserandom.testsupport.RawClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,7 +87,7 @@ class RobustnessTest {
         try (RawClient c = ts.client()) {
             c.connect("", false, false);
             c.send(0, READ, 77, 4096, 100);
-            c.ch.shutdownOutput();
+            c.shutdownOutput();
             RawClient.SimpleReply r = c.simpleReply();
             assertEquals(77, r.cookie());
             assertArrayEquals(ts.device.copy(4096, 100), c.read(100).array());
@@ -107,12 +108,14 @@ class RobustnessTest {
 
     @Test
     void handshakeTimeout() throws Exception {
+        // Only a lower bound, from before the connection exists: a loaded machine can make the close
+        // late (the class's @Timeout catches a server that never closes) but never early.
+        long t0 = System.nanoTime();
         try (RawClient c = ts.client()) {
             c.greeting();
-            long t0 = System.nanoTime();
             assertTrue(c.closedByServer());
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertTrue(ms > 500 && ms < 5000, ms + " ms");
+            assertTrue(ms > 500, ms + " ms: closed before the 1 s handshake timeout");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.sparserandom.server;
 
 import io.sparserandom.device.Capabilities;
+import io.sparserandom.testsupport.RawClient;
 
 import java.io.IOException;
 import java.nio.file.Path;

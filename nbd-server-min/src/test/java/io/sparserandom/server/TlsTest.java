@@ -5,6 +5,11 @@ import io.sparserandom.device.Capabilities;
 import io.sparserandom.protocol.NbdMagic;
 import io.sparserandom.protocol.NbdOption;
 import io.sparserandom.protocol.NbdOptionReply;
+import io.sparserandom.testsupport.Interop;
+import io.sparserandom.testsupport.Programs;
+import io.sparserandom.testsupport.Programs.Result;
+import io.sparserandom.testsupport.RawClient;
+import io.sparserandom.testsupport.TestCa;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,10 +28,9 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
+import java.time.Duration;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,21 +64,15 @@ class TlsTest {
         return "nbds+unix:///?socket=" + ts.socket + "&tls-certificates=" + certs;
     }
 
-    private record Result(int exit, String out, String err) {}
-
     /** The real nbdinfo reads the 8 MiB test export's size over TLS. */
     private void assertNbdinfoSizeOverTls(Path nbdinfo, TestServer ts) throws Exception {
         Result info = run(nbdinfo.toString(), "--size", tlsUri(ts));
-        assertEquals(0, info.exit(), info.err());
-        assertEquals(String.valueOf(8L << 20), info.out().trim());
+        assertEquals(0, info.exit(), info.stderr());
+        assertEquals(String.valueOf(8L << 20), info.stdout().trim());
     }
 
-    private Result run(String... cmd) throws Exception {
-        Path out = dir.resolve("out.txt");
-        Path err = dir.resolve("err.txt");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertTrue(p.waitFor(90, TimeUnit.SECONDS), Arrays.toString(cmd) + " did not finish");
-        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    private static Result run(String... cmd) throws Exception {
+        return Programs.run(Duration.ofSeconds(90), cmd);
     }
 
     @Test
@@ -83,19 +81,19 @@ class TlsTest {
         Path nbdcopy = Interop.require("nbdcopy");
         try (TestServer ts = server(TlsConfig.Mode.REQUIRE)) {
             Result info = run(nbdinfo.toString(), "--json", tlsUri(ts));
-            assertEquals(0, info.exit(), info.err());
-            assertTrue(info.out().contains("\"export-size\": " + (8L << 20)), info.out());
-            assertTrue(info.out().contains("\"TLS\": true") || info.out().contains("\"tls\": true")
-                    || info.out().replace(" ", "").contains("\"TLS\":true"), info.out());
+            assertEquals(0, info.exit(), info.stderr());
+            assertTrue(info.stdout().contains("\"export-size\": " + (8L << 20)), info.stdout());
+            assertTrue(info.stdout().contains("\"TLS\": true") || info.stdout().contains("\"tls\": true")
+                    || info.stdout().replace(" ", "").contains("\"TLS\":true"), info.stdout());
 
             Path file = dir.resolve("copy.img");
             Result copy = run(nbdcopy.toString(), tlsUri(ts), file.toString());
-            assertEquals(0, copy.exit(), copy.err());
+            assertEquals(0, copy.exit(), copy.stderr());
             assertArrayEquals(ts.device.copy(0, 8 << 20), Files.readAllBytes(file));
 
             // The same client without TLS is refused: the downgrade does not happen.
             Result plain = run(nbdinfo.toString(), "--json", ts.uri());
-            assertNotEquals(0, plain.exit(), plain.out());
+            assertNotEquals(0, plain.exit(), plain.stdout());
         }
     }
 

@@ -5,6 +5,7 @@ import io.sparserandom.protocol.NbdCommandFlag;
 import io.sparserandom.protocol.NbdErrno;
 import io.sparserandom.protocol.NbdMagic;
 import io.sparserandom.protocol.NbdReplyType;
+import io.sparserandom.testsupport.RawClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -7,12 +7,14 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
+import io.sparserandom.testsupport.Interop;
+import io.sparserandom.testsupport.Programs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,15 +93,8 @@ class BrowserTest {
         "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--user-data-dir=" + profile));
     command.addAll(List.of(args));
-    Path out = dir.resolve("chromium.out");
-    Path err = dir.resolve("chromium.err");
-    Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    if (!process.waitFor(120, TimeUnit.SECONDS)) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-      throw new AssertionError("chromium did not finish in 120 s: " + command);
-    }
-    assertEquals(0, process.exitValue(), "chromium failed: " + Files.readString(err));
-    return Files.readString(out);
+    Programs.Result r = Programs.run(Duration.ofSeconds(120), null, command);
+    assertEquals(0, r.exit(), "chromium failed: " + r.stderr());
+    return r.stdout();
   }
 }

@@ -1,5 +1,8 @@
 package io.sparserandom.it;
 
+import io.sparserandom.testsupport.Interop;
+import io.sparserandom.testsupport.Programs.Result;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,10 +19,10 @@ class BenchIT {
 
     @Test
     void benchTimesRealToolsAndReportsFailuresAndMissingTools(@TempDir Path dir) throws Exception {
-        Interop.require("nbdcopy", "qemu-img");
-        Interop.requirePythonNbd(); // the rusage wrapper runs on Debian's python3
+        Interop.requireAll("nbdcopy", "qemu-img");
+        Interop.pythonNbd(); // the rusage wrapper runs on Debian's python3
         Path out = dir.resolve("report");
-        Cli.Result r = Cli.run(TIMEOUT, "bench", "2G", "seed=5", "--repeat", "2", "--out", out.toString(),
+        Result r = Cli.run(TIMEOUT, "bench", "2G", "seed=5", "--repeat", "2", "--out", out.toString(),
                 "--tool", "nbdcopy", "--tool", "qemu-img",
                 "--tool", "lazy=true",                                   // exits 0, writes nothing: verdict fails
                 "--tool", "broken=nbdcopy \"$uri\" /nonexistent/dir/x",  // fails by itself
@@ -46,19 +49,19 @@ class BenchIT {
     @Test
     void reportReRendersAndCompares(@TempDir Path dir) throws Exception {
         Interop.require("nbdcopy");
-        Interop.requirePythonNbd();
+        Interop.pythonNbd();
         Path a = dir.resolve("a");
         Path b = dir.resolve("b");
         for (Path p : new Path[] {a, b}) {
-            Cli.Result r = Cli.run(TIMEOUT, "bench", "1G", "seed=2", "--repeat", "2", "--out", p.toString(),
+            Result r = Cli.run(TIMEOUT, "bench", "1G", "seed=2", "--repeat", "2", "--out", p.toString(),
                     "--tool", "nbdcopy");
             assertEquals(0, r.exit(), r.toString());
         }
         Files.delete(a.resolve("report.html"));
-        Cli.Result again = Cli.run(TIMEOUT, "report", a.toString());
+        Result again = Cli.run(TIMEOUT, "report", a.toString());
         assertEquals(0, again.exit(), again.toString());
         assertTrue(Files.exists(a.resolve("report.html")));
-        Cli.Result cmp = Cli.run(TIMEOUT, "report", a.toString(), b.toString());
+        Result cmp = Cli.run(TIMEOUT, "report", a.toString(), b.toString());
         assertEquals(0, cmp.exit(), cmp.toString());
         assertTrue(cmp.stdout().contains("nbdcopy"), cmp.stdout());
     }

@@ -3,6 +3,8 @@ package io.sparserandom.it;
 import io.sparserandom.generator.DiskParams;
 import io.sparserandom.generator.SparseRandomDisk;
 import io.sparserandom.device.IoFlags;
+import io.sparserandom.testsupport.Interop;
+import io.sparserandom.testsupport.Programs.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +29,7 @@ class CoreInteropIT {
     @Test
     void nbdcopySelfCopyOf64GPasses() throws Exception {
         Interop.require("nbdcopy");
-        Cli.Result r = Cli.run(LONG, "64G", "seed=1", "--check-complete", "--run", "nbdcopy \"$uri\" \"$uri\"");
+        Result r = Cli.run(LONG, "64G", "seed=1", "--check-complete", "--run", "nbdcopy \"$uri\" \"$uri\"");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.stderr().contains("verdict: PASS"), r.toString());
     }
@@ -35,7 +37,7 @@ class CoreInteropIT {
     @Test
     void qemuImgConvertSelfCopyOf16GPasses() throws Exception {
         Interop.require("qemu-img");
-        Cli.Result r = Cli.run(LONG, "16G", "seed=7", "--check-complete",
+        Result r = Cli.run(LONG, "16G", "seed=7", "--check-complete",
                 "--run", "qemu-img convert -n -f raw -O raw \"$uri\" \"$uri\"");
         assertEquals(0, r.exit(), r.toString());
     }
@@ -43,7 +45,7 @@ class CoreInteropIT {
     @Test
     void nbdinfoSeesSizeAndFlags() throws Exception {
         Interop.require("nbdinfo");
-        Cli.Result r = Cli.run(SHORT, "1T", "seed=2", "--run", "nbdinfo --json \"$uri\"");
+        Result r = Cli.run(SHORT, "1T", "seed=2", "--run", "nbdinfo --json \"$uri\"");
         assertEquals(0, r.exit(), r.toString());
         String json = r.stdout().replaceAll("\\s", "");
         assertTrue(json.contains("\"export-size\":1099511627776"), json);
@@ -62,7 +64,7 @@ class CoreInteropIT {
     @Test
     void readOnlyExportSaysSo() throws Exception {
         Interop.require("nbdinfo");
-        Cli.Result r = Cli.run(SHORT, "1G", "seed=2", "-r", "--run", "nbdinfo --json \"$uri\"");
+        Result r = Cli.run(SHORT, "1G", "seed=2", "-r", "--run", "nbdinfo --json \"$uri\"");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.stdout().replaceAll("\\s", "").contains("\"is_read_only\":true"), r.toString());
     }
@@ -75,7 +77,7 @@ class CoreInteropIT {
         String[] params = {"4G", "seed=3", "runlength=1M"};
         List<String> args = new ArrayList<>(List.of(params));
         args.addAll(List.of("--run", "nbdinfo --map \"$uri\""));
-        Cli.Result r = Cli.run(SHORT, args.toArray(String[]::new));
+        Result r = Cli.run(SHORT, args.toArray(String[]::new));
         assertEquals(0, r.exit(), r.toString());
 
         SparseRandomDisk disk = SparseRandomDisk.create(new DiskParams(4L << 30, 3, 10, 1 << 20, false,
@@ -111,9 +113,9 @@ class CoreInteropIT {
 
     @Test
     void libnbdReadsWritesAndErrors(@TempDir Path dir) throws Exception {
-        Interop.requirePythonNbd();
+        Interop.pythonNbd();
         Path script = Cli.script("libnbd_checks.py", dir);
-        Cli.Result r = Cli.run(SHORT, "8G", "seed=4", "runlength=1M",
+        Result r = Cli.run(SHORT, "8G", "seed=4", "runlength=1M",
                 "--run", "LIBNBD_DEBUG=1 " + Interop.PYTHON + " " + script);
         // The script's deliberate bad writes are rejected, so the verdict is 3 even though it exits 0.
         assertEquals(3, r.exit(), r.toString());
@@ -125,9 +127,9 @@ class CoreInteropIT {
 
     @Test
     void libnbdOnAReadOnlyExportGetsEperm(@TempDir Path dir) throws Exception {
-        Interop.requirePythonNbd();
+        Interop.pythonNbd();
         Path script = Cli.script("libnbd_checks.py", dir);
-        Cli.Result r = Cli.run(SHORT, "8G", "seed=4", "runlength=1M", "-r",
+        Result r = Cli.run(SHORT, "8G", "seed=4", "runlength=1M", "-r",
                 "--run", Interop.PYTHON + " " + script + " readonly");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.stdout().contains("OK"), r.toString());
@@ -138,7 +140,7 @@ class CoreInteropIT {
         Interop.require("nbdcopy");
         Path img = dir.resolve("disk.img");
         // Copy out, flip one byte of data, copy back in: the server must refuse and nbdcopy must fail.
-        Cli.Result out = Cli.run(SHORT, "256M", "seed=9", "runlength=1M", "percent=50",
+        Result out = Cli.run(SHORT, "256M", "seed=9", "runlength=1M", "percent=50",
                 "--run", "nbdcopy \"$uri\" " + img);
         assertEquals(0, out.exit(), out.toString());
         byte[] bytes = Files.readAllBytes(img);
@@ -152,7 +154,7 @@ class CoreInteropIT {
         assertTrue(at >= 0, "the disk has data");
         bytes[at + 1] ^= 0x40;
         Files.write(img, bytes);
-        Cli.Result in = Cli.run(SHORT, "256M", "seed=9", "runlength=1M", "percent=50",
+        Result in = Cli.run(SHORT, "256M", "seed=9", "runlength=1M", "percent=50",
                 "--run", "nbdcopy " + img + " \"$uri\"");
         assertNotEquals(0, in.exit(), in.toString());
         assertTrue(in.stderr().contains("data mismatch at offset 0x" + Long.toHexString(at + 1)), in.toString());
@@ -161,7 +163,7 @@ class CoreInteropIT {
     @Test
     void tcpWorksAndTheUriSaysSo() throws Exception {
         Interop.require("nbdinfo");
-        Cli.Result r = Cli.run(SHORT, "1G", "seed=1", "-p", "0",
+        Result r = Cli.run(SHORT, "1G", "seed=1", "-p", "0",
                 "--run", "echo \"URI=$uri PORT=$port\"; nbdinfo --size \"$uri\"");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.stdout().matches("(?s)URI=nbd://127\\.0\\.0\\.1:(\\d+)/ PORT=\\1\\s+1073741824\\s*"), r.stdout());
@@ -169,17 +171,17 @@ class CoreInteropIT {
 
     @Test
     void theRunCommandsStatusIsOurs() throws Exception {
-        Cli.Result r = Cli.run(SHORT, "1G", "--run", "test -S \"$unixsocket\" && exit 7");
+        Result r = Cli.run(SHORT, "1G", "--run", "test -S \"$unixsocket\" && exit 7");
         assertEquals(7, r.exit(), r.toString());
         assertTrue(r.stderr().matches("(?s).*seed=\\d+.*"), "a random seed is printed: " + r);
     }
 
     @Test
     void compatModeServesNbdkitsBytes(@TempDir Path dir) throws Exception {
-        Interop.require("nbdkit", "nbdcopy");
+        Interop.requireAll("nbdkit", "nbdcopy");
         Path ours = dir.resolve("ours.img");
         Path theirs = dir.resolve("theirs.img");
-        Cli.Result r = Cli.run(SHORT, "64M", "seed=5", "percent=50", "runlength=64K", "compat=nbdkit",
+        Result r = Cli.run(SHORT, "64M", "seed=5", "percent=50", "runlength=64K", "compat=nbdkit",
                 "--run", "nbdcopy \"$uri\" " + ours);
         assertEquals(0, r.exit(), r.toString());
         Process p = new ProcessBuilder("nbdkit", "-U", "-", "sparse-random", "size=64M", "seed=5", "percent=50",

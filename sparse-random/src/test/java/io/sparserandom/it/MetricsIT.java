@@ -1,5 +1,8 @@
 package io.sparserandom.it;
 
+import io.sparserandom.testsupport.Interop;
+import io.sparserandom.testsupport.Programs.Result;
+
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
@@ -20,7 +23,7 @@ class MetricsIT {
         }
         String scrape = Interop.PYTHON + " -c \"import urllib.request; print(urllib.request.urlopen("
                 + "'http://127.0.0.1:" + port + "/metrics').read().decode())\"";
-        Cli.Result r = Cli.run(Duration.ofMinutes(2), "2G", "seed=1", "--stats", "--metrics-port", Integer.toString(port),
+        Result r = Cli.run(Duration.ofMinutes(2), "2G", "seed=1", "--stats", "--metrics-port", Integer.toString(port),
                 "--run", "nbdcopy \"$uri\" \"$uri\" && " + scrape);
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.stdout().contains("nbd_requests_total{command=\"READ\"}"), r.stdout());

@@ -1,5 +1,8 @@
 package io.sparserandom.it;
 
+import io.sparserandom.testsupport.Interop;
+import io.sparserandom.testsupport.Programs.Result;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,7 +23,7 @@ class VerdictIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
     private static final String[] DISK = {"1G", "seed=11", "runlength=1M"};
 
-    private static Cli.Result runCopier(Path dir, String mode, Path verdict, Path junit) throws Exception {
+    private static Result runCopier(Path dir, String mode, Path verdict, Path junit) throws Exception {
         Path script = Cli.script("copier.py", dir);
         String[] args = concat(DISK, "--check-complete", "--verdict", verdict.toString(), "--junit", junit.toString(),
                 "--run", Interop.PYTHON + " " + script + " " + mode);
@@ -30,10 +33,10 @@ class VerdictIT {
     @ParameterizedTest
     @CsvSource({"skip-last,4", "first-half,4", "flip-byte,3", "zero-run,3"})
     void brokenCopiersFailWithTheDocumentedStatus(String mode, int status, @TempDir Path dir) throws Exception {
-        Interop.requirePythonNbd();
+        Interop.pythonNbd();
         Path verdict = dir.resolve("verdict.json");
         Path junit = dir.resolve("junit.xml");
-        Cli.Result r = runCopier(dir, mode, verdict, junit);
+        Result r = runCopier(dir, mode, verdict, junit);
         assertEquals(status, r.exit(), r.toString());
         Matcher m = Pattern.compile("BAD_OFFSET=(\\d+)").matcher(r.stdout());
         assertTrue(m.find(), r.toString());
@@ -53,9 +56,9 @@ class VerdictIT {
 
     @Test
     void aRightCopierOverFourConnectionsInRandomOrderPasses(@TempDir Path dir) throws Exception {
-        Interop.requirePythonNbd();
+        Interop.pythonNbd();
         Path verdict = dir.resolve("verdict.json");
-        Cli.Result r = runCopier(dir, "random-4conn", verdict, dir.resolve("junit.xml"));
+        Result r = runCopier(dir, "random-4conn", verdict, dir.resolve("junit.xml"));
         assertEquals(0, r.exit(), r.toString());
         String json = Files.readString(verdict);
         assertTrue(json.contains("\"complete\": true"), json);
@@ -68,7 +71,7 @@ class VerdictIT {
     void realCopiesPassWithCheckComplete(String command, @TempDir Path dir) throws Exception {
         Interop.require(command.split(" ")[0]);
         Path verdict = dir.resolve("v.json");
-        Cli.Result r = Cli.run(TIMEOUT, concat(new String[] {"4G", "seed=12"}, "--check-complete",
+        Result r = Cli.run(TIMEOUT, concat(new String[] {"4G", "seed=12"}, "--check-complete",
                 "--verdict", verdict.toString(), "--run", command));
         assertEquals(0, r.exit(), r.toString());
         assertTrue(Files.readString(verdict).contains("\"complete\": true"));
@@ -77,9 +80,9 @@ class VerdictIT {
     @Test
     void aReadOnlyMapWithoutCheckCompletePasses() throws Exception {
         Interop.require("nbdinfo");
-        Cli.Result r = Cli.run(TIMEOUT, "64G", "seed=1", "--run", "nbdinfo --map \"$uri\" >/dev/null");
+        Result r = Cli.run(TIMEOUT, "64G", "seed=1", "--run", "nbdinfo --map \"$uri\" >/dev/null");
         assertEquals(0, r.exit(), r.toString());
-        Cli.Result strict = Cli.run(TIMEOUT, "64G", "seed=1", "--check-complete", "--run", "nbdinfo --map \"$uri\" >/dev/null");
+        Result strict = Cli.run(TIMEOUT, "64G", "seed=1", "--check-complete", "--run", "nbdinfo --map \"$uri\" >/dev/null");
         assertEquals(4, strict.exit(), strict.toString());
     }
 

@@ -1,21 +1,21 @@
-package io.sparserandom.server;
+package io.sparserandom.testsupport;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A throw-away certificate authority and a server certificate for localhost, made with the real
  * openssl in the folder layout nbdkit and libnbd use (ca-cert.pem, server-cert.pem,
  * server-key.pem). The test fails, or is skipped off CI, when openssl is missing.
  */
-final class TestCa {
+public final class TestCa {
     private TestCa() {}
 
     /** Makes the folder; {@code pkcs1} writes the server key as "BEGIN RSA PRIVATE KEY". */
-    static Path create(Path dir, boolean pkcs1) throws Exception {
+    public static Path create(Path dir, boolean pkcs1) throws Exception {
         Path openssl = Interop.require("openssl");
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("server.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
@@ -35,14 +35,10 @@ final class TestCa {
         return dir;
     }
 
-    private static void run(Path dir, String... cmd) throws IOException, InterruptedException {
-        Path log = dir.resolve("openssl.log");
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", cmd) + " failed: " + Files.readString(log));
+    private static void run(Path dir, String... cmd) throws IOException {
+        Programs.Result r = Programs.run(Duration.ofSeconds(60), dir, List.of(cmd));
+        if (r.exit() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed: " + r);
         }
-        Files.delete(log);
     }
 }

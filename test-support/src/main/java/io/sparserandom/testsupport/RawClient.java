@@ -1,4 +1,4 @@
-package io.sparserandom.server;
+package io.sparserandom.testsupport;
 
 import io.sparserandom.protocol.NbdMagic;
 import io.sparserandom.protocol.NbdOption;
@@ -21,61 +21,61 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * A tiny blocking NBD client speaking raw bytes over a unix socket, so tests see exactly what the
  * server sends. Not thread-safe. Blocking reads are interrupted by JUnit's {@code @Timeout}.
  */
-final class RawClient implements AutoCloseable {
-    final SocketChannel ch;
+public final class RawClient implements AutoCloseable {
+    private final SocketChannel ch;
 
-    record OptionReply(int option, int type, byte[] data) {
-        ByteBuffer buf() { return ByteBuffer.wrap(data); }
+    public record OptionReply(int option, int type, byte[] data) {
+        public ByteBuffer buf() { return ByteBuffer.wrap(data); }
 
-        String text() { return new String(data, StandardCharsets.UTF_8); }
+        public String text() { return new String(data, StandardCharsets.UTF_8); }
     }
 
-    record Chunk(int flags, int type, long cookie, byte[] data) {
-        ByteBuffer buf() { return ByteBuffer.wrap(data); }
+    public record Chunk(int flags, int type, long cookie, byte[] data) {
+        public ByteBuffer buf() { return ByteBuffer.wrap(data); }
 
-        boolean done() { return (flags & 1) != 0; }
+        public boolean done() { return (flags & 1) != 0; }
     }
 
-    record SimpleReply(int error, long cookie) {}
+    public record SimpleReply(int error, long cookie) {}
 
     /** What GO/EXPORT_NAME told us. */
-    record Export(long size, int flags) {}
+    public record Export(long size, int flags) {}
 
-    RawClient(Path socket) throws IOException {
+    public RawClient(Path socket) throws IOException {
         ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         ch.connect(UnixDomainSocketAddress.of(socket));
     }
 
     /** Reads and checks the 18-byte greeting; returns the handshake flags. */
-    int greeting() throws IOException {
+    public int greeting() throws IOException {
         ByteBuffer b = read(18);
         assertEquals(NbdMagic.NBDMAGIC, b.getLong(), "NBDMAGIC");
         assertEquals(NbdMagic.IHAVEOPT, b.getLong(), "IHAVEOPT");
         return Short.toUnsignedInt(b.getShort());
     }
 
-    RawClient clientFlags(int flags) throws IOException {
+    public RawClient clientFlags(int flags) throws IOException {
         write(ByteBuffer.allocate(4).putInt(0, flags));
         return this;
     }
 
     /** Greeting + fixed newstyle + no zeroes. */
-    RawClient hello() throws IOException {
+    public RawClient hello() throws IOException {
         greeting();
         return clientFlags(NbdMagic.CLIENT_FLAG_FIXED_NEWSTYLE | NbdMagic.CLIENT_FLAG_NO_ZEROES);
     }
 
-    void option(int option, byte[] data) throws IOException {
+    public void option(int option, byte[] data) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(16 + data.length);
         b.putLong(NbdMagic.IHAVEOPT).putInt(option).putInt(data.length).put(data).flip();
         write(b);
     }
 
-    void option(NbdOption option, byte[] data) throws IOException {
+    public void option(NbdOption option, byte[] data) throws IOException {
         option(option.wireValue(), data);
     }
 
-    OptionReply optionReply() throws IOException {
+    public OptionReply optionReply() throws IOException {
         ByteBuffer h = read(20);
         assertEquals(NbdMagic.OPTION_REPLY_MAGIC, h.getLong(), "option reply magic");
         int opt = h.getInt();
@@ -85,7 +85,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Replies up to and including the first that is not INFO/SERVER/META_CONTEXT. */
-    List<OptionReply> optionReplies() throws IOException {
+    public List<OptionReply> optionReplies() throws IOException {
         List<OptionReply> all = new ArrayList<>();
         while (true) {
             OptionReply r = optionReply();
@@ -96,13 +96,13 @@ final class RawClient implements AutoCloseable {
         }
     }
 
-    static byte[] string32(String s) {
+    public static byte[] string32(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(4 + b.length).putInt(b.length).put(b).array();
     }
 
     /** Data of INFO/GO: name, then the requested information types. */
-    static byte[] infoRequest(String name, int... infos) {
+    public static byte[] infoRequest(String name, int... infos) {
         byte[] n = string32(name);
         ByteBuffer b = ByteBuffer.allocate(n.length + 2 + 2 * infos.length).put(n).putShort((short) infos.length);
         for (int i : infos) {
@@ -111,7 +111,7 @@ final class RawClient implements AutoCloseable {
         return b.array();
     }
 
-    static byte[] metaContextRequest(String export, String... queries) {
+    public static byte[] metaContextRequest(String export, String... queries) {
         ByteBuffer b = ByteBuffer.allocate(8192);
         b.put(string32(export)).putInt(queries.length);
         for (String q : queries) {
@@ -126,13 +126,13 @@ final class RawClient implements AutoCloseable {
      * The usual path: hello, optionally STRUCTURED_REPLY and SET_META_CONTEXT base:allocation,
      * then GO on {@code name}. Returns the export's size and flags.
      */
-    Export connect(String name, boolean structured, boolean metaContext) throws IOException {
+    public Export connect(String name, boolean structured, boolean metaContext) throws IOException {
         hello();
         return go(name, structured, metaContext);
     }
 
     /** As {@link #connect} but after {@link #hello()} was already done. */
-    Export go(String name, boolean structured, boolean metaContext) throws IOException {
+    public Export go(String name, boolean structured, boolean metaContext) throws IOException {
         if (structured) {
             option(NbdOption.STRUCTURED_REPLY, new byte[0]);
             assertEquals(NbdOptionReply.ACK.wireValue(), optionReply().type());
@@ -159,7 +159,7 @@ final class RawClient implements AutoCloseable {
         return e;
     }
 
-    static ByteBuffer request(int flags, int type, long cookie, long offset, long length, byte[] payload) {
+    public static ByteBuffer request(int flags, int type, long cookie, long offset, long length, byte[] payload) {
         ByteBuffer b = ByteBuffer.allocate(28 + (payload == null ? 0 : payload.length));
         b.putInt(NbdMagic.REQUEST_MAGIC).putShort((short) flags).putShort((short) type).putLong(cookie)
                 .putLong(offset).putInt((int) length);
@@ -169,21 +169,21 @@ final class RawClient implements AutoCloseable {
         return b.flip();
     }
 
-    void send(int flags, int type, long cookie, long offset, long length) throws IOException {
+    public void send(int flags, int type, long cookie, long offset, long length) throws IOException {
         write(request(flags, type, cookie, offset, length, null));
     }
 
-    void sendWrite(int flags, long cookie, long offset, byte[] payload) throws IOException {
+    public void sendWrite(int flags, long cookie, long offset, byte[] payload) throws IOException {
         write(request(flags, 1, cookie, offset, payload.length, payload));
     }
 
-    SimpleReply simpleReply() throws IOException {
+    public SimpleReply simpleReply() throws IOException {
         ByteBuffer h = read(16);
         assertEquals(NbdMagic.SIMPLE_REPLY_MAGIC, h.getInt(), "simple reply magic");
         return new SimpleReply(h.getInt(), h.getLong());
     }
 
-    Chunk chunk() throws IOException {
+    public Chunk chunk() throws IOException {
         ByteBuffer h = read(20);
         assertEquals(NbdMagic.STRUCTURED_REPLY_MAGIC, h.getInt(), "structured reply magic");
         int flags = Short.toUnsignedInt(h.getShort());
@@ -194,7 +194,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Chunks of one reply, up to the one with FLAG_DONE. */
-    List<Chunk> chunks() throws IOException {
+    public List<Chunk> chunks() throws IOException {
         List<Chunk> all = new ArrayList<>();
         Chunk c;
         do {
@@ -204,17 +204,17 @@ final class RawClient implements AutoCloseable {
         return all;
     }
 
-    void write(ByteBuffer b) throws IOException {
+    public void write(ByteBuffer b) throws IOException {
         while (b.hasRemaining()) {
             ch.write(b);
         }
     }
 
-    void write(byte[] b) throws IOException {
+    public void write(byte[] b) throws IOException {
         write(ByteBuffer.wrap(b));
     }
 
-    ByteBuffer read(int n) throws IOException {
+    public ByteBuffer read(int n) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(n);
         while (b.hasRemaining()) {
             if (ch.read(b) < 0) {
@@ -225,13 +225,18 @@ final class RawClient implements AutoCloseable {
     }
 
     /** True when the server closed the connection (EOF) before sending anything more. */
-    boolean closedByServer() throws IOException {
+    public boolean closedByServer() throws IOException {
         ByteBuffer b = ByteBuffer.allocate(1);
         try {
             return ch.read(b) < 0;
         } catch (IOException e) {
             return true; // connection reset
         }
+    }
+
+    /** Half-closes: the server reads EOF while this side can still read its answer. */
+    public void shutdownOutput() throws IOException {
+        ch.shutdownOutput();
     }
 
     @Override
