@@ -1,5 +1,8 @@
 package io.sparserandom.it;
 
+import io.sparserandom.testsupport.Interop;
+import io.sparserandom.testsupport.Programs.Result;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +30,7 @@ class LedgerScaleIT {
     void nbdcopyOfTwoMillionRunsVerifiesComplete(@TempDir Path dir) throws Exception {
         Interop.require("nbdcopy");
         Path verdict = dir.resolve("v.json");
-        Cli.Result r = Cli.run(TIMEOUT, concat(DISK, "--check-complete", "--verdict", verdict.toString(),
+        Result r = Cli.run(TIMEOUT, concat(DISK, "--check-complete", "--verdict", verdict.toString(),
                 "--run", "nbdcopy \"$uri\" \"$uri\""));
         assertEquals(0, r.exit(), r.toString());
         String json = Files.readString(verdict);
@@ -42,7 +45,7 @@ class LedgerScaleIT {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String copier = "'" + java + "' -cp '" + System.getProperty("java.class.path") + "' "
                 + SkippingCopier.class.getName() + " \"$uri\" 100000 4321";
-        Cli.Result r = Cli.run(TIMEOUT, concat(DISK, "--check-complete", "--verdict", verdict.toString(),
+        Result r = Cli.run(TIMEOUT, concat(DISK, "--check-complete", "--verdict", verdict.toString(),
                 "--run", copier));
         assertEquals(4, r.exit(), r.toString());
         Matcher runs = Pattern.compile("RUNS=(\\d+)").matcher(r.stdout());
