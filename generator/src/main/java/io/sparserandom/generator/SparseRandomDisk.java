@@ -126,12 +126,12 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
         while (runs.next()) {
             if (runs.data()) {
                 count = content.share(runs.start(), runs.stop(), parts, count);
-                continue;
-            }
-            for (long left = runs.length(); left > 0; ) {
-                int n = (int) Math.min(SharedBlocks.MAX_ZEROES, left);
-                parts[count++] = SharedBlocks.zeroes(n);
-                left -= n;
+            } else {
+                for (long left = runs.length(); left > 0; ) {
+                    int n = (int) Math.min(SharedBlocks.MAX_ZEROES, left);
+                    parts[count++] = SharedBlocks.zeroes(n);
+                    left -= n;
+                }
             }
         }
         CompositeByteBuf out = alloc.compositeDirectBuffer(maxComponents);
