@@ -3,6 +3,11 @@ package io.sparserandom.generator;
 /**
  * Which 4 KiB blocks of the disk are data, as runs. Block numbers run 0..blocks()-1; runs of the
  * two types alternate. Implementations are thread-safe.
+ *
+ * <p>The extension point for new disk shapes: a layout is one class implementing this, plus its
+ * line in {@link SparseRandomDisk#create}. The disk only walks runs through {@link RunCursor}, so
+ * a block state beyond data and hole would change this interface, the cursor and the places that
+ * ask {@code data()}, nothing else.
  */
 interface Layout {
     /** Number of blocks, the last one possibly partial. */

@@ -7,8 +7,7 @@ import java.util.Arrays;
  * kept as the sorted list of block numbers where the state flips (no bitmap).
  *
  * <pre>
- *   P_dh = 1 / (runlength / 4096.0)                        (leave DATA after a block)
- *   P_hd = (percent/100) * P_dh / (1 - percent/100)        (leave HOLE after a block)
+ *   P_dh, P_hd as in {@link Transitions}                    (leave DATA / HOLE after a block)
  *   rng  = xoshiro256**(seed);  state = HOLE
  *   for block i = 0, 1, ...:
  *       block i has type `state`
@@ -47,11 +46,10 @@ final class NbdkitLayout implements Layout {
         if (p.percent() == 100) {
             return new Uniform(blocks, true);
         }
-        double pDh = 1. / ((double) p.runlength() / SparseRandomDisk.BLOCK_SIZE);
-        double pHd = (p.percent() / 100.) * pDh / (1. - (p.percent() / 100.));
+        Transitions chain = Transitions.of(p.percent(), p.runlength());
         double uint64Max = 0x1.0p64; // (double) UINT64_MAX rounds to 2^64
-        long leaveData = Xoshiro256.biasedThreshold(pDh * uint64Max);
-        long leaveHole = Xoshiro256.biasedThreshold(pHd * uint64Max);
+        long leaveData = Xoshiro256.biasedThreshold(chain.leaveData() * uint64Max);
+        long leaveHole = Xoshiro256.biasedThreshold(chain.leaveHole() * uint64Max);
 
         long x = p.seed();
         long s0 = Xoshiro256.mix64(x += Xoshiro256.GOLDEN);

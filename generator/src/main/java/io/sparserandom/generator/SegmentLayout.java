@@ -7,7 +7,7 @@ import java.util.Arrays;
  * without replaying the disk before it.
  *
  * <pre>
- *   q_d = min(1, P_dh), q_h = min(1, P_hd)      (P_dh, P_hd as in nbdkit, see NbdkitLayout)
+ *   q_d = min(1, P_dh), q_h = min(1, P_hd)      (P_dh, P_hd as in nbdkit, see Transitions)
  *   mean data run  D = 1 / q_d blocks           (= runlength / 4096 when runlength >= 4096)
  *   mean hole run  H = 1 / q_h blocks           (= D * (100 - percent) / percent)
  *   segment length S = clamp(16 * (D + H), 64, 2^40) blocks    (about 16 data runs per segment)
@@ -48,10 +48,9 @@ final class SegmentLayout implements Layout {
 
     private SegmentLayout(DiskParams p, long blocks) {
         this.blocks = blocks;
-        double pDh = 1. / ((double) p.runlength() / SparseRandomDisk.BLOCK_SIZE);
-        double pHd = (p.percent() / 100.) * pDh / (1. - (p.percent() / 100.));
-        double qd = Math.min(1, pDh);
-        double qh = Math.min(1, pHd);
+        Transitions t = Transitions.of(p.percent(), p.runlength());
+        double qd = Math.min(1, t.leaveData());
+        double qh = Math.min(1, t.leaveHole());
         double meanData = 1 / qd;
         double meanHole = 1 / qh;
         double cycle = meanData + meanHole;

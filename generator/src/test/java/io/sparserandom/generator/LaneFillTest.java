@@ -24,8 +24,7 @@ class LaneFillTest {
 
     @Test
     void laneFillEqualsTheScalarFill() {
-        SparseRandomDisk disk = SparseRandomDisk.create(new DiskParams(1L << 30, 77, 100, 16 << 20, true,
-                DiskParams.Model.NBDKIT));
+        ContentModel model = new NbdkitContentModel(77);
         int lanes = LaneFill.lanes();
         long first = 5L * BLOCK;
         long[][] s = new long[4][lanes];
@@ -36,26 +35,25 @@ class LaneFillTest {
         LaneFill.fill(s[0], s[1], s[2], s[3], vector, new long[lanes * BLOCK / Long.BYTES]);
         byte[] scalar = new byte[lanes * BLOCK];
         for (int k = 0; k < lanes; k++) {
-            disk.fillRandom(first + (long) k * BLOCK, scalar, k * BLOCK);
+            model.fillBlock(first + (long) k * BLOCK, scalar, k * BLOCK);
         }
         assertArrayEquals(scalar, vector);
     }
 
     @Test
     void wordFillEqualsTheScalarFill() {
-        SparseRandomDisk disk = SparseRandomDisk.create(new DiskParams(1L << 30, 77, 100, 16 << 20, true,
-                DiskParams.Model.DEFAULT));
+        ContentModel model = new DefaultContentModel(77);
         int lanes = LaneFill.lanes();
         long first = 9L * BLOCK;
         long[][] s = new long[4][lanes];
         for (int k = 0; k < lanes; k++) {
-            new Xoshiro256(disk.blockSeed(first + (long) k * BLOCK)).stateInto(s[0], s[1], s[2], s[3], k);
+            new Xoshiro256(model.blockSeed(first + (long) k * BLOCK)).stateInto(s[0], s[1], s[2], s[3], k);
         }
         byte[] vector = new byte[lanes * BLOCK];
         LaneFill.fillWords(s[0], s[1], s[2], s[3], vector, new long[lanes * BLOCK / Long.BYTES]);
         byte[] scalar = new byte[lanes * BLOCK];
         for (int k = 0; k < lanes; k++) {
-            disk.fillRandom(first + (long) k * BLOCK, scalar, k * BLOCK);
+            model.fillBlock(first + (long) k * BLOCK, scalar, k * BLOCK);
         }
         assertArrayEquals(scalar, vector);
     }
