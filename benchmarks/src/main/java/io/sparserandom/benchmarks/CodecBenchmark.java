@@ -82,7 +82,7 @@ public class CodecBenchmark {
                 case 0 -> new NbdReply.OffsetData(i, false, i * 262144L, readData.retainedDuplicate());
                 case 1 -> new NbdReply.OffsetHole(i, true, i * 262144L, 262144);
                 case 2 -> new NbdReply.BlockStatus(i, true, 1, descriptors);
-                default -> new NbdReply.Error(i, true, NbdErrno.EIO, "device error at " + i);
+                default -> new NbdReply.ErrorChunk(i, true, NbdErrno.EIO, "device error at " + i);
             };
             NbdReplyEncoder.encode(r, alloc, encoded);
         }

@@ -16,6 +16,7 @@ final class NbdkitContentModel implements ContentModel {
     }
 
     @Override
+    @SuppressWarnings("ConstantOverflow") // SplitMix64 steps wrap modulo 2^64 by design
     public int repeatedByte(long blockStart) {
         // The first xoshiro256** output only needs s1, the second SplitMix64 output.
         long s1 = Xoshiro256.mix64(seed + blockStart + 2 * Xoshiro256.GOLDEN);

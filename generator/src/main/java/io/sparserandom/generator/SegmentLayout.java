@@ -60,6 +60,7 @@ final class SegmentLayout implements Layout {
         this.dataShare = Double.isInfinite(meanHole) ? 0 : meanData / cycle;
         this.lnStayData = Math.log1p(-qd);
         this.lnStayHole = Math.log1p(-qh);
+        @SuppressWarnings("ConstantOverflow") // the salt's product wraps modulo 2^64 by design
         long k = Xoshiro256.mix64(p.seed() + 0x5eedL * Xoshiro256.GOLDEN);
         k = Xoshiro256.mix64(k ^ Double.doubleToLongBits(p.percent()));
         this.layoutKey = Xoshiro256.mix64(k ^ p.runlength());
@@ -135,7 +136,6 @@ final class SegmentLayout implements Layout {
         rng.seed(Xoshiro256.mix64(layoutKey + k * Xoshiro256.GOLDEN));
         boolean data = rng.nextOpenUnit() < dataShare;
         s.index = -1; // invalid while being rebuilt
-        s.start = start;
         s.end = end;
         s.firstData = data;
         int n = 0;
@@ -155,11 +155,10 @@ final class SegmentLayout implements Layout {
         s.index = k;
     }
 
-    /** One decoded segment: run j covers [j == 0 ? start : ends[j-1], ends[j]). */
+    /** One decoded segment: run j covers [j == 0 ? the segment start : ends[j-1], ends[j]). */
     private static final class Segment {
         final Xoshiro256 rng = new Xoshiro256(0);
         long index = -1;
-        long start;
         long end;
         boolean firstData;
         long[] ends = new long[64];

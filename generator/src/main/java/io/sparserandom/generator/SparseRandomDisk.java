@@ -118,7 +118,7 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
             return dst;
         }
         long end = offset + length;
-        int maxComponents = (int) Math.min(Integer.MAX_VALUE, (length >>> BLOCK_SHIFT) + 2);
+        int maxComponents = (length >>> BLOCK_SHIFT) + 2;
         // The parts are gathered first and added in one call (one offset update, not one per part).
         ByteBuf[] parts = replyParts.get().atLeast(maxComponents);
         int count = 0;

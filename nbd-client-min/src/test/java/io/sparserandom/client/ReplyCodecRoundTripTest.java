@@ -61,10 +61,10 @@ class ReplyCodecRoundTripTest {
                 new NbdReply.OffsetData(14, true, (1L << 40) + 512, data(1, 15)),
                 new NbdReply.OffsetHole(16, true, -512, 512),
                 new NbdReply.BlockStatus(17, true, META_ID, descriptors),
-                new NbdReply.Error(18, true, NbdErrno.EIO, "the disk said no \u2014 twice"),
-                new NbdReply.Error(19, false, NbdErrno.EOVERFLOW, ""),
+                new NbdReply.ErrorChunk(18, true, NbdErrno.EIO, "the disk said no \u2014 twice"),
+                new NbdReply.ErrorChunk(19, false, NbdErrno.EOVERFLOW, ""),
                 new NbdReply.ErrorOffset(20, true, NbdErrno.EPERM, "read-only", 123456789L),
-                new NbdReply.Error(-1L, true, NbdErrno.ENOTSUP, "x".repeat(NbdReply.MAX_MESSAGE + 1)));
+                new NbdReply.ErrorChunk(-1L, true, NbdErrno.ENOTSUP, "x".repeat(NbdReply.MAX_MESSAGE + 1)));
     }
 
     /** Every type but the long message (which has no buffer to leak): a stream quick to split many ways. */
@@ -147,7 +147,7 @@ class ReplyCodecRoundTripTest {
                     NbdErrno errno = NbdErrno.of(p.getInt(at));
                     if (type == NbdReplyType.ERROR) {
                         assertEquals(6 + len, p.readableBytes());
-                        yield new NbdReply.Error(c.cookie(), c.done(), errno, message);
+                        yield new NbdReply.ErrorChunk(c.cookie(), c.done(), errno, message);
                     }
                     assertEquals(6 + len + 8, p.readableBytes());
                     yield new NbdReply.ErrorOffset(c.cookie(), c.done(), errno, message, p.getLong(at + 6 + len));
@@ -163,8 +163,8 @@ class ReplyCodecRoundTripTest {
 
     /** What the client should see for a reply sent: the same, but with an error message as the wire carries it. */
     private static Object expected(NbdReply sent) {
-        if (sent instanceof NbdReply.Error e && e.message().length() > NbdReply.MAX_MESSAGE) {
-            return new NbdReply.Error(e.cookie(), e.done(), e.error(), e.message().substring(0, NbdReply.MAX_MESSAGE));
+        if (sent instanceof NbdReply.ErrorChunk e && e.message().length() > NbdReply.MAX_MESSAGE) {
+            return new NbdReply.ErrorChunk(e.cookie(), e.done(), e.error(), e.message().substring(0, NbdReply.MAX_MESSAGE));
         }
         return sent;
     }
@@ -280,7 +280,7 @@ class ReplyCodecRoundTripTest {
                         new BlockStatusBuilder().add(4096, 3).add(1 << 20, 0).build()),
                 new NbdReply.OffsetHole(1, false, 5096, 3000),
                 new NbdReply.OffsetData(1, true, 8096, Unpooled.wrappedBuffer(NbdReplyDecoderTest.bytes(96, 2))),
-                new NbdReply.Error(3, true, NbdErrno.ENOSPC, "disk full"),
+                new NbdReply.ErrorChunk(3, true, NbdErrno.ENOSPC, "disk full"),
                 NbdReply.Simple.ok(4),
                 NbdReply.Simple.read(5, Unpooled.wrappedBuffer(NbdReplyDecoderTest.bytes(512, 3))));
         ByteBuf stream = encode(replies);

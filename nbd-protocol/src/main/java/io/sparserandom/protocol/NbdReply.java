@@ -57,7 +57,7 @@ public sealed interface NbdReply permits NbdReply.Simple, NbdReply.Chunk {
 
     /** One chunk of a structured reply; {@code done} marks the last chunk of the reply. */
     sealed interface Chunk extends NbdReply
-            permits None, OffsetData, OffsetHole, BlockStatus, Error, ErrorOffset {
+            permits None, OffsetData, OffsetHole, BlockStatus, ErrorChunk, ErrorOffset {
         NbdReplyType type();
 
         boolean done();
@@ -115,8 +115,8 @@ public sealed interface NbdReply permits NbdReply.Simple, NbdReply.Chunk {
     }
 
     /** The request failed; {@code message} (may be null) is for a human. */
-    record Error(long cookie, boolean done, NbdErrno error, String message) implements Chunk {
-        public Error {
+    record ErrorChunk(long cookie, boolean done, NbdErrno error, String message) implements Chunk {
+        public ErrorChunk {
             Objects.requireNonNull(error, "error");
         }
 

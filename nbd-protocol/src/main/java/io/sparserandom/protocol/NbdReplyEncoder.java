@@ -77,7 +77,7 @@ public final class NbdReplyEncoder extends ChannelOutboundHandlerAdapter {
                 h.writeInt((int) d.length()).writeInt(d.flags());
             }
             return h;
-        } else if (c instanceof NbdReply.Error e) {
+        } else if (c instanceof NbdReply.ErrorChunk e) {
             return error(alloc, c, e.error(), e.message(), false, 0);
         } else if (c instanceof NbdReply.ErrorOffset e) {
             return error(alloc, c, e.error(), e.message(), true, e.offset());

@@ -100,21 +100,21 @@ class NbdReplyEncoderTest {
         byte[] msg = "no such thing".getBytes(StandardCharsets.UTF_8);
         assertArrayEquals(array(chunk(1, NbdReplyType.ERROR, 6 + msg.length).writeInt(22).writeShort(msg.length)
                         .writeBytes(msg)),
-                bytes(new NbdReply.Error(COOKIE, true, NbdErrno.EINVAL, "no such thing")));
+                bytes(new NbdReply.ErrorChunk(COOKIE, true, NbdErrno.EINVAL, "no such thing")));
         assertArrayEquals(array(chunk(1, NbdReplyType.ERROR_OFFSET, 6 + msg.length + 8).writeInt(5)
                         .writeShort(msg.length).writeBytes(msg).writeLong(12345)),
                 bytes(new NbdReply.ErrorOffset(COOKIE, true, NbdErrno.EIO, "no such thing", 12345)));
         // No message: the errno's name stands in.
         assertArrayEquals(array(chunk(1, NbdReplyType.ERROR, 6 + 3).writeInt(5).writeShort(3)
                         .writeBytes("EIO".getBytes(StandardCharsets.US_ASCII))),
-                bytes(new NbdReply.Error(COOKIE, true, NbdErrno.EIO, null)));
+                bytes(new NbdReply.ErrorChunk(COOKIE, true, NbdErrno.EIO, null)));
     }
 
     @Test
     void longMessagesAreCutAtACharacterBoundary() {
         // 4095 ASCII bytes then a 2-byte character: the character would straddle the limit.
         String message = "a".repeat(4095) + "\u00e9" + "tail";
-        byte[] out = bytes(new NbdReply.Error(COOKIE, true, NbdErrno.EIO, message));
+        byte[] out = bytes(new NbdReply.ErrorChunk(COOKIE, true, NbdErrno.EIO, message));
         ByteBuf b = Unpooled.wrappedBuffer(out);
         assertEquals(6 + 4095, b.getInt(16));
         assertEquals(4095, b.getUnsignedShort(24));

@@ -372,7 +372,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
         } else if (offset >= 0) {
             reply = new NbdReply.ErrorOffset(r.cookie(), true, errno, msg, offset);
         } else {
-            reply = new NbdReply.Error(r.cookie(), true, errno, msg);
+            reply = new NbdReply.ErrorChunk(r.cookie(), true, errno, msg);
         }
         ctx.write(reply);
         finished(cmd);
