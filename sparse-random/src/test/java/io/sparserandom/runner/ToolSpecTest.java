@@ -1,4 +1,4 @@
-package io.sparserandom.cli;
+package io.sparserandom.runner;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.sparserandom.cli;
+package io.sparserandom.runner;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
  * A copy tool under test: a name, a shell command that uses {@code $uri} as both source and target
  * (like --run), and whether it is installed. Resolved once, before any run.
  */
-record ToolSpec(String name, String command, boolean available, String unavailableReason, String version) {
+public record ToolSpec(String name, String command, boolean available, String unavailableReason, String version) {
 
-    static final String BUILTIN = "builtin";
+    public static final String BUILTIN = "builtin";
 
     /** The known tools, by name. */
     static String knownCommand(String name) {
@@ -25,7 +25,7 @@ record ToolSpec(String name, String command, boolean available, String unavailab
     }
 
     /** The built-in copier, started as its own JVM so that its CPU and memory are its own. */
-    static ToolSpec builtin() {
+    public static ToolSpec builtin() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("java.class.path");
         String command = quote(java) + " -XX:+UseParallelGC -XX:TieredStopAtLevel=1 --add-opens java.base/java.nio=ALL-UNNAMED"
@@ -36,7 +36,7 @@ record ToolSpec(String name, String command, boolean available, String unavailab
     }
 
     /** {@code NAME} (a known tool) or {@code NAME=COMMAND}. */
-    static ToolSpec parse(String spec) {
+    public static ToolSpec parse(String spec) {
         int eq = spec.indexOf('=');
         String name = (eq < 0 ? spec : spec.substring(0, eq)).trim();
         if (name.isEmpty() || !name.matches("[A-Za-z0-9._+-]+")) {
@@ -73,7 +73,7 @@ record ToolSpec(String name, String command, boolean available, String unavailab
     }
 
     /** The tools to run when none is named: the built-in copier always, nbdcopy and qemu-img when installed. */
-    static List<ToolSpec> defaults() {
+    public static List<ToolSpec> defaults() {
         return List.of(builtin(), resolve("nbdcopy", knownCommand("nbdcopy")), resolve("qemu-img", knownCommand("qemu-img")));
     }
 
