@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,13 +25,15 @@ public record ToolSpec(String name, String command, boolean available, String un
         };
     }
 
-    /** The built-in copier, started as its own JVM so that its CPU and memory are its own. */
+    /**
+     * The built-in copier, started as its own JVM so that its CPU and memory are its own, with the
+     * options of every sparse-random JVM ({@link JvmOptions}).
+     */
     public static ToolSpec builtin() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("java.class.path");
-        String command = quote(java) + " -XX:+UseParallelGC -XX:TieredStopAtLevel=1 --add-opens java.base/java.nio=ALL-UNNAMED"
-                + " -Dio.netty.tryReflectionSetAccessible=true -cp " + quote(cp)
-                + " io.sparserandom.cli.Main copy \"$uri\" \"$uri\"";
+        String command = quote(java) + " " + JvmOptions.load().stream().map(ToolSpec::word).collect(Collectors.joining(" "))
+                + " -cp " + quote(cp) + " io.sparserandom.cli.Main copy \"$uri\" \"$uri\"";
         String v = ToolSpec.class.getPackage().getImplementationVersion();
         return new ToolSpec(BUILTIN, command, true, null, "sparse-random " + (v == null ? "(development build)" : v));
     }
@@ -104,6 +107,11 @@ public record ToolSpec(String name, String command, boolean available, String un
 
     static String quote(String s) {
         return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    /** {@code s} as one shell word: as it is when the shell would not change it, else quoted. */
+    static String word(String s) {
+        return s.matches("[A-Za-z0-9_./:=+,@%-]+") ? s : quote(s);
     }
 
     String displayName() { return name.toLowerCase(Locale.ROOT); }

@@ -18,6 +18,14 @@ class ToolSpecTest {
     }
 
     @Test
+    void theBuiltInCopierRunsWithTheLaunchersOptions() {
+        String command = ToolSpec.builtin().command();
+        for (String option : JvmOptions.load()) {
+            assertTrue(command.contains(" " + option + " "), option + " in " + command);
+        }
+    }
+
+    @Test
     void customCommands() {
         ToolSpec t = ToolSpec.parse("mine=sh -c 'exit 0'");
         assertEquals("mine", t.name());
