@@ -21,7 +21,7 @@ class ToolSpecTest {
     void theBuiltInCopierRunsWithTheLaunchersOptions() {
         String command = ToolSpec.builtin().command();
         for (String option : JvmOptions.load()) {
-            assertTrue(command.contains(" " + option + " "), option + " in " + command);
+            assertTrue(command.contains(" " + ToolSpec.word(option) + " "), option + " in " + command);
         }
     }
 
