@@ -20,6 +20,7 @@ import java.util.Map;
  * @param tools    the tools, available or not
  * @param runs     every run, warm-ups included, in the order they ran
  * @param profiles the command profile of each tool (from one of its runs), by tool name
+ * @param notes    one-line notes on how the runs were measured (e.g. what could not be measured)
  */
 public record BenchReport(
     String schema,
@@ -30,7 +31,8 @@ public record BenchReport(
     int repeat,
     List<ToolInfo> tools,
     List<RunResult> runs,
-    Map<String, ToolProfile> profiles) {
+    Map<String, ToolProfile> profiles,
+    List<String> notes) {
 
   public static final String SCHEMA = "sparse-random-report/1";
 
@@ -40,6 +42,13 @@ public record BenchReport(
     runs = runs == null ? List.of() : List.copyOf(runs);
     profiles = profiles == null ? Map.of()
         : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(profiles));
+    notes = notes == null ? List.of() : List.copyOf(notes);
+  }
+
+  /** A report without notes. */
+  public BenchReport(String schema, Instant started, Instant finished, Machine machine, Map<String, String> disk,
+      int repeat, List<ToolInfo> tools, List<RunResult> runs, Map<String, ToolProfile> profiles) {
+    this(schema, started, finished, machine, disk, repeat, tools, runs, profiles, List.of());
   }
 
   /** Per-tool statistics over counted runs; see {@link Statistics#compute}. */

@@ -62,6 +62,9 @@ public final class Html {
         .append(", finished ").append(escape(String.valueOf(report.finished()))).append("; ")
         .append(report.repeat()).append(" counted run(s) per tool after one warm-up, tools interleaved. ")
         .append("Disk: ").append(escape(diskLine(report))).append(".</p>\n");
+    for (String note : report.notes()) {
+      h.append("<p>Note: ").append(escape(note)).append("</p>\n");
+    }
 
     List<SvgChart.Bar> wall = new ArrayList<>();
     List<SvgChart.Bar> rate = new ArrayList<>();

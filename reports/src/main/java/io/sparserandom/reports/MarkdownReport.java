@@ -19,6 +19,9 @@ public final class MarkdownReport {
     md.append("# sparse-random benchmark\n\n");
     md.append("Started ").append(report.started()).append(", finished ").append(report.finished())
         .append("; ").append(report.repeat()).append(" counted run(s) per tool after one warm-up, tools interleaved.\n\n");
+    for (String note : report.notes()) {
+      md.append("Note: ").append(note).append("\n\n");
+    }
 
     md.append("## Tools\n\n");
     table(md, List.of("Tool", "Version", "Available", "Command"), report.tools().stream()

@@ -6,11 +6,17 @@ import io.sparserandom.generator.SparseRandomDisk;
 import io.sparserandom.metrics.PrometheusEndpoint;
 import io.sparserandom.metrics.ServerMetrics;
 import io.sparserandom.metrics.StatsText;
+import io.sparserandom.runner.CaptiveCommand;
+import io.sparserandom.runner.CaptiveServer;
+import io.sparserandom.runner.Endpoint;
 import io.sparserandom.verifier.CoverageLedger;
 import io.sparserandom.verifier.Verdict;
 import io.sparserandom.verifier.VerdictWriter;
 import io.sparserandom.verifier.Verifier;
 import io.sparserandom.server.TlsConfig;
+import io.sparserandom.copy.CopyException;
+import io.sparserandom.copy.CopyOptions;
+import io.sparserandom.copy.Copier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -86,6 +92,11 @@ public final class SparseRandomCommand implements Callable<Integer> {
                     + " stop when it exits and exit with the verdict.")
     String run;
 
+    @Option(names = "--self-copy", hidden = true,
+            description = "Instead of --run: copy the disk onto itself with the built-in copier in this JVM"
+                    + " (the launcher's class-data training run).")
+    boolean selfCopy;
+
     @Option(names = "--check-complete", description = "Fail (exit 4) unless every data byte was written back and verified.")
     boolean checkComplete;
 
@@ -156,6 +167,9 @@ public final class SparseRandomCommand implements Callable<Integer> {
         if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--metrics-port: " + metricsPort + " is not a TCP port");
         }
+        if (selfCopy && run != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--self-copy and --run cannot be used together");
+        }
         if (port != null && unixSocket != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "-U and -p cannot be used together");
         }
@@ -171,7 +185,7 @@ public final class SparseRandomCommand implements Callable<Integer> {
             endpoint = Endpoint.unix(unixSocket, exportName);
         } else if (port != null) {
             endpoint = Endpoint.tcp(ipaddr, port, exportName);
-        } else if (run != null) {
+        } else if (run != null || selfCopy) {
             endpoint = Endpoint.unix("-", exportName);
         } else {
             endpoint = Endpoint.tcp(ipaddr, 10809, exportName);
@@ -210,6 +224,8 @@ public final class SparseRandomCommand implements Callable<Integer> {
                 CaptiveCommand child = CaptiveCommand.start(run, endpoint);
                 signals.onSignal(child::terminate);
                 toolStatus = child.waitFor();
+            } else if (selfCopy) {
+                toolStatus = selfCopy(endpoint, err);
             } else {
                 err.println("sparse-random: serving " + endpoint.uri() + " (Ctrl-C to stop)");
                 err.flush();
@@ -232,5 +248,16 @@ public final class SparseRandomCommand implements Callable<Integer> {
             Files.writeString(junitFile, VerdictWriter.junit(verdict, "sparse-random"), StandardCharsets.UTF_8);
         }
         return verdict.exitStatus();
+    }
+
+    /** The built-in copier from the endpoint onto itself; its status as a --run command's would be. */
+    private static int selfCopy(Endpoint endpoint, PrintWriter err) {
+        try {
+            new Copier(CopyOptions.defaults(endpoint.uri(), endpoint.uri())).run(plan -> {});
+            return 0;
+        } catch (CopyException | RuntimeException e) {
+            err.println("sparse-random: --self-copy: " + e.getMessage());
+            return 1;
+        }
     }
 }

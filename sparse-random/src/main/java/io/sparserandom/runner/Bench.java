@@ -1,4 +1,4 @@
-package io.sparserandom.cli;
+package io.sparserandom.runner;
 
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -17,11 +17,8 @@ import io.sparserandom.reports.ToolProfile;
 import io.sparserandom.verifier.Verdict;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The benchmark runner: one warm-up run per tool (not counted), then {@code repeat} runs with the
@@ -38,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * verdict is taken with --check-complete semantics: a run that does not verify is a failed run, never
  * a timing.
  */
-final class Bench {
+public final class Bench {
     private final DiskParams params;
     private final List<ToolSpec> tools;
     private final int repeat;
@@ -46,9 +42,8 @@ final class Bench {
     private final Duration timeout;
     private final PrintWriter err;
     private final boolean terminal;
-    private Path rusageScript;
 
-    Bench(DiskParams params, List<ToolSpec> tools, int repeat, boolean tcp, Duration timeout, PrintWriter err,
+    public Bench(DiskParams params, List<ToolSpec> tools, int repeat, boolean tcp, Duration timeout, PrintWriter err,
           boolean terminal) {
         this.params = params;
         this.tools = tools;
@@ -59,10 +54,10 @@ final class Bench {
         this.terminal = terminal;
     }
 
-    BenchReport run() throws IOException, InterruptedException, DeviceException {
+    /** Runs every tool; a tool that is not installed is skipped with a note on the error stream. */
+    public BenchReport run() throws IOException, InterruptedException, DeviceException {
         Instant started = Instant.now();
         SparseRandomDisk disk = SparseRandomDisk.create(params);
-        rusageScript = extractRusageScript();
         List<RunResult> runs = new ArrayList<>();
         Map<String, ToolProfile> profiles = new LinkedHashMap<>();
         List<ToolSpec> available = tools.stream().filter(ToolSpec::available).toList();
@@ -71,96 +66,73 @@ final class Bench {
                 err.println("bench: skipping " + t.name() + ": " + t.unavailableReason());
             }
         }
-        try {
+        List<String> notes = new ArrayList<>();
+        try (ToolRunner runner = ToolRunner.create()) {
+            if (runner.accountingNote() != null) {
+                notes.add(runner.accountingNote());
+                err.println("bench: " + runner.accountingNote());
+                err.flush();
+            }
             for (int round = 0; round <= repeat; round++) {
                 for (ToolSpec tool : available) {
-                    Measured m = runOnce(disk, tool, round);
+                    Measured m = runOnce(runner, disk, tool, round);
                     runs.add(m.result);
                     if (round > 0 || !profiles.containsKey(tool.name())) {
                         profiles.put(tool.name(), m.profile);
                     }
                 }
             }
-        } finally {
-            Files.deleteIfExists(rusageScript);
         }
         List<ToolInfo> infos = tools.stream()
                 .map(t -> new ToolInfo(t.name(), t.command(), t.version(), t.available(), t.unavailableReason()))
                 .toList();
         return new BenchReport(BenchReport.SCHEMA, started, Instant.now(), Machine.detect(), diskMap(), repeat, infos,
-                runs, profiles);
+                runs, profiles, notes);
     }
 
     private record Measured(RunResult result, ToolProfile profile) {}
 
-    private Measured runOnce(SparseRandomDisk disk, ToolSpec tool, int round)
+    private Measured runOnce(ToolRunner runner, SparseRandomDisk disk, ToolSpec tool, int round)
             throws IOException, InterruptedException, DeviceException {
         String label = tool.name() + (round == 0 ? " warm-up" : " run " + round + "/" + repeat);
         ServerMetrics metrics = new ServerMetrics(new SimpleMeterRegistry());
         Endpoint endpoint = tcp ? Endpoint.tcp("127.0.0.1", 0, "") : Endpoint.unix("-", "");
-        Path usage = Files.createTempFile("sparse-random-rusage", ".txt");
-        int exit;
-        double wall;
+        ToolRunner.Outcome run;
         double serverCpu;
         Verdict verdict;
         String failure = null;
         try (CaptiveServer server = CaptiveServer.start(disk, endpoint, false, metrics)) {
             long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
-            ProcessBuilder pb = rusageScript != null
-                    ? new ProcessBuilder("/usr/bin/python3", rusageScript.toString(), usage.toString(), tool.command())
-                    : new ProcessBuilder("/bin/sh", "-c", tool.command());
-            pb.environment().putAll(Map.of("uri", endpoint.uri(), "nbd", endpoint.uri(), "exportname", ""));
-            if (endpoint.isUnix()) {
-                pb.environment().put("unixsocket", endpoint.socket().toString());
-            } else {
-                pb.environment().put("port", Integer.toString(endpoint.port()));
-            }
-            Path toolLog = Files.createTempFile("sparse-random-tool", ".log");
-            pb.redirectErrorStream(true).redirectOutput(toolLog.toFile());
-            Process p = pb.start();
-            boolean done = false;
-            long deadline = t0 + timeout.toNanos();
-            while (!done) {
-                done = p.waitFor(terminal ? 250 : 1000, TimeUnit.MILLISECONDS);
+            run = runner.run(tool.command(), endpoint, timeout, Duration.ofMillis(terminal ? 250 : 1000), () -> {
                 if (terminal) {
                     err.printf(Locale.ROOT, "\r\033[K%s  %.1f s  %s moved", label, (System.nanoTime() - t0) / 1e9,
                             Format.bytes(metrics.bytesRead() + metrics.bytesWritten()));
                     err.flush();
                 }
-                if (!done && System.nanoTime() > deadline) {
-                    p.descendants().forEach(ProcessHandle::destroyForcibly);
-                    p.destroyForcibly();
-                    p.waitFor();
-                    failure = "timed out after " + timeout.toSeconds() + " s";
-                    done = true;
-                }
-            }
-            wall = (System.nanoTime() - t0) / 1e9;
+            });
             serverCpu = (processCpuNanos() - cpu0) / 1e9;
-            exit = p.exitValue();
-            if (exit != 0 && failure == null) {
-                String log = Files.readString(toolLog).strip();
-                String last = log.isEmpty() ? "" : log.lines().reduce((a, b) -> b).orElse("");
-                failure = "exited with status " + exit + (last.isEmpty() ? "" : ": " + last);
+            if (run.timedOut()) {
+                failure = "timed out after " + timeout.toSeconds() + " s";
+            } else if (run.exitStatus() != 0) {
+                failure = "exited with status " + run.exitStatus() + (run.lastLine().isEmpty() ? "" : ": " + run.lastLine());
             }
-            Files.deleteIfExists(toolLog);
-            verdict = Verdict.compute(disk, server.verifier().ledger(), exit, true, Duration.ofNanos((long) (wall * 1e9)));
+            verdict = Verdict.compute(disk, server.verifier().ledger(), run.exitStatus(), true,
+                    Duration.ofNanos((long) (run.wallSeconds() * 1e9)));
         }
         if (failure == null && !verdict.passed()) {
             failure = verdict.noRejects() ? verdict.incompleteReason()
                     : verdict.ledger().rejectedCount() + " request(s) rejected: "
                     + verdict.ledger().mismatches().get(0).message();
         }
-        double[] ru = readUsage(usage);
-        Files.deleteIfExists(usage);
-        RunResult result = new RunResult(tool.name(), round, round == 0, wall, ru[0], ru[1], (long) ru[2],
-                serverCpu, disk.size(), verdict.dataVerified(), exit, verdict.passed(), failure);
+        RunResult result = new RunResult(tool.name(), round, round == 0, run.wallSeconds(), run.userSeconds(),
+                run.systemSeconds(), run.peakRssBytes(), serverCpu, disk.size(), verdict.dataVerified(),
+                run.exitStatus(), verdict.passed(), failure);
         if (terminal) {
             err.print("\r\033[K");
         }
         err.printf(Locale.ROOT, "bench: %-10s %-12s %8.3f s  %s%n", tool.name(),
-                round == 0 ? "warm-up" : "run " + round + "/" + repeat, wall,
+                round == 0 ? "warm-up" : "run " + round + "/" + repeat, run.wallSeconds(),
                 verdict.passed() ? "verified" : "FAILED: " + failure);
         err.flush();
         return new Measured(result, profile(tool.name(), metrics, disk.size()));
@@ -205,29 +177,6 @@ final class Bench {
         d.put("random-content", Boolean.toString(params.randomContent()));
         d.put("compat", params.model() == DiskParams.Model.NBDKIT ? "nbdkit" : "none");
         return d;
-    }
-
-    /** The wait4() wrapper, or null when Debian's python3 is not there (then CPU and RSS are unknown). */
-    private Path extractRusageScript() throws IOException {
-        if (!Files.isExecutable(Path.of("/usr/bin/python3"))) {
-            err.println("bench: /usr/bin/python3 not found: the tools' CPU time and peak RSS will not be measured");
-            return null;
-        }
-        Path script = Files.createTempFile("sparse-random-rusage", ".py");
-        try (InputStream in = Bench.class.getResourceAsStream("rusage.py")) {
-            Files.write(script, in.readAllBytes());
-        }
-        return script;
-    }
-
-    /** user s, system s, max RSS bytes; NaN / -1 when not measured. */
-    private static double[] readUsage(Path file) throws IOException {
-        String s = Files.exists(file) ? Files.readString(file).trim() : "";
-        if (s.isEmpty()) {
-            return new double[] {Double.NaN, Double.NaN, -1};
-        }
-        String[] f = s.split("\\s+");
-        return new double[] {Double.parseDouble(f[0]), Double.parseDouble(f[1]), Long.parseLong(f[2]) * 1024.0};
     }
 
     private static long processCpuNanos() {

@@ -1,4 +1,4 @@
-package io.sparserandom.cli;
+package io.sparserandom.runner;
 
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -7,13 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * Where the captive server listens, and the NBD URI that names it. {@code -U -} makes a private
  * folder (mode 0700) for the socket, removed by {@link #cleanUp()}.
  */
-final class Endpoint {
+public final class Endpoint {
     private final Path socket;
     private final Path privateDir;
     private final String host;
@@ -30,7 +32,7 @@ final class Endpoint {
         this.exportName = exportName;
     }
 
-    static Endpoint unix(String path, String exportName) throws IOException {
+    public static Endpoint unix(String path, String exportName) throws IOException {
         if (path.equals("-")) {
             Path dir = Files.createTempDirectory("sparse-random-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -39,33 +41,33 @@ final class Endpoint {
         return new Endpoint(Path.of(path).toAbsolutePath(), null, null, -1, exportName);
     }
 
-    static Endpoint tcp(String host, int port, String exportName) {
+    public static Endpoint tcp(String host, int port, String exportName) {
         return new Endpoint(null, null, host, port, exportName);
     }
 
-    boolean isUnix() { return socket != null; }
+    public boolean isUnix() { return socket != null; }
 
-    Path socket() { return socket; }
+    public Path socket() { return socket; }
 
-    String host() { return host; }
+    public String host() { return host; }
 
-    int port() { return port; }
+    public int port() { return port; }
 
     void boundPort(int actual) { this.port = actual; }
 
-    String exportName() { return exportName; }
+    public String exportName() { return exportName; }
 
     /** Clients must use TLS, trusting the authority in {@code dir} (it goes into the URI). */
-    void useTls(Path dir) { this.tlsCertificates = dir.toAbsolutePath(); }
+    public void useTls(Path dir) { this.tlsCertificates = dir.toAbsolutePath(); }
 
-    boolean tls() { return tlsCertificates != null; }
+    public boolean tls() { return tlsCertificates != null; }
 
     /**
      * A standard NBD URI: {@code nbd+unix:///EXPORT?socket=PATH} or {@code nbd://HOST:PORT/EXPORT};
      * with TLS {@code nbds+unix://} or {@code nbds://} and {@code tls-certificates=DIR}, as libnbd
      * takes them.
      */
-    String uri() {
+    public String uri() {
         String export = encode(exportName).replace("%2F", "/");
         String scheme = tls() ? "nbds" : "nbd";
         String tlsQuery = tls() ? "tls-certificates=" + encode(tlsCertificates.toString()).replace("%2F", "/") : "";
@@ -79,6 +81,33 @@ final class Endpoint {
 
     private static String encode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /**
+     * What a command run against this endpoint finds in its environment: {@code uri} and {@code nbd},
+     * {@code exportname}, {@code unixsocket} or {@code port}, and {@code tls=1} with TLS. A null value
+     * means the variable must be unset (an inherited one would mislead the command).
+     */
+    Map<String, String> environment() {
+        Map<String, String> env = new HashMap<>();
+        env.put("uri", uri());
+        env.put("nbd", uri());
+        env.put("exportname", exportName);
+        env.put("tls", tls() ? "1" : null);
+        env.put("unixsocket", isUnix() ? socket.toString() : null);
+        env.put("port", isUnix() ? null : Integer.toString(port));
+        return env;
+    }
+
+    /** Sets {@link #environment()} in a process's environment. */
+    void exportTo(Map<String, String> processEnvironment) {
+        environment().forEach((k, v) -> {
+            if (v == null) {
+                processEnvironment.remove(k);
+            } else {
+                processEnvironment.put(k, v);
+            }
+        });
     }
 
     /** Removes the private socket folder, if we made one. */

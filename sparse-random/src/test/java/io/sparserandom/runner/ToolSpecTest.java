@@ -1,4 +1,4 @@
-package io.sparserandom.cli;
+package io.sparserandom.runner;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +15,14 @@ class ToolSpecTest {
         assertEquals("nbdcopy \"$uri\" \"$uri\"", t.command());
         assertTrue(ToolSpec.parse("qemu-img").command().startsWith("qemu-img convert -n"));
         assertTrue(ToolSpec.parse("builtin").command().contains("io.sparserandom.cli.Main copy"));
+    }
+
+    @Test
+    void theBuiltInCopierRunsWithTheLaunchersOptions() {
+        String command = ToolSpec.builtin().command();
+        for (String option : JvmOptions.load()) {
+            assertTrue(command.contains(" " + ToolSpec.word(option) + " "), option + " in " + command);
+        }
     }
 
     @Test

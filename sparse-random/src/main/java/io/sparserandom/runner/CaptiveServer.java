@@ -1,4 +1,4 @@
-package io.sparserandom.cli;
+package io.sparserandom.runner;
 
 import io.sparserandom.generator.DiskParams;
 import io.sparserandom.generator.SparseRandomDisk;
@@ -14,7 +14,7 @@ import java.io.IOException;
  * A sparse-random disk served through the verifier on one endpoint: what `--run`, serve mode and
  * every benchmark run start. The verifier's ledger is fresh for each server.
  */
-final class CaptiveServer implements AutoCloseable {
+public final class CaptiveServer implements AutoCloseable {
     private final Endpoint endpoint;
     private final Verifier verifier;
     private final NbdServer server;
@@ -35,8 +35,8 @@ final class CaptiveServer implements AutoCloseable {
         return start(disk, endpoint, readOnly, listener, ledger, TlsConfig.OFF);
     }
 
-    static CaptiveServer start(SparseRandomDisk disk, Endpoint endpoint, boolean readOnly, ServerListener listener,
-                               CoverageLedger ledger, TlsConfig tls) throws IOException {
+    public static CaptiveServer start(SparseRandomDisk disk, Endpoint endpoint, boolean readOnly,
+                                      ServerListener listener, CoverageLedger ledger, TlsConfig tls) throws IOException {
         Verifier verifier = new Verifier(disk, ledger);
         NbdServer.Builder builder = NbdServer.builder()
                 .device(endpoint.exportName(), "sparse-random " + describe(disk.params()),
@@ -66,9 +66,9 @@ final class CaptiveServer implements AutoCloseable {
         return new CaptiveServer(endpoint, verifier, server);
     }
 
-    Endpoint endpoint() { return endpoint; }
+    public Endpoint endpoint() { return endpoint; }
 
-    Verifier verifier() { return verifier; }
+    public Verifier verifier() { return verifier; }
 
     @Override
     public void close() {
@@ -76,13 +76,13 @@ final class CaptiveServer implements AutoCloseable {
         endpoint.cleanUp();
     }
 
-    static String describe(DiskParams p) {
+    public static String describe(DiskParams p) {
         return "size=" + p.size() + " seed=" + p.seed() + " percent=" + trimDouble(p.percent())
                 + " runlength=" + p.runlength() + (p.randomContent() ? " random-content=true" : "")
                 + (p.model() == DiskParams.Model.NBDKIT ? " compat=nbdkit" : "");
     }
 
-    static String trimDouble(double d) {
+    public static String trimDouble(double d) {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 }

@@ -1,19 +1,20 @@
-package io.sparserandom.cli;
+package io.sparserandom.runner;
 
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A copy tool under test: a name, a shell command that uses {@code $uri} as both source and target
  * (like --run), and whether it is installed. Resolved once, before any run.
  */
-record ToolSpec(String name, String command, boolean available, String unavailableReason, String version) {
+public record ToolSpec(String name, String command, boolean available, String unavailableReason, String version) {
 
-    static final String BUILTIN = "builtin";
+    public static final String BUILTIN = "builtin";
 
     /** The known tools, by name. */
     static String knownCommand(String name) {
@@ -24,19 +25,21 @@ record ToolSpec(String name, String command, boolean available, String unavailab
         };
     }
 
-    /** The built-in copier, started as its own JVM so that its CPU and memory are its own. */
-    static ToolSpec builtin() {
+    /**
+     * The built-in copier, started as its own JVM so that its CPU and memory are its own, with the
+     * options of every sparse-random JVM ({@link JvmOptions}).
+     */
+    public static ToolSpec builtin() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("java.class.path");
-        String command = quote(java) + " -XX:+UseParallelGC -XX:TieredStopAtLevel=1 --add-opens java.base/java.nio=ALL-UNNAMED"
-                + " -Dio.netty.tryReflectionSetAccessible=true -cp " + quote(cp)
-                + " io.sparserandom.cli.Main copy \"$uri\" \"$uri\"";
+        String command = quote(java) + " " + JvmOptions.load().stream().map(ToolSpec::word).collect(Collectors.joining(" "))
+                + " -cp " + quote(cp) + " io.sparserandom.cli.Main copy \"$uri\" \"$uri\"";
         String v = ToolSpec.class.getPackage().getImplementationVersion();
         return new ToolSpec(BUILTIN, command, true, null, "sparse-random " + (v == null ? "(development build)" : v));
     }
 
     /** {@code NAME} (a known tool) or {@code NAME=COMMAND}. */
-    static ToolSpec parse(String spec) {
+    public static ToolSpec parse(String spec) {
         int eq = spec.indexOf('=');
         String name = (eq < 0 ? spec : spec.substring(0, eq)).trim();
         if (name.isEmpty() || !name.matches("[A-Za-z0-9._+-]+")) {
@@ -73,7 +76,7 @@ record ToolSpec(String name, String command, boolean available, String unavailab
     }
 
     /** The tools to run when none is named: the built-in copier always, nbdcopy and qemu-img when installed. */
-    static List<ToolSpec> defaults() {
+    public static List<ToolSpec> defaults() {
         return List.of(builtin(), resolve("nbdcopy", knownCommand("nbdcopy")), resolve("qemu-img", knownCommand("qemu-img")));
     }
 
@@ -104,6 +107,11 @@ record ToolSpec(String name, String command, boolean available, String unavailab
 
     static String quote(String s) {
         return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    /** {@code s} as one shell word: as it is when the shell would not change it, else quoted. */
+    static String word(String s) {
+        return s.matches("[A-Za-z0-9_./:=+,@%-]+") ? s : quote(s);
     }
 
     String displayName() { return name.toLowerCase(Locale.ROOT); }

@@ -1,0 +1,47 @@
+package io.sparserandom.runner;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The options every sparse-random JVM runs with, kept in one file, jvm.options (next to this class):
+ * bin/sparse-random hands it to java as an @argfile, and the runner starts the built-in copier
+ * with the same list.
+ */
+public final class JvmOptions {
+    private JvmOptions() {}
+
+    /** The options in order: the argfile's words, comments ('#' to the end of the line) left out. */
+    public static List<String> load() {
+        try (InputStream in = JvmOptions.class.getResourceAsStream("jvm.options")) {
+            if (in == null) {
+                throw new IllegalStateException("jvm.options is missing from the class path");
+            }
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The subset of java's argfile syntax the file uses: words split by white space, no quotes. */
+    static List<String> parse(String text) {
+        List<String> options = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            int hash = line.indexOf('#');
+            String content = (hash < 0 ? line : line.substring(0, hash)).strip();
+            if (content.contains("\"") || content.contains("'")) {
+                throw new IllegalStateException("jvm.options: quotes are not supported: " + line);
+            }
+            for (String word : content.split("\\s+")) {
+                if (!word.isEmpty()) {
+                    options.add(word);
+                }
+            }
+        }
+        return List.copyOf(options);
+    }
+}

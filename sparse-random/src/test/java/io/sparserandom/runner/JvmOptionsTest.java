@@ -1,0 +1,30 @@
+package io.sparserandom.runner;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JvmOptionsTest {
+    @Test
+    void wordsWithoutComments() {
+        assertEquals(List.of("-Xms64m", "--add-opens", "java.base/java.nio=ALL-UNNAMED", "-Da=b"),
+                JvmOptions.parse("# heading\n-Xms64m   # why\n\n--add-opens\n  java.base/java.nio=ALL-UNNAMED\n-Da=b c#d\n")
+                        .subList(0, 4));
+    }
+
+    @Test
+    void quotesAreRefusedRatherThanMisread() {
+        assertThrows(IllegalStateException.class, () -> JvmOptions.parse("-Dx=\"a b\"\n"));
+    }
+
+    @Test
+    void theShippedFileHasTheOptionsTheServerNeeds() {
+        List<String> options = JvmOptions.load();
+        assertTrue(options.contains("java.base/java.nio=ALL-UNNAMED"), options.toString());
+        assertTrue(options.contains("-XX:+UseParallelGC"), options.toString());
+    }
+}
