@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class Xoshiro256Test {
 
     @Test
+    @SuppressWarnings("ConstantOverflow") // SplitMix64 steps wrap modulo 2^64 by design
     void splitMix64GoldenValues() {
         // The well-known first SplitMix64 outputs for seed 0.
         assertEquals(0xe220a8397b1dcdafL, Xoshiro256.mix64(Xoshiro256.GOLDEN));

@@ -1,5 +1,7 @@
 package io.sparserandom.cli;
 
+import io.sparserandom.runner.VectorRelaunch;
+
 import io.sparserandom.reports.BenchReport;
 import io.sparserandom.reports.ReportWriter;
 import io.sparserandom.reports.ToolStats;
@@ -83,6 +85,12 @@ final class BenchCommand implements Callable<Integer> {
             tools = resolveTools();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (parsed.params().randomContent()) {
+            Integer status = VectorRelaunch.ifNeeded();
+            if (status != null) {
+                return status;
+            }
         }
         Path dir = out != null ? out
                 : Path.of("reports", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));

@@ -1,5 +1,6 @@
 package io.sparserandom.cli;
 
+import io.sparserandom.runner.VectorRelaunch;
 import picocli.CommandLine;
 
 import java.util.Arrays;
@@ -9,6 +10,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        VectorRelaunch.rememberArgs(args);
         System.exit(run(args));
     }
 

@@ -1,5 +1,7 @@
 package io.sparserandom.cli;
 
+import io.sparserandom.runner.VectorRelaunch;
+
 import io.sparserandom.generator.DiskParams;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sparserandom.generator.SparseRandomDisk;
@@ -160,6 +162,12 @@ public final class SparseRandomCommand implements Callable<Integer> {
             parsed = DiskArguments.parse(params);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (parsed.params().randomContent()) {
+            Integer status = VectorRelaunch.ifNeeded();
+            if (status != null) {
+                return status;
+            }
         }
         if (port != null && (port < 0 || port > 65535)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port: " + port + " is not a TCP port");

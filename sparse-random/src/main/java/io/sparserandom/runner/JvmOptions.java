@@ -17,9 +17,18 @@ public final class JvmOptions {
 
     /** The options in order: the argfile's words, comments ('#' to the end of the line) left out. */
     public static List<String> load() {
-        try (InputStream in = JvmOptions.class.getResourceAsStream("jvm.options")) {
+        return load("jvm.options");
+    }
+
+    /** What random content adds to {@link #load()}: the Vector API module (see vector.options). */
+    public static List<String> vector() {
+        return load("vector.options");
+    }
+
+    private static List<String> load(String name) {
+        try (InputStream in = JvmOptions.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("jvm.options is missing from the class path");
+                throw new IllegalStateException(name + " is missing from the class path");
             }
             return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {

@@ -1,0 +1,95 @@
+package io.sparserandom.runner;
+
+import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Random content wants the incubating Vector API, whose module makes the JVM print a warning at
+ * every start. So the launcher starts without it, and a run that turns out to need it (which only
+ * picocli knows, after parsing) starts itself once more with {@link JvmOptions#vector()}: the
+ * same JVM options and arguments, the same standard streams, and this process waits and exits with
+ * the child's status. Signals that end this process end the child too.
+ */
+public final class VectorRelaunch {
+    static final String MARK = "sparse-random.relaunched";
+    private static volatile String[] mainArgs;
+
+    private VectorRelaunch() {}
+
+    /** Remembers the command line as main received it. */
+    public static void rememberArgs(String[] args) {
+        mainArgs = args.clone();
+    }
+
+    /** Whether this JVM has the Vector API module. */
+    public static boolean vectorPresent() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    /**
+     * Runs this command again in a JVM with the Vector API, unless this one has it or cannot tell
+     * how it was started (then it goes on with the scalar fill).
+     *
+     * @return the child's exit status, or null to go on in this JVM
+     */
+    public static Integer ifNeeded() throws InterruptedException {
+        String[] args = mainArgs;
+        if (vectorPresent() || args == null || Boolean.getBoolean(MARK)) {
+            return null;
+        }
+        List<String> command = command(args);
+        if (command == null) {
+            return null;
+        }
+        Process child;
+        try {
+            child = new ProcessBuilder(command).inheritIO().start();
+        } catch (java.io.IOException e) {
+            return null;
+        }
+        Thread stop = new Thread(() -> {
+            child.destroy();
+            try {
+                child.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(stop);
+        int status = child.waitFor();
+        Runtime.getRuntime().removeShutdownHook(stop);
+        return status;
+    }
+
+    /** This JVM's own command with the vector options added, or null if it cannot be rebuilt. */
+    static List<String> command(String[] args) {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        if (!Files.isExecutable(java)) {
+            return null;
+        }
+        List<String> command = new ArrayList<>();
+        command.add(java.toString());
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(JvmOptions.vector());
+        command.add("-D" + MARK + "=true");
+        try {
+            Path source = Path.of(VectorRelaunch.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isRegularFile(source)) {
+                command.add("-jar");
+                command.add(source.toString());
+            } else {
+                command.add("-cp");
+                command.add(System.getProperty("java.class.path"));
+                command.add("io.sparserandom.cli.Main");
+            }
+        } catch (URISyntaxException | RuntimeException e) {
+            return null;
+        }
+        command.addAll(List.of(args));
+        return command;
+    }
+}
