@@ -13,6 +13,9 @@ import io.sparserandom.protocol.NbdReplyEncoder;
 import io.sparserandom.protocol.NbdRequest;
 import io.sparserandom.protocol.NbdRequestDecoder;
 import io.sparserandom.protocol.NbdRequestEncoder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -23,10 +26,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Decoding a batch of 64 pipelined requests (reads and block status, as nbdcopy sends them), and
@@ -50,7 +49,13 @@ public class CodecBenchmark {
     public void setUp() {
         wire = Unpooled.directBuffer();
         for (int i = 0; i < 64; i++) {
-            NbdRequest r = NbdRequest.of(i % 2 == 0 ? NbdCommand.READ : NbdCommand.BLOCK_STATUS, 0, i, i * 262144L, 262144);
+            NbdRequest r =
+                    NbdRequest.of(
+                            i % 2 == 0 ? NbdCommand.READ : NbdCommand.BLOCK_STATUS,
+                            0,
+                            i,
+                            i * 262144L,
+                            262144);
             NbdRequestEncoder.encodeHeader(r, wire);
             r.release();
         }
@@ -78,12 +83,17 @@ public class CodecBenchmark {
     @Benchmark
     public int encode64Replies() {
         for (int i = 0; i < 64; i++) {
-            NbdReply r = switch (i % 4) {
-                case 0 -> new NbdReply.OffsetData(i, false, i * 262144L, readData.retainedDuplicate());
-                case 1 -> new NbdReply.OffsetHole(i, true, i * 262144L, 262144);
-                case 2 -> new NbdReply.BlockStatus(i, true, 1, descriptors);
-                default -> new NbdReply.ErrorChunk(i, true, NbdErrno.EIO, "device error at " + i);
-            };
+            NbdReply r =
+                    switch (i % 4) {
+                        case 0 ->
+                                new NbdReply.OffsetData(
+                                        i, false, i * 262144L, readData.retainedDuplicate());
+                        case 1 -> new NbdReply.OffsetHole(i, true, i * 262144L, 262144);
+                        case 2 -> new NbdReply.BlockStatus(i, true, 1, descriptors);
+                        default ->
+                                new NbdReply.ErrorChunk(
+                                        i, true, NbdErrno.EIO, "device error at " + i);
+                    };
             NbdReplyEncoder.encode(r, alloc, encoded);
         }
         int bytes = 0;

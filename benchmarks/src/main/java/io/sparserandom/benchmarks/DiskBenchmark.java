@@ -2,9 +2,10 @@ package io.sparserandom.benchmarks;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.sparserandom.device.DeviceException;
 import io.sparserandom.generator.DiskParams;
 import io.sparserandom.generator.SparseRandomDisk;
-import io.sparserandom.device.DeviceException;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,21 +20,19 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.concurrent.TimeUnit;
-
 /**
- * The generator's hot paths, per 256 KiB request inside a data run (what nbdcopy asks for), in
- * both content modes and both models. Throughput in requests per second; multiply by 256 KiB for
- * bytes.
+ * The generator's hot paths, per 256 KiB request inside a data run (what nbdcopy asks for), in both
+ * content modes and both models. Throughput in requests per second; multiply by 256 KiB for bytes.
+ *
  * <ul>
- * <li>{@code fillReadBuffer}: generating a read into a buffer; the offset walks through 1 GiB so
- *     random content is generated, never found among the recently generated blocks.
- * <li>{@code readBuffer}: what the server calls: for repeated-byte content a composite of shared
- *     blocks (nothing filled), for random content the same as fillReadBuffer.
- * <li>{@code compareWrittenBuffer}: verifying a correct 256 KiB write; for random content the
- *     same request each time, so the expected bytes come from the recently generated blocks.
- * <li>{@code readThenVerify}: a self-copy's work for one request: generate a read, then verify
- *     the same bytes written back.
+ *   <li>{@code fillReadBuffer}: generating a read into a buffer; the offset walks through 1 GiB so
+ *       random content is generated, never found among the recently generated blocks.
+ *   <li>{@code readBuffer}: what the server calls: for repeated-byte content a composite of shared
+ *       blocks (nothing filled), for random content the same as fillReadBuffer.
+ *   <li>{@code compareWrittenBuffer}: verifying a correct 256 KiB write; for random content the
+ *       same request each time, so the expected bytes come from the recently generated blocks.
+ *   <li>{@code readThenVerify}: a self-copy's work for one request: generate a read, then verify
+ *       the same bytes written back.
  * </ul>
  */
 @State(Scope.Thread)
@@ -41,8 +40,15 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
-    "-Dio.netty.tryReflectionSetAccessible=true"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            "--add-modules",
+            "jdk.incubator.vector",
+            "--add-opens",
+            "java.base/java.nio=ALL-UNNAMED",
+            "-Dio.netty.tryReflectionSetAccessible=true"
+        })
 public class DiskBenchmark {
     private static final int REQUEST = 256 * 1024;
 
@@ -60,8 +66,15 @@ public class DiskBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws DeviceException {
         // percent=100 so every request is data; 64G keeps compat start-up short.
-        disk = SparseRandomDisk.create(new DiskParams(64L << 30, 1, 100, 16 << 20, randomContent,
-                DiskParams.Model.valueOf(model)));
+        disk =
+                SparseRandomDisk.create(
+                        new DiskParams(
+                                64L << 30,
+                                1,
+                                100,
+                                16 << 20,
+                                randomContent,
+                                DiskParams.Model.valueOf(model)));
         dataOffset = 12345L * 4096;
         buf = PooledByteBufAllocator.DEFAULT.directBuffer(REQUEST);
         written = PooledByteBufAllocator.DEFAULT.directBuffer(REQUEST);

@@ -1,8 +1,10 @@
 package io.sparserandom.benchmarks;
 
+import io.sparserandom.device.DeviceException;
 import io.sparserandom.generator.DiskParams;
 import io.sparserandom.generator.SparseRandomDisk;
-import io.sparserandom.device.DeviceException;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -14,9 +16,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 /** Answering block status: the extents of a 2 GiB range at a random place of a 1T (or 4E) disk. */
 @State(Scope.Thread)
@@ -34,17 +33,22 @@ public class ExtentsBenchmark {
 
     @Setup
     public void setUp() {
-        disk = SparseRandomDisk.create(new DiskParams(size, 1, 10, 16 << 20, false, DiskParams.Model.DEFAULT));
+        disk =
+                SparseRandomDisk.create(
+                        new DiskParams(size, 1, 10, 16 << 20, false, DiskParams.Model.DEFAULT));
     }
 
     @Benchmark
     public long blockStatus2G() throws DeviceException {
         long offset = (random.nextLong(size - (2L << 30))) & ~4095L;
         long[] acc = new long[1];
-        disk.extents(offset, 2L << 30, (len, type) -> {
-            acc[0] += len;
-            return acc[0] < (2L << 30);
-        });
+        disk.extents(
+                offset,
+                2L << 30,
+                (len, type) -> {
+                    acc[0] += len;
+                    return acc[0] < (2L << 30);
+                });
         return acc[0];
     }
 }

@@ -8,6 +8,7 @@ import io.sparserandom.device.DeviceException;
 import io.sparserandom.device.ExpectedContent;
 import io.sparserandom.device.IoFlags;
 import io.sparserandom.verifier.Verifier;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,15 +21,13 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.concurrent.TimeUnit;
-
 /**
- * The verifying write path's bookkeeping: one verified write per data run of a disk with
- * {@code runs} data runs, in sequential order, as four interleaved streams (four copy workers each
- * on its own quarter), or in a random order. The content check is a no-op here so that the figure
- * is the ledger's (and the run lookup's) cost: ranges recorded per second. When every run was
- * written the ledger starts again. Random order on 10^8 runs leaves more separate pieces than the
- * ledger's cap, so it measures the capped state (dropped additions cost the same lookup).
+ * The verifying write path's bookkeeping: one verified write per data run of a disk with {@code
+ * runs} data runs, in sequential order, as four interleaved streams (four copy workers each on its
+ * own quarter), or in a random order. The content check is a no-op here so that the figure is the
+ * ledger's (and the run lookup's) cost: ranges recorded per second. When every run was written the
+ * ledger starts again. Random order on 10^8 runs leaves more separate pieces than the ledger's cap,
+ * so it measures the capped state (dropped additions cost the same lookup).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -51,6 +50,7 @@ public class LedgerBenchmark {
     private ByteBuf payload;
     private long next;
     private long mask;
+
     /** Indexes per pass: runAt maps [0, period) onto every run once (and some to -1). */
     private long period;
 
@@ -59,11 +59,12 @@ public class LedgerBenchmark {
         disk = new PatternDisk(runs * 2 * HALF);
         payload = Unpooled.directBuffer((int) HALF).writeZero((int) HALF);
         mask = Long.highestOneBit(runs) == runs ? runs - 1 : Long.highestOneBit(runs) * 2 - 1;
-        period = switch (order) {
-            case "sequential" -> runs;
-            case "streams" -> 4 * ((runs + 3) / 4);
-            default -> mask + 1;
-        };
+        period =
+                switch (order) {
+                    case "sequential" -> runs;
+                    case "streams" -> 4 * ((runs + 3) / 4);
+                    default -> mask + 1;
+                };
         restart();
     }
 
@@ -143,7 +144,8 @@ public class LedgerBenchmark {
             while (pos < end) {
                 long runEnd = Math.min(size, (pos / HALF + 1) * HALF);
                 boolean data = (pos / HALF) % 2 == 1;
-                if (!sink.extent(runEnd - pos, data ? 0 : IoFlags.EXTENT_HOLE | IoFlags.EXTENT_ZERO)) {
+                if (!sink.extent(
+                        runEnd - pos, data ? 0 : IoFlags.EXTENT_HOLE | IoFlags.EXTENT_ZERO)) {
                     return;
                 }
                 pos = runEnd;

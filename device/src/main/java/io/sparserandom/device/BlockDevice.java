@@ -4,12 +4,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 /**
- * What the NBD server serves: a flat table of operations on (offset, length, flags), in the
- * spirit of nbdkit's plugin interface. The server validates every request (bounds, read-only,
- * sizes) before calling, so implementations may assume {@code 0 <= offset}, {@code offset + length
- * <= size()} and {@code length <= 32 MiB} for read and write. Flags are {@link IoFlags}, never
- * wire bits. Errors are {@link DeviceException}s carrying an errno; anything else thrown is
- * answered as EIO.
+ * What the NBD server serves: a flat table of operations on (offset, length, flags), in the spirit
+ * of nbdkit's plugin interface. The server validates every request (bounds, read-only, sizes)
+ * before calling, so implementations may assume {@code 0 <= offset}, {@code offset + length <=
+ * size()} and {@code length <= 32 MiB} for read and write. Flags are {@link IoFlags}, never wire
+ * bits. Errors are {@link DeviceException}s carrying an errno; anything else thrown is answered as
+ * EIO.
  *
  * <p>Implementations must be thread-safe: the server calls them from many connections at once.
  */
@@ -21,17 +21,18 @@ public interface BlockDevice {
     Capabilities capabilities();
 
     /**
-     * Appends exactly {@code length} bytes, the content at {@code offset}, to {@code dst}
-     * (at its writerIndex; the server made sure it has room).
+     * Appends exactly {@code length} bytes, the content at {@code offset}, to {@code dst} (at its
+     * writerIndex; the server made sure it has room).
      */
     void read(long offset, int length, ByteBuf dst) throws DeviceException;
 
     /**
-     * Returns the content at {@code offset} as a buffer the caller releases. A device whose
-     * content repeats may answer with (slices of) shared read-only buffers and so avoid filling
-     * memory at all; by default this allocates a buffer and calls {@link #read}.
+     * Returns the content at {@code offset} as a buffer the caller releases. A device whose content
+     * repeats may answer with (slices of) shared read-only buffers and so avoid filling memory at
+     * all; by default this allocates a buffer and calls {@link #read}.
      */
-    default ByteBuf readBuffer(long offset, int length, ByteBufAllocator alloc) throws DeviceException {
+    default ByteBuf readBuffer(long offset, int length, ByteBufAllocator alloc)
+            throws DeviceException {
         ByteBuf dst = alloc.directBuffer(length);
         try {
             read(offset, length, dst);
@@ -42,7 +43,9 @@ public interface BlockDevice {
         }
     }
 
-    /** Writes the readable bytes of {@code data} at {@code offset}. Must not change data's indexes. */
+    /**
+     * Writes the readable bytes of {@code data} at {@code offset}. Must not change data's indexes.
+     */
     void write(long offset, ByteBuf data, int flags) throws DeviceException;
 
     /**
@@ -61,17 +64,19 @@ public interface BlockDevice {
 
     /**
      * Reports the allocation state from {@code offset} on, as consecutive extents that start at
-     * {@code offset} and are passed to {@code sink} in order until it returns false or
-     * {@code length} bytes are covered (the last extent may reach past {@code length}; the server
-     * clips). At least one extent must be reported. Adjacent extents of the same type should be
-     * merged by the implementation.
+     * {@code offset} and are passed to {@code sink} in order until it returns false or {@code
+     * length} bytes are covered (the last extent may reach past {@code length}; the server clips).
+     * At least one extent must be reported. Adjacent extents of the same type should be merged by
+     * the implementation.
      */
     void extents(long offset, long length, ExtentSink sink) throws DeviceException;
 
     /** Receives extents; return false to stop early. */
     @FunctionalInterface
     interface ExtentSink {
-        /** @param type {@link IoFlags#EXTENT_HOLE} and/or {@link IoFlags#EXTENT_ZERO}, 0 for data */
+        /**
+         * @param type {@link IoFlags#EXTENT_HOLE} and/or {@link IoFlags#EXTENT_ZERO}, 0 for data
+         */
         boolean extent(long length, int type);
     }
 }

@@ -1,19 +1,19 @@
 package io.sparserandom.device;
 
 /**
- * What a device can do; turned into transmission flags by the server. An immutable value, built
- * by name ({@link #all()}, {@link #none()}, {@link #builder()}) and changed with withers, so a
+ * What a device can do; turned into transmission flags by the server. An immutable value, built by
+ * name ({@link #all()}, {@link #none()}, {@link #builder()}) and changed with withers, so a
  * decorator that turns one feature off says which.
  *
- * @param writable  false makes the export read-only (write, zero and trim answer EPERM)
- * @param flush     flush is meaningful
- * @param fua       FUA is honoured
- * @param trim      trim is supported
- * @param zero      write-zeroes is supported natively
- * @param fastZero  zero with FAST_ZERO can answer quickly or fail with ENOTSUP
- * @param cache     cache is supported
+ * @param writable false makes the export read-only (write, zero and trim answer EPERM)
+ * @param flush flush is meaningful
+ * @param fua FUA is honoured
+ * @param trim trim is supported
+ * @param zero write-zeroes is supported natively
+ * @param fastZero zero with FAST_ZERO can answer quickly or fail with ENOTSUP
+ * @param cache cache is supported
  * @param multiConn every connection sees the same data, so clients may open several
- * @param extents   extents give a real map (otherwise the server reports everything as data)
+ * @param extents extents give a real map (otherwise the server reports everything as data)
  */
 public record Capabilities(
         boolean writable,
@@ -159,7 +159,8 @@ public record Capabilities(
         }
 
         public Capabilities build() {
-            return new Capabilities(writable, flush, fua, trim, zero, fastZero, cache, multiConn, extents);
+            return new Capabilities(
+                    writable, flush, fua, trim, zero, fastZero, cache, multiConn, extents);
         }
     }
 }

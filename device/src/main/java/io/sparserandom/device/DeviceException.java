@@ -1,9 +1,8 @@
 package io.sparserandom.device;
 
-
 /**
- * A device operation failed. Carries the errno the client will see and, optionally, the offset
- * the error concerns (sent as NBD_REPLY_TYPE_ERROR_OFFSET when structured replies are on).
+ * A device operation failed. Carries the errno the client will see and, optionally, the offset the
+ * error concerns (sent as NBD_REPLY_TYPE_ERROR_OFFSET when structured replies are on).
  */
 public class DeviceException extends Exception {
     private static final long serialVersionUID = 1L;
@@ -24,10 +23,16 @@ public class DeviceException extends Exception {
         this.offset = offset;
     }
 
-    public Errno errno() { return errno; }
+    public Errno errno() {
+        return errno;
+    }
 
     /** The offset the error is about, or {@link #NO_OFFSET}. */
-    public long offset() { return offset; }
+    public long offset() {
+        return offset;
+    }
 
-    public boolean hasOffset() { return offset >= 0; }
+    public boolean hasOffset() {
+        return offset >= 0;
+    }
 }

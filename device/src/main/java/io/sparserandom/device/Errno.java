@@ -1,8 +1,8 @@
 package io.sparserandom.device;
 
 /**
- * The errors a device may report, named as POSIX does. The device layer knows no wire values:
- * the server maps these to NBD error codes in one place, as nbdkit maps a plugin's errno.
+ * The errors a device may report, named as POSIX does. The device layer knows no wire values: the
+ * server maps these to NBD error codes in one place, as nbdkit maps a plugin's errno.
  */
 public enum Errno {
     /** Operation not permitted (a write to a read-only export). */

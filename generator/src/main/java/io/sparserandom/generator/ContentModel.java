@@ -1,11 +1,11 @@
 package io.sparserandom.generator;
 
 /**
- * The bytes of a data block as a pure function of the disk's seed and the block's start
- * {@code blockStart} (a multiple of 4096): either one repeated byte (never 0, so data never
- * reads as a hole) or 4096 bytes from a xoshiro256** stream seeded by {@link #blockSeed}.
- * Implementations are immutable. Whether a disk uses the repeated or the random form is chosen
- * once, by {@link DataContent}.
+ * The bytes of a data block as a pure function of the disk's seed and the block's start {@code
+ * blockStart} (a multiple of 4096): either one repeated byte (never 0, so data never reads as a
+ * hole) or 4096 bytes from a xoshiro256** stream seeded by {@link #blockSeed}. Implementations are
+ * immutable. Whether a disk uses the repeated or the random form is chosen once, by {@link
+ * DataContent}.
  *
  * <p>The seed is the block's start even for a read that starts inside the block, so the bytes do
  * not depend on how they are asked for (nbdkit seeds a partial first block with the unaligned
@@ -18,14 +18,17 @@ interface ContentModel {
     /** The xoshiro256** seed of the random content of the block at {@code blockStart}. */
     long blockSeed(long blockStart);
 
-    /** Fills {@code out[base, base + 4096)} with the random content of the block at {@code blockStart}. */
+    /**
+     * Fills {@code out[base, base + 4096)} with the random content of the block at {@code
+     * blockStart}.
+     */
     void fillBlock(long blockStart, byte[] out, int base);
 
     /**
      * {@link #fillBlock} for {@link Lanes#AVAILABLE} consecutive blocks at once, one per vector
      * lane: {@code s0..s3} hold lane k's xoshiro256** state (seeded with {@link #blockSeed} of
-     * block k), {@code out} receives the blocks in order, {@code outputs} is scratch (see
-     * {@link LaneFill}). Only called when {@link Lanes#AVAILABLE} is not 0.
+     * block k), {@code out} receives the blocks in order, {@code outputs} is scratch (see {@link
+     * LaneFill}). Only called when {@link Lanes#AVAILABLE} is not 0.
      */
     void fillLanes(long[] s0, long[] s1, long[] s2, long[] s3, byte[] out, long[] outputs);
 

@@ -5,8 +5,8 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * The default content: every block hashed from the seed and its index, so any block is made on
- * its own, and random content takes 8 bytes from each xoshiro256** output (an eighth of nbdkit's
+ * The default content: every block hashed from the seed and its index, so any block is made on its
+ * own, and random content takes 8 bytes from each xoshiro256** output (an eighth of nbdkit's
  * draws).
  *
  * <pre>
@@ -34,7 +34,8 @@ final class DefaultContentModel implements ContentModel {
     /** The block hash h. */
     @Override
     public long blockSeed(long blockStart) {
-        return Xoshiro256.mix64(contentKey + (blockStart >>> SparseRandomDisk.BLOCK_SHIFT) * Xoshiro256.GOLDEN);
+        return Xoshiro256.mix64(
+                contentKey + (blockStart >>> SparseRandomDisk.BLOCK_SHIFT) * Xoshiro256.GOLDEN);
     }
 
     @Override
@@ -52,7 +53,8 @@ final class DefaultContentModel implements ContentModel {
 
     @Override
     public String describeRandom(long blockStart) {
-        return String.format("xoshiro256** seeded with block hash 0x%016x, 8 bytes LE per output",
+        return String.format(
+                "xoshiro256** seeded with block hash 0x%016x, 8 bytes LE per output",
                 blockSeed(blockStart));
     }
 }

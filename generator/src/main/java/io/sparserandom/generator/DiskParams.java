@@ -3,18 +3,19 @@ package io.sparserandom.generator;
 /**
  * What a sparse-random disk looks like. An immutable value, validated once here.
  *
- * @param size          size in bytes, 1..Long.MAX_VALUE; the last 4 KiB block may be partial
- * @param seed          unsigned 32-bit seed, 0..0xffffffff
- * @param percent       share of data blocks, 0..100 (a real number)
- * @param runlength     mean length of a data run in bytes, at least 1
+ * @param size size in bytes, 1..Long.MAX_VALUE; the last 4 KiB block may be partial
+ * @param seed unsigned 32-bit seed, 0..0xffffffff
+ * @param percent share of data blocks, 0..100 (a real number)
+ * @param runlength mean length of a data run in bytes, at least 1
  * @param randomContent every byte of a data block random (otherwise one repeated byte per block)
- * @param model         which layout and content generator to use
+ * @param model which layout and content generator to use
  */
-public record DiskParams(long size, long seed, double percent, long runlength,
-                         boolean randomContent, Model model) {
+public record DiskParams(
+        long size, long seed, double percent, long runlength, boolean randomContent, Model model) {
 
     /** Default mean data run: 16 MiB, as nbdkit. */
     public static final long DEFAULT_RUNLENGTH = 16L << 20;
+
     /** Default share of data: 10 %, as nbdkit. */
     public static final double DEFAULT_PERCENT = 10;
 
@@ -22,13 +23,16 @@ public record DiskParams(long size, long seed, double percent, long runlength,
     public enum Model {
         /** Memory-free, instant start at any size; statistically like nbdkit, not byte-equal. */
         DEFAULT,
-        /** compat=nbdkit: byte-for-byte nbdkit's sparse-random plugin (scans the chain at start). */
+        /**
+         * compat=nbdkit: byte-for-byte nbdkit's sparse-random plugin (scans the chain at start).
+         */
         NBDKIT
     }
 
     public DiskParams {
         if (size < 1) {
-            throw new IllegalArgumentException("size must be 1.." + Long.MAX_VALUE + " bytes, got " + size);
+            throw new IllegalArgumentException(
+                    "size must be 1.." + Long.MAX_VALUE + " bytes, got " + size);
         }
         if (seed < 0 || seed > 0xffffffffL) {
             throw new IllegalArgumentException("seed must be 0..4294967295, got " + seed);
@@ -44,7 +48,9 @@ public record DiskParams(long size, long seed, double percent, long runlength,
         }
     }
 
-    /** nbdkit's defaults (percent 10, runlength 16M, repeated-byte content) with the given model. */
+    /**
+     * nbdkit's defaults (percent 10, runlength 16M, repeated-byte content) with the given model.
+     */
     public static DiskParams defaults(long size, long seed, Model model) {
         return new DiskParams(size, seed, DEFAULT_PERCENT, DEFAULT_RUNLENGTH, false, model);
     }

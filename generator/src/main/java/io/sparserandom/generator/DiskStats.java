@@ -1,18 +1,18 @@
 package io.sparserandom.generator;
 
-import io.sparserandom.device.Errno;
 import io.sparserandom.device.BlockDevice;
 import io.sparserandom.device.DeviceException;
+import io.sparserandom.device.Errno;
 import io.sparserandom.device.IoFlags;
 
 /**
- * Allocation statistics of a range of a device, from its extents: how much is data and in how
- * many runs. A data run that crosses the start or end of the range counts once, clipped.
+ * Allocation statistics of a range of a device, from its extents: how much is data and in how many
+ * runs. A data run that crosses the start or end of the range counts once, clipped.
  *
- * @param offset    start of the range walked
- * @param length    bytes walked
+ * @param offset start of the range walked
+ * @param length bytes walked
  * @param dataBytes bytes reported as data (type without the HOLE bit)
- * @param dataRuns  maximal runs of data within the range
+ * @param dataRuns maximal runs of data within the range
  */
 public record DiskStats(long offset, long length, long dataBytes, long dataRuns) {
 
@@ -32,13 +32,20 @@ public record DiskStats(long offset, long length, long dataBytes, long dataRuns)
     }
 
     /**
-     * Walks {@code [offset, offset + length)} with repeated {@link BlockDevice#extents} calls
-     * (each asks for at most 1 GiB, like a client would; the device may answer with less).
+     * Walks {@code [offset, offset + length)} with repeated {@link BlockDevice#extents} calls (each
+     * asks for at most 1 GiB, like a client would; the device may answer with less).
      */
-    public static DiskStats of(BlockDevice device, long offset, long length) throws DeviceException {
+    public static DiskStats of(BlockDevice device, long offset, long length)
+            throws DeviceException {
         if (offset < 0 || length < 0 || length > device.size() - offset) {
-            throw new IllegalArgumentException("range " + offset + "+" + length
-                    + " outside the device (size " + device.size() + ")");
+            throw new IllegalArgumentException(
+                    "range "
+                            + offset
+                            + "+"
+                            + length
+                            + " outside the device (size "
+                            + device.size()
+                            + ")");
         }
         Walk w = new Walk(offset + length);
         w.pos = offset;
@@ -46,8 +53,8 @@ public record DiskStats(long offset, long length, long dataBytes, long dataRuns)
             long before = w.pos;
             device.extents(w.pos, Math.min(w.end - w.pos, 1L << 30), w);
             if (w.pos == before) {
-                throw new DeviceException(Errno.EIO,
-                        "extents made no progress at offset " + before, before);
+                throw new DeviceException(
+                        Errno.EIO, "extents made no progress at offset " + before, before);
             }
         }
         return new DiskStats(offset, length, w.dataBytes, w.dataRuns);

@@ -1,27 +1,27 @@
 package io.sparserandom.generator;
 
+import java.nio.ByteOrder;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.nio.ByteOrder;
-
 /**
  * Random content for several consecutive blocks at once, one block per SIMD lane: every block is
  * its own xoshiro256** stream, so the steps of eight blocks run as one vector step. {@link #fill}
- * is nbdkit's content (the low byte of one output per byte), {@link #fillWords} ours (each
- * output as 8 bytes, little-endian). Touched only through {@link Lanes}, which checks that the
- * incubating vector module is present (the launcher adds it for random content).
+ * is nbdkit's content (the low byte of one output per byte), {@link #fillWords} ours (each output
+ * as 8 bytes, little-endian). Touched only through {@link Lanes}, which checks that the incubating
+ * vector module is present (the launcher adds it for random content).
  *
  * <p>Both first make each block's 512 words, word-major ({@code outputs[word * lanes + lane]}),
- * then {@link #spread} them over the blocks. The two generators repeat the xoshiro256** state
- * step rather than share it: on JDK 17, C2 keeps the vectors in registers only when each loop
- * is this plain (a shared generator taking the steps per word as a parameter does not).
+ * then {@link #spread} them over the blocks. The two generators repeat the xoshiro256** state step
+ * rather than share it: on JDK 17, C2 keeps the vectors in registers only when each loop is this
+ * plain (a shared generator taking the steps per word as a parameter does not).
  */
 final class LaneFill {
     private static final VectorSpecies<Long> SPECIES = LongVector.SPECIES_PREFERRED;
     private static final int BLOCK_SIZE = SparseRandomDisk.BLOCK_SIZE;
     private static final int WORDS = BLOCK_SIZE / Long.BYTES;
+
     /** Lane j of a gather in {@link #spread} reads the word j words on: {@code j * lanes}. */
     private static final int[] GATHER = gatherIndexes();
 
@@ -57,8 +57,8 @@ final class LaneFill {
 
     /**
      * Like {@link #fillWords}, but nbdkit's content: the low byte of each output. Eight outputs'
-     * low bytes are packed into one word inside the vector registers (first output lowest), so
-     * what is stored and spread is a long per eight bytes, not a long per byte.
+     * low bytes are packed into one word inside the vector registers (first output lowest), so what
+     * is stored and spread is a long per eight bytes, not a long per byte.
      */
     static void fill(long[] s0, long[] s1, long[] s2, long[] s3, byte[] out, long[] outputs) {
         int lanes = SPECIES.length();
@@ -69,7 +69,9 @@ final class LaneFill {
         for (int i = 0; i < WORDS; i++) {
             LongVector word = LongVector.zero(SPECIES);
             for (int j = 0; j < Long.BYTES; j++) {
-                word = word.lanewise(VectorOperators.LSHR, 8).or(scrambled(b).lanewise(VectorOperators.LSHL, 56));
+                word =
+                        word.lanewise(VectorOperators.LSHR, 8)
+                                .or(scrambled(b).lanewise(VectorOperators.LSHL, 56));
                 LongVector t = b.lanewise(VectorOperators.LSHL, 17);
                 c = c.lanewise(VectorOperators.XOR, a);
                 d = d.lanewise(VectorOperators.XOR, b);
@@ -83,7 +85,10 @@ final class LaneFill {
         spread(outputs, out, lanes);
     }
 
-    /** The xoshiro256** output of state word s1: rotl(s1 * 5, 7) * 9, multiplying by shifts and adds. */
+    /**
+     * The xoshiro256** output of state word s1: rotl(s1 * 5, 7) * 9, multiplying by shifts and
+     * adds.
+     */
     private static LongVector scrambled(LongVector s1) {
         LongVector m = s1.add(s1.lanewise(VectorOperators.LSHL, 2));
         LongVector r = m.lanewise(VectorOperators.LSHL, 7).or(m.lanewise(VectorOperators.LSHR, 57));
@@ -91,8 +96,8 @@ final class LaneFill {
     }
 
     /**
-     * {@code out[k * 4096 + 8 * i ..]} = {@code outputs[i * lanes + k]}, little-endian: each
-     * gather collects one block's next {@code lanes} words, stored in one go.
+     * {@code out[k * 4096 + 8 * i ..]} = {@code outputs[i * lanes + k]}, little-endian: each gather
+     * collects one block's next {@code lanes} words, stored in one go.
      */
     private static void spread(long[] outputs, byte[] out, int lanes) {
         int[] gather = GATHER;

@@ -2,8 +2,8 @@ package io.sparserandom.generator;
 
 /**
  * Whether {@link LaneFill} can be used: the JVM was started with the incubating vector module
- * ({@code --add-modules jdk.incubator.vector}) and its vectors hold at least four longs. Kept
- * apart from LaneFill so that nothing loads the vector classes when the module is absent.
+ * ({@code --add-modules jdk.incubator.vector}) and its vectors hold at least four longs. Kept apart
+ * from LaneFill so that nothing loads the vector classes when the module is absent.
  */
 final class Lanes {
     /** Lanes per vector fill, or 0 to generate one block at a time. */

@@ -5,9 +5,9 @@ package io.sparserandom.generator;
  * two types alternate. Implementations are thread-safe.
  *
  * <p>The extension point for new disk shapes: a layout is one class implementing this, plus its
- * line in {@link SparseRandomDisk#create}. The disk only walks runs through {@link RunCursor}, so
- * a block state beyond data and hole would change this interface, the cursor and the places that
- * ask {@code data()}, nothing else.
+ * line in {@link SparseRandomDisk#create}. The disk only walks runs through {@link RunCursor}, so a
+ * block state beyond data and hole would change this interface, the cursor and the places that ask
+ * {@code data()}, nothing else.
  */
 interface Layout {
     /** Number of blocks, the last one possibly partial. */
@@ -17,9 +17,9 @@ interface Layout {
 
     /**
      * The end (exclusive block number) of the run that contains {@code block}. The answer is the
-     * true end when it is below {@code limit}; otherwise it is some block at or after
-     * {@code limit} that the run certainly reaches (implementations bound their work by it).
-     * Never more than {@link #blocks()}.
+     * true end when it is below {@code limit}; otherwise it is some block at or after {@code limit}
+     * that the run certainly reaches (implementations bound their work by it). Never more than
+     * {@link #blocks()}.
      */
     long runEnd(long block, long limit);
 

@@ -1,26 +1,26 @@
 package io.sparserandom.generator;
 
 import io.netty.util.internal.PlatformDependent;
-
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * Finding the first wrong byte of a written payload, the hot loop of verification. Views are
- * NIO buffers addressed by absolute index from 0 to their capacity: their position and limit
- * are ignored (and moved where a method says so).
+ * Finding the first wrong byte of a written payload, the hot loop of verification. Views are NIO
+ * buffers addressed by absolute index from 0 to their capacity: their position and limit are
+ * ignored (and moved where a method says so).
  *
- * <p>Checking that a range holds one value (a hole, a repeated-byte block) needs no expected
- * bytes as long as the range itself: compare the first {@link #STRIDE} bytes with the value,
- * then the range with itself {@code STRIDE} bytes further on. If {@code view[at+i] !=
- * view[at+STRIDE+i]} first at {@code i}, every byte before {@code STRIDE+i} equals the value and
- * that one does not. Direct memory is first checked a long at a time by address
- * ({@link #allEqual}), which JDK 17 runs faster than {@code ByteBuffer.mismatch} on direct
- * buffers; the slower search for the exact index only runs when that finds a difference.
+ * <p>Checking that a range holds one value (a hole, a repeated-byte block) needs no expected bytes
+ * as long as the range itself: compare the first {@link #STRIDE} bytes with the value, then the
+ * range with itself {@code STRIDE} bytes further on. If {@code view[at+i] != view[at+STRIDE+i]}
+ * first at {@code i}, every byte before {@code STRIDE+i} equals the value and that one does not.
+ * Direct memory is first checked a long at a time by address ({@link #allEqual}), which JDK 17 runs
+ * faster than {@code ByteBuffer.mismatch} on direct buffers; the slower search for the exact index
+ * only runs when that finds a difference.
  */
 final class MemoryCompare {
     /** How far apart the bytes are that the self-comparison compares: one cache line. */
     static final int STRIDE = 64;
+
     /** Direct memory can be read by address (Netty found Unsafe). */
     private static final boolean UNSAFE_READS = PlatformDependent.hasUnsafe();
 
@@ -49,8 +49,8 @@ final class MemoryCompare {
     }
 
     /**
-     * The first index {@code i} in {@code [0, n)} where {@code view[at + i]} is not
-     * {@code value} (0..255), or -1. {@code address} is {@link #addressOf} the view (0 for none).
+     * The first index {@code i} in {@code [0, n)} where {@code view[at + i]} is not {@code value}
+     * (0..255), or -1. {@code address} is {@link #addressOf} the view (0 for none).
      */
     static long firstNotUniform(ByteBuffer view, long address, int at, int n, int value) {
         if (address != 0 && allEqual(address + at, n, value)) {
@@ -59,7 +59,8 @@ final class MemoryCompare {
         if (view.hasArray()) {
             return firstNotUniform(view.array(), view.arrayOffset() + at, n, value);
         }
-        ByteBuffer all = view.duplicate().clear(); // absolute reads check the limit, which others move
+        ByteBuffer all =
+                view.duplicate().clear(); // absolute reads check the limit, which others move
         int head = n <= 2 * STRIDE ? n : STRIDE;
         for (int i = 0; i < head; i++) {
             if (all.get(at + i) != (byte) value) {

@@ -43,7 +43,8 @@ final class NbdkitContentModel implements ContentModel {
 
     @Override
     public String describeRandom(long blockStart) {
-        return String.format("xoshiro256** seeded with seed+offset 0x%x, low byte of each output",
+        return String.format(
+                "xoshiro256** seeded with seed+offset 0x%x, low byte of each output",
                 blockSeed(blockStart));
     }
 }

@@ -3,8 +3,8 @@ package io.sparserandom.generator;
 import java.util.Arrays;
 
 /**
- * compat=nbdkit layout: nbdkit's sequential two-state Markov chain, replayed once at creation,
- * kept as the sorted list of block numbers where the state flips (no bitmap).
+ * compat=nbdkit layout: nbdkit's sequential two-state Markov chain, replayed once at creation, kept
+ * as the sorted list of block numbers where the state flips (no bitmap).
  *
  * <pre>
  *   P_dh, P_hd as in {@link Transitions}                    (leave DATA / HOLE after a block)
@@ -17,9 +17,9 @@ import java.util.Arrays;
  *
  * The comparison is done as nbdkit does it on x86-64: r converted from unsigned 64-bit to double
  * (round to nearest even), compared with the double product. Since the conversion is monotonic we
- * precompute, per state, the largest unsigned r that passes, and the loop compares longs
- * ({@link Xoshiro256#biasedThreshold}), which is exact and keeps the loop to a handful of ALU
- * operations per block (2^28 blocks for 1 TiB).
+ * precompute, per state, the largest unsigned r that passes, and the loop compares longs ({@link
+ * Xoshiro256#biasedThreshold}), which is exact and keeps the loop to a handful of ALU operations
+ * per block (2^28 blocks for 1 TiB).
  *
  * <p>Memory is 8 bytes per run, so about 13 k runs at 1 TiB with the defaults; a pathological
  * runlength of one block at 50 % would need 8 bytes per block (nbdkit's bitmap needs 1 bit).
@@ -29,8 +29,12 @@ final class NbdkitLayout implements Layout {
     static final int MAX_FLIPS = Integer.MAX_VALUE - 16;
 
     private final long blocks;
-    /** Blocks at which the type flips, strictly increasing, all in 1..blocks-1; block 0 is a hole. */
+
+    /**
+     * Blocks at which the type flips, strictly increasing, all in 1..blocks-1; block 0 is a hole.
+     */
     private final long[] flips;
+
     private final int count;
 
     private NbdkitLayout(long blocks, long[] flips, int count) {
@@ -85,8 +89,10 @@ final class NbdkitLayout implements Layout {
             }
             if (count == flips.length) {
                 if (count >= MAX_FLIPS) {
-                    throw new IllegalArgumentException("compat=nbdkit layout has more than " + MAX_FLIPS
-                            + " runs (runlength too short for this size); use the default model");
+                    throw new IllegalArgumentException(
+                            "compat=nbdkit layout has more than "
+                                    + MAX_FLIPS
+                                    + " runs (runlength too short for this size); use the default model");
                 }
                 flips = Arrays.copyOf(flips, (int) Math.min(MAX_FLIPS, 2L * count));
             }

@@ -1,14 +1,13 @@
 package io.sparserandom.generator;
 
 import io.netty.buffer.ByteBuf;
-
 import java.nio.ByteBuffer;
 
 /**
  * Data blocks of random bytes, generated into a per-thread scratch and kept there, so that an
  * unaligned neighbour or the next piece of the same request reuses them. With the vector module
- * ({@link Lanes}) the blocks of a request are generated {@link Lanes#AVAILABLE} at a time
- * whenever that many remain before the caller's {@code until}.
+ * ({@link Lanes}) the blocks of a request are generated {@link Lanes#AVAILABLE} at a time whenever
+ * that many remain before the caller's {@code until}.
  */
 final class RandomContent implements DataContent {
     private static final int BLOCK_SIZE = SparseRandomDisk.BLOCK_SIZE;
@@ -50,7 +49,8 @@ final class RandomContent implements DataContent {
             int n = DataContent.inBlock(pos, stop);
             long blockStart = pos & -BLOCK_SIZE;
             int from = block(sc, blockStart, until) + (int) (pos - blockStart);
-            long i = MemoryCompare.firstDifference(view, at + (int) (pos - start), sc.view, from, n);
+            long i =
+                    MemoryCompare.firstDifference(view, at + (int) (pos - start), sc.view, from, n);
             if (i >= 0) {
                 return pos - start + i;
             }
@@ -62,7 +62,8 @@ final class RandomContent implements DataContent {
     @Override
     public String describe(long offset, long stop, String more) {
         long blockStart = offset & -BLOCK_SIZE;
-        return String.format("random bytes x%d (%s, from byte %d of the block)%s",
+        return String.format(
+                "random bytes x%d (%s, from byte %d of the block)%s",
                 stop - offset, model.describeRandom(blockStart), offset - blockStart, more);
     }
 
@@ -72,13 +73,16 @@ final class RandomContent implements DataContent {
      * several at a time.
      */
     private int block(Scratch sc, long start, long until) {
-        if (sc.first >= 0 && start >= sc.first && start < sc.first + ((long) sc.count << BLOCK_SHIFT)) {
+        if (sc.first >= 0
+                && start >= sc.first
+                && start < sc.first + ((long) sc.count << BLOCK_SHIFT)) {
             return (int) (start - sc.first);
         }
         int lanes = Lanes.AVAILABLE;
         if (lanes > 0 && until - start > (long) (lanes - 1) * BLOCK_SIZE) {
             for (int k = 0; k < lanes; k++) {
-                new Xoshiro256(model.blockSeed(start + ((long) k << BLOCK_SHIFT))).stateInto(sc.s0, sc.s1, sc.s2, sc.s3, k);
+                new Xoshiro256(model.blockSeed(start + ((long) k << BLOCK_SHIFT)))
+                        .stateInto(sc.s0, sc.s1, sc.s2, sc.s3, k);
             }
             model.fillLanes(sc.s0, sc.s1, sc.s2, sc.s3, sc.bytes, sc.outputs);
             sc.count = lanes;
@@ -93,13 +97,18 @@ final class RandomContent implements DataContent {
     /** Per-thread scratch: the random blocks generated last. */
     private static final class Scratch {
         final byte[] bytes = new byte[Math.max(1, Lanes.AVAILABLE) * BLOCK_SIZE];
+
         /** A view of {@link #bytes} for comparisons (its position moves, so never shared). */
         final ByteBuffer view = ByteBuffer.wrap(bytes);
+
         /** The blocks in {@link #bytes}: [first, first + count * 4096). */
         long first = -1;
+
         int count;
+
         /** Vector fill only: the lanes' states and outputs (a word per 8 bytes). */
         final long[] s0 = new long[Lanes.AVAILABLE];
+
         final long[] s1 = new long[Lanes.AVAILABLE];
         final long[] s2 = new long[Lanes.AVAILABLE];
         final long[] s3 = new long[Lanes.AVAILABLE];

@@ -1,13 +1,12 @@
 package io.sparserandom.generator;
 
 import io.netty.buffer.ByteBuf;
-
 import java.nio.ByteBuffer;
 
 /**
  * Data blocks of one repeated byte each: served from {@link SharedBlocks} (copied, or shared
- * zero-copy) and checked by comparing the written bytes with the value, with no expected bytes
- * made at all.
+ * zero-copy) and checked by comparing the written bytes with the value, with no expected bytes made
+ * at all.
  */
 final class RepeatedByteContent implements DataContent {
     private static final int BLOCK_SIZE = SparseRandomDisk.BLOCK_SIZE;
@@ -23,7 +22,10 @@ final class RepeatedByteContent implements DataContent {
         while (pos < stop) {
             int n = DataContent.inBlock(pos, stop);
             long blockStart = pos & -BLOCK_SIZE;
-            dst.writeBytes(SharedBlocks.repeated(model.repeatedByte(blockStart)), (int) (pos - blockStart), n);
+            dst.writeBytes(
+                    SharedBlocks.repeated(model.repeatedByte(blockStart)),
+                    (int) (pos - blockStart),
+                    n);
             pos += n;
         }
     }
@@ -52,7 +54,9 @@ final class RepeatedByteContent implements DataContent {
         while (pos < stop) {
             int n = DataContent.inBlock(pos, stop);
             int value = model.repeatedByte(pos & -BLOCK_SIZE);
-            long i = MemoryCompare.firstNotUniform(view, address, at + (int) (pos - start), n, value);
+            long i =
+                    MemoryCompare.firstNotUniform(
+                            view, address, at + (int) (pos - start), n, value);
             if (i >= 0) {
                 return pos - start + i;
             }
@@ -63,6 +67,7 @@ final class RepeatedByteContent implements DataContent {
 
     @Override
     public String describe(long offset, long stop, String more) {
-        return String.format("0x%02x x%d%s", model.repeatedByte(offset & -BLOCK_SIZE), stop - offset, more);
+        return String.format(
+                "0x%02x x%d%s", model.repeatedByte(offset & -BLOCK_SIZE), stop - offset, more);
     }
 }

@@ -1,9 +1,9 @@
 package io.sparserandom.generator;
 
 /**
- * A walk over the layout's runs that cover the bytes {@code [from, end)}, one run per
- * {@link #next}, clipped to the walk. The one place where block runs become byte ranges (the
- * last block of the disk may be partial). Cheap to make: one per request, never shared.
+ * A walk over the layout's runs that cover the bytes {@code [from, end)}, one run per {@link
+ * #next}, clipped to the walk. The one place where block runs become byte ranges (the last block of
+ * the disk may be partial). Cheap to make: one per request, never shared.
  */
 final class RunCursor {
     private final Layout layout;
@@ -17,7 +17,7 @@ final class RunCursor {
 
     /**
      * @param limit block number passed to {@link Layout#runEnd}: how far past {@code end} a run's
-     *              true end is worth looking for ({@link #runEnd} is exact below it)
+     *     true end is worth looking for ({@link #runEnd} is exact below it)
      */
     RunCursor(Layout layout, long size, long from, long end, long limit) {
         this.layout = layout;

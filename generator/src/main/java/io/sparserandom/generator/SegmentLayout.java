@@ -20,11 +20,11 @@ import java.util.Arrays;
  *   q = q_d for data, q_h for holes; the last run is cut at the segment end.
  * </pre>
  *
- * Because the geometric distribution is memoryless, a run cut at a segment end and the fresh
- * state drawn at the next segment's start look like the chain, except that the type at a boundary
- * is drawn from the stationary share instead of continuing: about percent*(1-percent) extra run
- * ends per segment, against ~16 data runs per segment, i.e. a bias on the mean run of ~1.5 % at
- * worst (percent 50). Equal types across a boundary are merged by {@link #runEnd}.
+ * Because the geometric distribution is memoryless, a run cut at a segment end and the fresh state
+ * drawn at the next segment's start look like the chain, except that the type at a boundary is
+ * drawn from the stationary share instead of continuing: about percent*(1-percent) extra run ends
+ * per segment, against ~16 data runs per segment, i.e. a bias on the mean run of ~1.5 % at worst
+ * (percent 50). Equal types across a boundary are merged by {@link #runEnd}.
  *
  * <p>Start-up and memory do not depend on the size; a lookup decodes one segment (~32 runs, a
  * microsecond) and each thread keeps the last two decoded segments.
@@ -32,8 +32,10 @@ import java.util.Arrays;
 final class SegmentLayout implements Layout {
     /** Mean data+hole cycles per segment. */
     static final int CYCLES_PER_SEGMENT = 16;
+
     static final long MIN_SEGMENT_BLOCKS = 64;
     static final long MAX_SEGMENT_BLOCKS = 1L << 40;
+
     /** An extents walk may decode this many segments past the request to finish its last run. */
     static final long LOOKAHEAD_SEGMENTS = 1024;
 
@@ -41,8 +43,10 @@ final class SegmentLayout implements Layout {
     private final long segmentBlocks;
     private final long layoutKey;
     private final double dataShare;
+
     /** ln(1 - q) for data and hole runs: -0.0 when q == 0 (endless), -inf when q == 1. */
     private final double lnStayData;
+
     private final double lnStayHole;
     private final ThreadLocal<Segment[]> cache;
 
@@ -55,8 +59,10 @@ final class SegmentLayout implements Layout {
         double meanHole = 1 / qh;
         double cycle = meanData + meanHole;
         double s = Math.ceil(CYCLES_PER_SEGMENT * cycle);
-        this.segmentBlocks = s >= MAX_SEGMENT_BLOCKS ? MAX_SEGMENT_BLOCKS
-                : Math.max(MIN_SEGMENT_BLOCKS, (long) s);
+        this.segmentBlocks =
+                s >= MAX_SEGMENT_BLOCKS
+                        ? MAX_SEGMENT_BLOCKS
+                        : Math.max(MIN_SEGMENT_BLOCKS, (long) s);
         this.dataShare = Double.isInfinite(meanHole) ? 0 : meanData / cycle;
         this.lnStayData = Math.log1p(-qd);
         this.lnStayHole = Math.log1p(-qh);
@@ -114,7 +120,9 @@ final class SegmentLayout implements Layout {
         return LOOKAHEAD_SEGMENTS >= max ? Long.MAX_VALUE : LOOKAHEAD_SEGMENTS * segmentBlocks;
     }
 
-    /** The decoded segment k from this thread's cache (two entries, least recently used replaced). */
+    /**
+     * The decoded segment k from this thread's cache (two entries, least recently used replaced).
+     */
     private Segment segment(long k) {
         Segment[] c = cache.get();
         if (c[0].index == k) {
@@ -141,7 +149,8 @@ final class SegmentLayout implements Layout {
         int n = 0;
         long pos = start;
         while (pos < end) {
-            double runs = Math.floor(Math.log(rng.nextOpenUnit()) / (data ? lnStayData : lnStayHole));
+            double runs =
+                    Math.floor(Math.log(rng.nextOpenUnit()) / (data ? lnStayData : lnStayHole));
             long remaining = end - pos;
             long len = runs >= remaining - 1 ? remaining : 1 + (long) runs;
             pos += len;

@@ -7,29 +7,30 @@ import io.sparserandom.device.BlockDevice;
 import io.sparserandom.device.Capabilities;
 import io.sparserandom.device.ExpectedContent;
 import io.sparserandom.device.IoFlags;
-
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
  * A seeded, VM-shaped sparse disk generated on the fly: islands of data in a sea of holes, every
  * byte a pure function of the {@link DiskParams} and its offset. Reads return the content; writes,
- * zero and trim are accepted without checking (the verifier module checks them against
- * {@link #mismatch} and {@link #extents}); flush and cache do nothing.
+ * zero and trim are accepted without checking (the verifier module checks them against {@link
+ * #mismatch} and {@link #extents}); flush and cache do nothing.
  *
  * <p>Two parts, chosen once in {@link #create}:
+ *
  * <ul>
- * <li>a {@link Layout}: which 4 KiB blocks are data, as runs. {@link SegmentLayout} (default,
- *     memory-free) or {@link NbdkitLayout} (compat=nbdkit, nbdkit's chain replayed once). Holes
- *     read as zeroes.
- * <li>a {@link DataContent}: the bytes of the data runs, repeated bytes or random, from a
- *     {@link ContentModel} ({@link DefaultContentModel} or {@link NbdkitContentModel}).
+ *   <li>a {@link Layout}: which 4 KiB blocks are data, as runs. {@link SegmentLayout} (default,
+ *       memory-free) or {@link NbdkitLayout} (compat=nbdkit, nbdkit's chain replayed once). Holes
+ *       read as zeroes.
+ *   <li>a {@link DataContent}: the bytes of the data runs, repeated bytes or random, from a {@link
+ *       ContentModel} ({@link DefaultContentModel} or {@link NbdkitContentModel}).
  * </ul>
+ *
  * Every operation walks the runs of its range with a {@link RunCursor}: holes are handled here,
  * data runs by the content.
  *
- * <p>Thread-safe without locks: layouts are immutable or keep per-thread caches, and all scratch
- * is per thread.
+ * <p>Thread-safe without locks: layouts are immutable or keep per-thread caches, and all scratch is
+ * per thread.
  */
 public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
     static final int BLOCK_SIZE = 4096;
@@ -44,8 +45,12 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
 
     SparseRandomDisk(DiskParams params, Layout layout, ContentModel model) {
         if (layout.blocks() != blocks(params.size())) {
-            throw new IllegalArgumentException("layout of " + layout.blocks() + " blocks for a disk of "
-                    + params.size() + " bytes");
+            throw new IllegalArgumentException(
+                    "layout of "
+                            + layout.blocks()
+                            + " blocks for a disk of "
+                            + params.size()
+                            + " bytes");
         }
         this.params = params;
         this.size = params.size();
@@ -63,8 +68,12 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
     public static SparseRandomDisk create(DiskParams p) {
         long blocks = blocks(p.size());
         return switch (p.model()) {
-            case DEFAULT -> new SparseRandomDisk(p, SegmentLayout.create(p, blocks), new DefaultContentModel(p.seed()));
-            case NBDKIT -> new SparseRandomDisk(p, NbdkitLayout.scan(p, blocks), new NbdkitContentModel(p.seed()));
+            case DEFAULT ->
+                    new SparseRandomDisk(
+                            p, SegmentLayout.create(p, blocks), new DefaultContentModel(p.seed()));
+            case NBDKIT ->
+                    new SparseRandomDisk(
+                            p, NbdkitLayout.scan(p, blocks), new NbdkitContentModel(p.seed()));
         };
     }
 
@@ -135,7 +144,11 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
             }
         }
         CompositeByteBuf out = alloc.compositeDirectBuffer(maxComponents);
-        out.addComponents(true, Arrays.copyOf(parts, count)); // sized exactly: the composite reserves room for the whole array
+        out.addComponents(
+                true,
+                Arrays.copyOf(
+                        parts,
+                        count)); // sized exactly: the composite reserves room for the whole array
         Arrays.fill(parts, 0, count, null);
         return out;
     }
@@ -168,11 +181,13 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
         long end = offset + Math.min(length, size - offset);
         long lookahead = layout.lookaheadBlocks();
         long endBlock = blockAfter(end);
-        long limit = endBlock > layout.blocks() - lookahead ? layout.blocks() : endBlock + lookahead;
+        long limit =
+                endBlock > layout.blocks() - lookahead ? layout.blocks() : endBlock + lookahead;
         // At least the run at offset, even for an empty request.
         RunCursor runs = runs(offset, Math.max(end, offset + 1), limit);
         while (runs.next()) {
-            if (!sink.extent(runs.runEnd() - runs.start(), runs.data() ? IoFlags.EXTENT_DATA : HOLE)) {
+            if (!sink.extent(
+                    runs.runEnd() - runs.start(), runs.data() ? IoFlags.EXTENT_DATA : HOLE)) {
                 return;
             }
         }
@@ -209,8 +224,8 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
     }
 
     /**
-     * {@link #mismatch(long, ByteBuf)} for one NIO view that lies wholly inside the disk, part of
-     * a write whose bytes inside the disk end at {@code until}: the content may generate ahead for
+     * {@link #mismatch(long, ByteBuf)} for one NIO view that lies wholly inside the disk, part of a
+     * write whose bytes inside the disk end at {@code until}: the content may generate ahead for
      * the whole write, not just this part (a payload read from the socket in pieces splits
      * anywhere, and a part's last few blocks would otherwise be generated one at a time).
      */
@@ -220,9 +235,17 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
         RunCursor runs = runs(offset, offset + view.remaining(), blockAfter(until));
         while (runs.next()) {
             int at = base + (int) (runs.start() - offset);
-            long i = runs.data()
-                    ? content.mismatch(view, address, at, runs.start(), runs.stop(), Math.min(until, runs.runEnd()))
-                    : MemoryCompare.firstNotUniform(view, address, at, (int) runs.length(), 0);
+            long i =
+                    runs.data()
+                            ? content.mismatch(
+                                    view,
+                                    address,
+                                    at,
+                                    runs.start(),
+                                    runs.stop(),
+                                    Math.min(until, runs.runEnd()))
+                            : MemoryCompare.firstNotUniform(
+                                    view, address, at, (int) runs.length(), 0);
             if (i >= 0) {
                 return runs.start() + i;
             }
@@ -239,7 +262,10 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
         RunCursor runs = runs(offset, end, blockAfter(end));
         runs.next();
         if (!runs.data()) {
-            return "zeroes x" + runs.length() + " (hole)" + (runs.stop() < end ? ", then data" : "");
+            return "zeroes x"
+                    + runs.length()
+                    + " (hole)"
+                    + (runs.stop() < end ? ", then data" : "");
         }
         long stop = Math.min(end, Math.min(size, (offset & -BLOCK_SIZE) + BLOCK_SIZE));
         return content.describe(offset, stop, stop < end ? ", then more blocks" : "");
@@ -251,24 +277,29 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
         return new RunCursor(layout, size, from, end, limit);
     }
 
-
     /** Number of 4 KiB blocks of a disk of {@code size} bytes, the last one possibly partial. */
     private static long blocks(long size) {
         return (size - 1) / BLOCK_SIZE + 1;
     }
 
-    /** The first block wholly at or after byte {@code end} (exclusive end of the blocks touched). */
+    /**
+     * The first block wholly at or after byte {@code end} (exclusive end of the blocks touched).
+     */
     private static long blockAfter(long end) {
         return ((end - 1) >>> BLOCK_SHIFT) + 1;
     }
 
     private void checkOffset(long offset) {
         if (offset < 0 || offset >= size) {
-            throw new IllegalArgumentException("offset " + offset + " outside the disk (size " + size + ")");
+            throw new IllegalArgumentException(
+                    "offset " + offset + " outside the disk (size " + size + ")");
         }
     }
 
-    /** Per-thread array for the parts of a zero-copy read reply (grown on demand, emptied after each use). */
+    /**
+     * Per-thread array for the parts of a zero-copy read reply (grown on demand, emptied after each
+     * use).
+     */
     private static final class ReplyParts {
         private ByteBuf[] parts = new ByteBuf[66];
 

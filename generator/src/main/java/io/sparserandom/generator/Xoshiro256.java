@@ -1,15 +1,15 @@
 package io.sparserandom.generator;
 
 /**
- * xoshiro256** 1.0 seeded from one 64-bit value by SplitMix64, with the same arithmetic as
- * nbdkit's {@code common/include/random.h} (xsrandom / xrandom), so that compat mode reproduces
- * nbdkit's bytes. Java longs wrap exactly like C's uint64_t; only shifts right must be unsigned.
+ * xoshiro256** 1.0 seeded from one 64-bit value by SplitMix64, with the same arithmetic as nbdkit's
+ * {@code common/include/random.h} (xsrandom / xrandom), so that compat mode reproduces nbdkit's
+ * bytes. Java longs wrap exactly like C's uint64_t; only shifts right must be unsigned.
  *
  * <p>Seeding: a SplitMix64 counter starts at the seed; each of the four state words is the next
  * SplitMix64 output (counter += 0x9e3779b97f4a7c15, then the mixing function {@link #mix64}).
  *
- * <p>Not thread-safe: one instance per thread (or per call) and reseed it with {@link #seed}.
- * Hot loops inline the same steps on local variables.
+ * <p>Not thread-safe: one instance per thread (or per call) and reseed it with {@link #seed}. Hot
+ * loops inline the same steps on local variables.
  */
 final class Xoshiro256 {
     static final long GOLDEN = 0x9e3779b97f4a7c15L;
@@ -76,9 +76,9 @@ final class Xoshiro256 {
     }
 
     /**
-     * The largest unsigned r with {@code unsignedToDouble(r) <= limit}, returned biased
-     * ({@code r ^ Long.MIN_VALUE}) so that the hot loop tests {@code (x ^ MIN_VALUE) <= t} with one
-     * signed compare instead of converting every draw to double. Exact because the conversion is
+     * The largest unsigned r with {@code unsignedToDouble(r) <= limit}, returned biased ({@code r ^
+     * Long.MIN_VALUE}) so that the hot loop tests {@code (x ^ MIN_VALUE) <= t} with one signed
+     * compare instead of converting every draw to double. Exact because the conversion is
      * monotonic: {r : double(r) <= limit} is a prefix of 0..2^64-1. Requires limit >= 0.
      */
     static long biasedThreshold(double limit) {
@@ -89,7 +89,7 @@ final class Xoshiro256 {
             return Long.MAX_VALUE; // every r: (2^64 - 1) ^ MIN_VALUE
         }
         // Binary search over unsigned values: lo satisfies, hi does not.
-        long lo = 0;   // double(0) = 0 <= limit
+        long lo = 0; // double(0) = 0 <= limit
         long hi = -1L; // 2^64 - 1 converts to 2^64 > limit
         while (Long.compareUnsigned(hi - lo, 1) > 0) {
             long mid = lo + ((hi - lo) >>> 1);

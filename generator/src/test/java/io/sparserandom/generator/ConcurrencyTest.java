@@ -1,6 +1,6 @@
 package io.sparserandom.generator;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,8 +8,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import org.junit.jupiter.api.Test;
 
 /** Several threads reading one disk at once see the same bytes as a single thread. */
 class ConcurrencyTest {
@@ -24,19 +23,28 @@ class ConcurrencyTest {
                 List<Future<?>> fs = new ArrayList<>();
                 for (int t = 0; t < 4; t++) {
                     int seed = t;
-                    fs.add(pool.submit(() -> {
-                        SplittableRandom rnd = new SplittableRandom(seed);
-                        for (int i = 0; i < 300; i++) {
-                            int len = 1 + rnd.nextInt(100_000);
-                            int off = rnd.nextInt(whole.length - len);
-                            byte[] got = SparseRandomDiskTest.read(d, off, len);
-                            assertArrayEquals(java.util.Arrays.copyOfRange(whole, off, off + len), got);
-                            if (d.mismatch(off, io.netty.buffer.Unpooled.wrappedBuffer(got)) != -1) {
-                                throw new AssertionError("mismatch at " + off);
-                            }
-                        }
-                        return null;
-                    }));
+                    fs.add(
+                            pool.submit(
+                                    () -> {
+                                        SplittableRandom rnd = new SplittableRandom(seed);
+                                        for (int i = 0; i < 300; i++) {
+                                            int len = 1 + rnd.nextInt(100_000);
+                                            int off = rnd.nextInt(whole.length - len);
+                                            byte[] got = SparseRandomDiskTest.read(d, off, len);
+                                            assertArrayEquals(
+                                                    java.util.Arrays.copyOfRange(
+                                                            whole, off, off + len),
+                                                    got);
+                                            if (d.mismatch(
+                                                            off,
+                                                            io.netty.buffer.Unpooled.wrappedBuffer(
+                                                                    got))
+                                                    != -1) {
+                                                throw new AssertionError("mismatch at " + off);
+                                            }
+                                        }
+                                        return null;
+                                    }));
                 }
                 for (Future<?> f : fs) {
                     f.get();

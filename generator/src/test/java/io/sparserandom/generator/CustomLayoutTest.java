@@ -1,19 +1,18 @@
 package io.sparserandom.generator;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.buffer.Unpooled;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A layout written for the test plugs into the disk with no change to the disk. */
 class CustomLayoutTest {
@@ -42,7 +41,8 @@ class CustomLayoutTest {
     void readsExtentsAndMismatchFollowTheLayout(boolean random) {
         long size = 40L * BLOCK + 100;
         DiskParams p = new DiskParams(size, 3, 50, 4 * BLOCK, random, DiskParams.Model.DEFAULT);
-        SparseRandomDisk d = new SparseRandomDisk(p, new Stripes(41, 3), new DefaultContentModel(3));
+        SparseRandomDisk d =
+                new SparseRandomDisk(p, new Stripes(41, 3), new DefaultContentModel(3));
 
         byte[] all = SparseRandomDiskTest.read(d, 0, (int) size);
         for (long off = 0; off < size; off += BLOCK) {
@@ -66,7 +66,8 @@ class CustomLayoutTest {
 
         ByteBuf shared = d.readBuffer(BLOCK + 5, 20 * BLOCK, PooledByteBufAllocator.DEFAULT);
         try {
-            assertTrue(ByteBufUtil.equals(Unpooled.wrappedBuffer(all, BLOCK + 5, 20 * BLOCK), shared));
+            assertTrue(
+                    ByteBufUtil.equals(Unpooled.wrappedBuffer(all, BLOCK + 5, 20 * BLOCK), shared));
         } finally {
             shared.release();
         }
@@ -76,17 +77,22 @@ class CustomLayoutTest {
     void theSameContentAsTheBuiltInLayoutWhereBothAreData() {
         DiskParams p = new DiskParams(64L * BLOCK, 9, 100, 16 << 20, true, DiskParams.Model.NBDKIT);
         SparseRandomDisk builtIn = SparseRandomDisk.create(p);
-        SparseRandomDisk custom = new SparseRandomDisk(p, new Stripes(64, 1), new NbdkitContentModel(9));
+        SparseRandomDisk custom =
+                new SparseRandomDisk(p, new Stripes(64, 1), new NbdkitContentModel(9));
         for (long block : new long[] {1, 5, 7, 63}) { // data in both
-            assertArrayEquals(SparseRandomDiskTest.read(builtIn, block * BLOCK, BLOCK),
-                    SparseRandomDiskTest.read(custom, block * BLOCK, BLOCK), "block " + block);
+            assertArrayEquals(
+                    SparseRandomDiskTest.read(builtIn, block * BLOCK, BLOCK),
+                    SparseRandomDiskTest.read(custom, block * BLOCK, BLOCK),
+                    "block " + block);
         }
     }
 
     @Test
     void aLayoutOfTheWrongSizeIsRefused() {
-        DiskParams p = new DiskParams(10L * BLOCK + 1, 1, 50, BLOCK, false, DiskParams.Model.DEFAULT);
-        assertThrows(IllegalArgumentException.class,
+        DiskParams p =
+                new DiskParams(10L * BLOCK + 1, 1, 50, BLOCK, false, DiskParams.Model.DEFAULT);
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new SparseRandomDisk(p, new Stripes(10, 2), new DefaultContentModel(1)));
     }
 }

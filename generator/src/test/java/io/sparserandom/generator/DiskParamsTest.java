@@ -1,11 +1,11 @@
 package io.sparserandom.generator;
 
-import org.junit.jupiter.api.Test;
-
 import static io.sparserandom.generator.DiskParams.Model.DEFAULT;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 class DiskParamsTest {
 
@@ -30,7 +30,10 @@ class DiskParamsTest {
 
     @Test
     void acceptsTheExtremes() {
-        assertDoesNotThrow(() -> new DiskParams(Long.MAX_VALUE, 0xffffffffL, 100, Long.MAX_VALUE, true, DEFAULT));
+        assertDoesNotThrow(
+                () ->
+                        new DiskParams(
+                                Long.MAX_VALUE, 0xffffffffL, 100, Long.MAX_VALUE, true, DEFAULT));
         assertDoesNotThrow(() -> new DiskParams(1, 0, 0, 1, false, DiskParams.Model.NBDKIT));
     }
 }

@@ -1,14 +1,13 @@
 package io.sparserandom.generator;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 
 /** The vector fill of compat random content is byte for byte the one-block-at-a-time fill. */
 class LaneFillTest {
@@ -47,7 +46,8 @@ class LaneFillTest {
         long first = 9L * BLOCK;
         long[][] s = new long[4][lanes];
         for (int k = 0; k < lanes; k++) {
-            new Xoshiro256(model.blockSeed(first + (long) k * BLOCK)).stateInto(s[0], s[1], s[2], s[3], k);
+            new Xoshiro256(model.blockSeed(first + (long) k * BLOCK))
+                    .stateInto(s[0], s[1], s[2], s[3], k);
         }
         byte[] vector = new byte[lanes * BLOCK];
         LaneFill.fillWords(s[0], s[1], s[2], s[3], vector, new long[lanes * BLOCK / Long.BYTES]);
@@ -62,7 +62,8 @@ class LaneFillTest {
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(DiskParams.Model.class)
     void longReadsEqualBlockByBlockReads(DiskParams.Model model) {
-        SparseRandomDisk disk = SparseRandomDisk.create(new DiskParams(64L << 20, 3, 100, 16 << 20, true, model));
+        SparseRandomDisk disk =
+                SparseRandomDisk.create(new DiskParams(64L << 20, 3, 100, 16 << 20, true, model));
         int length = 40 * BLOCK + 123;
         long offset = 7L * BLOCK + 11;
         ByteBuf whole = Unpooled.buffer(length);

@@ -1,31 +1,34 @@
 package io.sparserandom.generator;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
-import java.nio.ByteBuffer;
-import java.util.Arrays;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
 /**
- * The comparison primitives against a byte-by-byte oracle: every length around the stride and
- * the long size, a wrong byte at every position near the edges, on heap, direct and read-only
- * views that start at an odd index.
+ * The comparison primitives against a byte-by-byte oracle: every length around the stride and the
+ * long size, a wrong byte at every position near the edges, on heap, direct and read-only views
+ * that start at an odd index.
  */
 class MemoryCompareTest {
     private static final int STRIDE = MemoryCompare.STRIDE;
+
     /** Bytes before the compared range, so ranges start at an unaligned index. */
     private static final int LEAD = 3;
 
     enum Kind {
-        HEAP, DIRECT, READ_ONLY_HEAP, DIRECT_WITHOUT_ADDRESS
+        HEAP,
+        DIRECT,
+        READ_ONLY_HEAP,
+        DIRECT_WITHOUT_ADDRESS
     }
 
     /** A view holding {@code LEAD} junk bytes then {@code bytes}, and its address (0 for none). */
@@ -48,15 +51,38 @@ class MemoryCompareTest {
 
     /** Lengths around every edge the code has: a long, the stride, twice the stride, a block. */
     private static int[] lengths() {
-        return new int[] {1, 2, 7, 8, 9, 15, 17, STRIDE - 1, STRIDE, STRIDE + 1, 2 * STRIDE - 1, 2 * STRIDE,
-            2 * STRIDE + 1, 3 * STRIDE + 5, 4095, 4096, 4097, 10_001};
+        return new int[] {
+            1,
+            2,
+            7,
+            8,
+            9,
+            15,
+            17,
+            STRIDE - 1,
+            STRIDE,
+            STRIDE + 1,
+            2 * STRIDE - 1,
+            2 * STRIDE,
+            2 * STRIDE + 1,
+            3 * STRIDE + 5,
+            4095,
+            4096,
+            4097,
+            10_001
+        };
     }
 
     /** Positions to spoil: each of the first and last few, and around the stride. */
     private static int[] positions(int n) {
         return java.util.stream.IntStream.range(0, n)
-                .filter(i -> i < 10 || i >= n - 10 || Math.abs(i - STRIDE) <= 2 || Math.abs(i - 2 * STRIDE) <= 2
-                        || i % 997 == 0)
+                .filter(
+                        i ->
+                                i < 10
+                                        || i >= n - 10
+                                        || Math.abs(i - STRIDE) <= 2
+                                        || Math.abs(i - 2 * STRIDE) <= 2
+                                        || i % 997 == 0)
                 .toArray();
     }
 
@@ -77,7 +103,9 @@ class MemoryCompareTest {
                 byte[] b = new byte[n];
                 Arrays.fill(b, (byte) value);
                 View v = view(kind, b);
-                assertEquals(-1, MemoryCompare.firstNotUniform(v.buffer(), v.address(), LEAD, n, value),
+                assertEquals(
+                        -1,
+                        MemoryCompare.firstNotUniform(v.buffer(), v.address(), LEAD, n, value),
                         kind + " uniform n=" + n + " value=" + value);
                 for (int p : positions(n)) {
                     byte[] bad = b.clone();
@@ -86,7 +114,8 @@ class MemoryCompareTest {
                         bad[n - 1] ^= 2; // a second wrong byte later: the first is reported
                     }
                     View w = view(kind, bad);
-                    assertEquals(oracleNotUniform(bad, value),
+                    assertEquals(
+                            oracleNotUniform(bad, value),
                             MemoryCompare.firstNotUniform(w.buffer(), w.address(), LEAD, n, value),
                             kind + " n=" + n + " wrong at " + p + " value=" + value);
                 }
@@ -103,7 +132,8 @@ class MemoryCompareTest {
             for (int p : positions(n)) {
                 byte[] bad = a.clone();
                 bad[LEAD + p] = 8;
-                assertEquals(p, MemoryCompare.firstNotUniform(bad, LEAD, n, 7), "n=" + n + " at " + p);
+                assertEquals(
+                        p, MemoryCompare.firstNotUniform(bad, LEAD, n, 7), "n=" + n + " at " + p);
             }
             // bytes outside the range do not count
             byte[] outside = a.clone();
@@ -126,10 +156,13 @@ class MemoryCompareTest {
                 long address = MemoryCompare.addressOf(nio);
                 assertNotEquals(0, address, "the test JVM reads direct memory by address");
                 assertTrue(MemoryCompare.allEqual(address + LEAD, n, 0xab));
-                assertFalse(MemoryCompare.allEqual(address + LEAD - 1, n, 0xab), "the junk byte before");
+                assertFalse(
+                        MemoryCompare.allEqual(address + LEAD - 1, n, 0xab),
+                        "the junk byte before");
                 for (int p : positions(n)) {
                     d.setByte(LEAD + p, 0xaa);
-                    assertFalse(MemoryCompare.allEqual(address + LEAD, n, 0xab), "n=" + n + " at " + p);
+                    assertFalse(
+                            MemoryCompare.allEqual(address + LEAD, n, 0xab), "n=" + n + " at " + p);
                     d.setByte(LEAD + p, 0xab);
                 }
             } finally {
@@ -146,10 +179,14 @@ class MemoryCompareTest {
         b[2 * STRIDE + 7] = 1;
         View v = view(kind, b);
         v.buffer().position(5).limit(6);
-        assertEquals(2 * STRIDE + 7, MemoryCompare.firstNotUniform(v.buffer(), v.address(), LEAD, b.length, 0));
+        assertEquals(
+                2 * STRIDE + 7,
+                MemoryCompare.firstNotUniform(v.buffer(), v.address(), LEAD, b.length, 0));
         v.buffer().position(5).limit(6);
         ByteBuffer expected = ByteBuffer.wrap(new byte[b.length]).position(1).limit(2);
-        assertEquals(2 * STRIDE + 7, MemoryCompare.firstDifference(v.buffer(), LEAD, expected, 0, b.length));
+        assertEquals(
+                2 * STRIDE + 7,
+                MemoryCompare.firstDifference(v.buffer(), LEAD, expected, 0, b.length));
     }
 
     @Test
@@ -168,12 +205,17 @@ class MemoryCompareTest {
             int from = n >= pool.length ? 0 : r.nextInt(pool.length - n);
             byte[] same = Arrays.copyOfRange(pool, from, from + n);
             View v = view(kind, same);
-            assertEquals(-1, MemoryCompare.firstDifference(v.buffer(), LEAD, expected, from, n), kind + " n=" + n);
+            assertEquals(
+                    -1,
+                    MemoryCompare.firstDifference(v.buffer(), LEAD, expected, from, n),
+                    kind + " n=" + n);
             for (int p : positions(n)) {
                 byte[] bad = same.clone();
                 bad[p] ^= 0x10;
                 View w = view(kind, bad);
-                assertEquals(p, MemoryCompare.firstDifference(w.buffer(), LEAD, expected, from, n),
+                assertEquals(
+                        p,
+                        MemoryCompare.firstDifference(w.buffer(), LEAD, expected, from, n),
                         kind + " n=" + n + " wrong at " + p);
             }
         }

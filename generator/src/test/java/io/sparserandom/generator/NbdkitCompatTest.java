@@ -1,12 +1,11 @@
 package io.sparserandom.generator;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import io.sparserandom.testsupport.Interop;
 import io.sparserandom.testsupport.Programs;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,20 +14,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * compat=nbdkit against the real plugin: every byte of a whole disk (read with nbdcopy) and its
- * map (nbdinfo --map) must equal ours.
+ * compat=nbdkit against the real plugin: every byte of a whole disk (read with nbdcopy) and its map
+ * (nbdinfo --map) must equal ours.
  */
 class NbdkitCompatTest {
     static final long M = 1L << 20;
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     static Stream<Arguments> disks() {
         List<Arguments> a = new ArrayList<>();
@@ -39,24 +37,41 @@ class NbdkitCompatTest {
                 }
             }
         }
-        a.add(Arguments.of(16 * M + 4096 * 3 + 1000, 42L, 10.0, 64 * 1024L, true)); // partial last block
-        a.add(Arguments.of(32 * M + 7, 9L, 33.3, 100 * 1000L, false));               // repeated bytes
-        a.add(Arguments.of(64 * M, 12L, 10.0, 4096L, false));                         // one-block data runs
+        a.add(
+                Arguments.of(
+                        16 * M + 4096 * 3 + 1000,
+                        42L,
+                        10.0,
+                        64 * 1024L,
+                        true)); // partial last block
+        a.add(Arguments.of(32 * M + 7, 9L, 33.3, 100 * 1000L, false)); // repeated bytes
+        a.add(Arguments.of(64 * M, 12L, 10.0, 4096L, false)); // one-block data runs
         return a.stream();
     }
 
     @ParameterizedTest(name = "size={0} seed={1} percent={2} runlength={3} random={4}")
     @MethodSource("disks")
-    void sameBytesAndMapAsNbdkit(long size, long seed, double percent, long runlength, boolean random)
-            throws Exception {
+    void sameBytesAndMapAsNbdkit(
+            long size, long seed, double percent, long runlength, boolean random) throws Exception {
         Interop.requireAll("nbdkit", "nbdcopy", "nbdinfo");
         Path img = tmp.resolve("ref.img");
         Path map = tmp.resolve("ref.map");
-        run("nbdkit", "-U", "-", "sparse-random", "size=" + size, "seed=" + seed, "percent=" + percent,
-                "runlength=" + runlength, "random-content=" + random,
-                "--run", "nbdcopy \"$uri\" '" + img + "' && nbdinfo --map \"$uri\" > '" + map + "'");
-        SparseRandomDisk d = SparseRandomDisk.create(
-                new DiskParams(size, seed, percent, runlength, random, DiskParams.Model.NBDKIT));
+        run(
+                "nbdkit",
+                "-U",
+                "-",
+                "sparse-random",
+                "size=" + size,
+                "seed=" + seed,
+                "percent=" + percent,
+                "runlength=" + runlength,
+                "random-content=" + random,
+                "--run",
+                "nbdcopy \"$uri\" '" + img + "' && nbdinfo --map \"$uri\" > '" + map + "'");
+        SparseRandomDisk d =
+                SparseRandomDisk.create(
+                        new DiskParams(
+                                size, seed, percent, runlength, random, DiskParams.Model.NBDKIT));
 
         byte[] ref = Files.readAllBytes(img);
         assertEquals(size, ref.length);
@@ -79,13 +94,25 @@ class NbdkitCompatTest {
     /** Larger disks, map only: the chain over millions of blocks must flip where nbdkit's does. */
     @ParameterizedTest(name = "size={0} seed={1} percent={2} runlength={3}")
     @MethodSource("largeDisks")
-    void sameMapAsNbdkitOnLargeDisks(long size, long seed, double percent, long runlength) throws Exception {
+    void sameMapAsNbdkitOnLargeDisks(long size, long seed, double percent, long runlength)
+            throws Exception {
         Interop.requireAll("nbdkit", "nbdinfo");
         Path map = tmp.resolve("ref.map");
-        run("nbdkit", "-U", "-", "sparse-random", "size=" + size, "seed=" + seed, "percent=" + percent,
-                "runlength=" + runlength, "--run", "nbdinfo --map \"$uri\" > '" + map + "'");
-        SparseRandomDisk d = SparseRandomDisk.create(
-                new DiskParams(size, seed, percent, runlength, false, DiskParams.Model.NBDKIT));
+        run(
+                "nbdkit",
+                "-U",
+                "-",
+                "sparse-random",
+                "size=" + size,
+                "seed=" + seed,
+                "percent=" + percent,
+                "runlength=" + runlength,
+                "--run",
+                "nbdinfo --map \"$uri\" > '" + map + "'");
+        SparseRandomDisk d =
+                SparseRandomDisk.create(
+                        new DiskParams(
+                                size, seed, percent, runlength, false, DiskParams.Model.NBDKIT));
         List<long[]> theirs = parseMap(Files.readAllLines(map, StandardCharsets.UTF_8));
         List<long[]> mine = SparseRandomDiskTest.extents(d, 0, size);
         assertTrue(mine.size() > 50, "enough runs to mean something: " + mine.size());

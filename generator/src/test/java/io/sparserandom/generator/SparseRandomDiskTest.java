@@ -1,18 +1,5 @@
 package io.sparserandom.generator;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.sparserandom.device.IoFlags;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
-import java.util.stream.Stream;
-
 import static io.sparserandom.generator.DiskParams.Model.DEFAULT;
 import static io.sparserandom.generator.DiskParams.Model.NBDKIT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -20,6 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.sparserandom.device.IoFlags;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class SparseRandomDiskTest {
     static final long M = 1L << 20;
@@ -50,16 +49,19 @@ class SparseRandomDiskTest {
         long[] pos = {offset};
         long end = offset + length;
         while (pos[0] < end) {
-            d.extents(pos[0], end - pos[0], (len, type) -> {
-                assertTrue(len > 0);
-                long e = Math.min(end, pos[0] + len);
-                out.add(new long[] {pos[0], e, (type & IoFlags.EXTENT_HOLE) == 0 ? 1 : 0});
-                if ((type & IoFlags.EXTENT_HOLE) != 0) {
-                    assertEquals(IoFlags.EXTENT_HOLE | IoFlags.EXTENT_ZERO, type);
-                }
-                pos[0] = e;
-                return e < end;
-            });
+            d.extents(
+                    pos[0],
+                    end - pos[0],
+                    (len, type) -> {
+                        assertTrue(len > 0);
+                        long e = Math.min(end, pos[0] + len);
+                        out.add(new long[] {pos[0], e, (type & IoFlags.EXTENT_HOLE) == 0 ? 1 : 0});
+                        if ((type & IoFlags.EXTENT_HOLE) != 0) {
+                            assertEquals(IoFlags.EXTENT_HOLE | IoFlags.EXTENT_ZERO, type);
+                        }
+                        pos[0] = e;
+                        return e < end;
+                    });
         }
         return out;
     }
@@ -70,9 +72,16 @@ class SparseRandomDiskTest {
         byte[] a = read(SparseRandomDisk.create(p), 0, (int) p.size());
         byte[] b = read(SparseRandomDisk.create(p), 0, (int) p.size());
         assertArrayEquals(a, b);
-        DiskParams other = new DiskParams(p.size(), p.seed() + 1, p.percent(), p.runlength(),
-                p.randomContent(), p.model());
-        assertFalse(java.util.Arrays.equals(a, read(SparseRandomDisk.create(other), 0, (int) p.size())),
+        DiskParams other =
+                new DiskParams(
+                        p.size(),
+                        p.seed() + 1,
+                        p.percent(),
+                        p.runlength(),
+                        p.randomContent(),
+                        p.model());
+        assertFalse(
+                java.util.Arrays.equals(a, read(SparseRandomDisk.create(other), 0, (int) p.size())),
                 "another seed gives another disk");
     }
 
@@ -147,15 +156,20 @@ class SparseRandomDiskTest {
             assertEquals(0, buf.readerIndex(), "indexes unchanged");
             assertEquals(len, buf.readableBytes());
             // Direct memory is checked by address first: the same answers.
-            ByteBuf direct = Unpooled.directBuffer(len + 3).writeZero(3).writeBytes(good).readerIndex(3);
+            ByteBuf direct =
+                    Unpooled.directBuffer(len + 3).writeZero(3).writeBytes(good).readerIndex(3);
             assertEquals(-1, d.mismatch(off, direct));
             direct.setBytes(3, bad);
-            assertEquals(off + at, d.mismatch(off, direct), "flipped byte found at its offset in direct memory");
+            assertEquals(
+                    off + at,
+                    d.mismatch(off, direct),
+                    "flipped byte found at its offset in direct memory");
             direct.release();
         }
         // A non-zero reader index is honoured, and the whole disk matches itself.
         byte[] all = read(d, 0, (int) p.size());
-        ByteBuf shifted = Unpooled.buffer(all.length + 5).writerIndex(5).writeBytes(all).readerIndex(5);
+        ByteBuf shifted =
+                Unpooled.buffer(all.length + 5).writerIndex(5).writeBytes(all).readerIndex(5);
         assertEquals(-1, d.mismatch(0, shifted));
         shifted.setByte(5 + all.length - 1, all[all.length - 1] ^ 1);
         assertEquals(p.size() - 1, d.mismatch(0, shifted));
@@ -176,7 +190,8 @@ class SparseRandomDiskTest {
         // the whole write, not piece by piece.
         io.netty.buffer.CompositeByteBuf pieces = Unpooled.compositeBuffer(64);
         for (int at = 0, n = 5000; at < len; at += n, n = n * 3 / 2 + 7) {
-            pieces.addComponent(true, Unpooled.directBuffer().writeBytes(good, at, Math.min(n, len - at)));
+            pieces.addComponent(
+                    true, Unpooled.directBuffer().writeBytes(good, at, Math.min(n, len - at)));
         }
         for (ByteBuf b : new ByteBuf[] {direct, composite, pieces}) {
             assertEquals(-1, d.mismatch(off, b));
@@ -197,7 +212,8 @@ class SparseRandomDiskTest {
                 Arguments.of(new DiskParams(1L << 50, 1, 50, 1, false, DEFAULT)),
                 Arguments.of(new DiskParams(1L << 50, 1, 90, 4096, true, DEFAULT)),
                 Arguments.of(new DiskParams(Long.MAX_VALUE, 1, 10, Long.MAX_VALUE, false, DEFAULT)),
-                Arguments.of(new DiskParams(Long.MAX_VALUE, 0xffffffffL, 0.5, 1L << 50, true, DEFAULT)),
+                Arguments.of(
+                        new DiskParams(Long.MAX_VALUE, 0xffffffffL, 0.5, 1L << 50, true, DEFAULT)),
                 Arguments.of(new DiskParams(64 * M, 1, 50, 1, false, NBDKIT)),
                 Arguments.of(new DiskParams(64 * M, 1, 99.9, Long.MAX_VALUE, false, NBDKIT)));
     }
@@ -225,12 +241,18 @@ class SparseRandomDiskTest {
 
     @Test
     void describeExpected() {
-        SparseRandomDisk d = SparseRandomDisk.create(new DiskParams(8 * M, 7, 50, 16384, false, NBDKIT));
+        SparseRandomDisk d =
+                SparseRandomDisk.create(new DiskParams(8 * M, 7, 50, 16384, false, NBDKIT));
         long data = firstOf(d, true);
         long hole = firstOf(d, false);
-        assertEquals(String.format("0x%02x x4096", read(d, data, 1)[0] & 0xff), d.describeExpected(data, 4096));
-        assertTrue(d.describeExpected(hole, 4096).startsWith("zeroes x4096"), d.describeExpected(hole, 4096));
-        SparseRandomDisk r = SparseRandomDisk.create(new DiskParams(8 * M, 7, 50, 16384, true, DEFAULT));
+        assertEquals(
+                String.format("0x%02x x4096", read(d, data, 1)[0] & 0xff),
+                d.describeExpected(data, 4096));
+        assertTrue(
+                d.describeExpected(hole, 4096).startsWith("zeroes x4096"),
+                d.describeExpected(hole, 4096));
+        SparseRandomDisk r =
+                SparseRandomDisk.create(new DiskParams(8 * M, 7, 50, 16384, true, DEFAULT));
         assertTrue(r.describeExpected(firstOf(r, true), 10).startsWith("random bytes x10"));
     }
 
@@ -246,12 +268,14 @@ class SparseRandomDiskTest {
     @Test
     void percentZeroAndHundred() {
         for (DiskParams.Model m : DiskParams.Model.values()) {
-            SparseRandomDisk holes = SparseRandomDisk.create(new DiskParams(1L << 40, 1, 0, 4096, false, m));
+            SparseRandomDisk holes =
+                    SparseRandomDisk.create(new DiskParams(1L << 40, 1, 0, 4096, false, m));
             List<long[]> e = extents(holes, 0, holes.size());
             assertEquals(1, e.size());
             assertEquals(0, e.get(0)[2]);
             assertArrayEquals(new byte[5000], read(holes, 123456789, 5000));
-            SparseRandomDisk full = SparseRandomDisk.create(new DiskParams(1L << 40, 1, 100, 4096, true, m));
+            SparseRandomDisk full =
+                    SparseRandomDisk.create(new DiskParams(1L << 40, 1, 100, 4096, true, m));
             e = extents(full, 5, full.size() - 5);
             assertEquals(1, e.size());
             assertEquals(1, e.get(0)[2]);
@@ -264,7 +288,9 @@ class SparseRandomDiskTest {
         long[] sizes = {1L << 40, 1L << 50, 4L << 60, Long.MAX_VALUE};
         for (long size : sizes) {
             for (boolean random : new boolean[] {false, true}) {
-                SparseRandomDisk d = SparseRandomDisk.create(new DiskParams(size, 99, 10, 16 * M, random, DEFAULT));
+                SparseRandomDisk d =
+                        SparseRandomDisk.create(
+                                new DiskParams(size, 99, 10, 16 * M, random, DEFAULT));
                 byte[] tail = read(d, size - 100_000, 100_000);
                 byte[] again = read(d, size - 100_000, 100_000);
                 assertArrayEquals(tail, again);
@@ -278,7 +304,8 @@ class SparseRandomDiskTest {
     void partialLastBlock() {
         for (DiskParams.Model m : DiskParams.Model.values()) {
             long size = 64 * 4096 + 100;
-            SparseRandomDisk d = SparseRandomDisk.create(new DiskParams(size, 5, 100, 4096, false, m));
+            SparseRandomDisk d =
+                    SparseRandomDisk.create(new DiskParams(size, 5, 100, 4096, false, m));
             byte[] last = read(d, size - 100, 100);
             byte v = last[0];
             assertNotEquals(0, v);
@@ -297,15 +324,20 @@ class SparseRandomDiskTest {
     /** Pins the default model's content and layout so an accidental change is noticed. */
     @Test
     void defaultModelGoldenBytes() {
-        SparseRandomDisk d = SparseRandomDisk.create(new DiskParams(1L << 30, 1, 10, M, false, DEFAULT));
-        SparseRandomDisk r = SparseRandomDisk.create(new DiskParams(1L << 30, 1, 10, M, true, DEFAULT));
+        SparseRandomDisk d =
+                SparseRandomDisk.create(new DiskParams(1L << 30, 1, 10, M, false, DEFAULT));
+        SparseRandomDisk r =
+                SparseRandomDisk.create(new DiskParams(1L << 30, 1, 10, M, true, DEFAULT));
         long data = firstOf(d, true);
         assertEquals(GOLDEN_FIRST_DATA, data);
         assertEquals(GOLDEN_BYTE, read(d, data, 1)[0] & 0xff);
         assertEquals(GOLDEN_RANDOM, java.util.HexFormat.of().formatHex(read(r, data, 16)));
         // random content: 8 bytes little-endian per xoshiro256** output of the block hash
-        Xoshiro256 x = new Xoshiro256(Xoshiro256.mix64(
-                Xoshiro256.mix64(1 ^ 0xc0417e47c0417e47L) + (data >>> 12) * Xoshiro256.GOLDEN));
+        Xoshiro256 x =
+                new Xoshiro256(
+                        Xoshiro256.mix64(
+                                Xoshiro256.mix64(1 ^ 0xc0417e47c0417e47L)
+                                        + (data >>> 12) * Xoshiro256.GOLDEN));
         long first = x.next();
         byte[] b = read(r, data, 8);
         for (int i = 0; i < 8; i++) {

@@ -1,6 +1,8 @@
 package io.sparserandom.generator;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -8,10 +10,7 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** Golden values pin the PRNG; the byte strings were read from nbdkit 1.32 (see each test). */
 class Xoshiro256Test {
@@ -39,13 +38,15 @@ class Xoshiro256Test {
     }
 
     /**
-     * {@code nbdkit -U - sparse-random size=8192 seed=S percent=100 random-content=true
-     * --run 'nbdcopy "$uri" -' | head -c 16}: the low bytes of the first 16 outputs.
+     * {@code nbdkit -U - sparse-random size=8192 seed=S percent=100 random-content=true --run
+     * 'nbdcopy "$uri" -' | head -c 16}: the low bytes of the first 16 outputs.
      */
     @Test
     void lowBytesMatchNbdkitRandomContent() {
-        assertArrayEquals(HexFormat.of().parseHex("b42ae02c59ca983f313d54b59c7f9cb8"), lowBytes(0, 16));
-        assertArrayEquals(HexFormat.of().parseHex("167ea1a16438b2877e3d7165b642cdfa"), lowBytes(42, 16));
+        assertArrayEquals(
+                HexFormat.of().parseHex("b42ae02c59ca983f313d54b59c7f9cb8"), lowBytes(0, 16));
+        assertArrayEquals(
+                HexFormat.of().parseHex("167ea1a16438b2877e3d7165b642cdfa"), lowBytes(42, 16));
     }
 
     private static byte[] lowBytes(long seed, int n) {
@@ -60,8 +61,21 @@ class Xoshiro256Test {
     @Test
     void unsignedToDoubleRoundsToNearestEven() {
         SplittableRandom rnd = new SplittableRandom(7);
-        long[] edge = {0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE, (1L << 53) + 1, -2048, -1025, -1024,
-                -1023, 0x8000000000000400L, 0x8000000000000401L, 0x8000000000000c00L};
+        long[] edge = {
+            0,
+            1,
+            -1,
+            Long.MIN_VALUE,
+            Long.MAX_VALUE,
+            (1L << 53) + 1,
+            -2048,
+            -1025,
+            -1024,
+            -1023,
+            0x8000000000000400L,
+            0x8000000000000401L,
+            0x8000000000000c00L
+        };
         for (long v : edge) {
             assertEquals(exact(v), Xoshiro256.unsignedToDouble(v), Long.toUnsignedString(v));
         }
@@ -78,8 +92,21 @@ class Xoshiro256Test {
 
     @Test
     void biasedThresholdIsTheLargestPassingValue() {
-        double[] limits = {0, 0.5, 1, 12345.678, 0x1.0p53, 0x1.0p53 + 2, 4.5e15, 0x1.0p63,
-                0x1.fffffffffffffp63, 1.0 / 4096 * 0x1.0p64, 0.1 / 4096 / 0.9 * 0x1.0p64, 0x1.0p64, 1e30};
+        double[] limits = {
+            0,
+            0.5,
+            1,
+            12345.678,
+            0x1.0p53,
+            0x1.0p53 + 2,
+            4.5e15,
+            0x1.0p63,
+            0x1.fffffffffffffp63,
+            1.0 / 4096 * 0x1.0p64,
+            0.1 / 4096 / 0.9 * 0x1.0p64,
+            0x1.0p64,
+            1e30
+        };
         for (double limit : limits) {
             long t = Xoshiro256.biasedThreshold(limit) ^ Long.MIN_VALUE; // unbiased
             assertTrue(Xoshiro256.unsignedToDouble(t) <= limit, "at " + limit);

@@ -1,24 +1,30 @@
 package io.sparserandom.generator;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** readBuffer (zero-copy composite of shared blocks) returns exactly what read() fills. */
 class ZeroCopyReadTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void readBufferEqualsRead(boolean randomContent) {
-        SparseRandomDisk disk = SparseRandomDisk.create(new DiskParams(1L << 30, 9, 30, 64 << 10, randomContent,
-                DiskParams.Model.DEFAULT));
+        SparseRandomDisk disk =
+                SparseRandomDisk.create(
+                        new DiskParams(
+                                1L << 30,
+                                9,
+                                30,
+                                64 << 10,
+                                randomContent,
+                                DiskParams.Model.DEFAULT));
         SplittableRandom r = new SplittableRandom(3);
         for (int i = 0; i < 15; i++) {
             int len = 1 + r.nextInt(512 << 10);

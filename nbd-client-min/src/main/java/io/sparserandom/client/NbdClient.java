@@ -16,7 +16,6 @@ import io.sparserandom.protocol.NbdCommandFlag;
 import io.sparserandom.protocol.NbdMagic;
 import io.sparserandom.protocol.NbdRequest;
 import io.sparserandom.protocol.NbdRequestEncoder;
-
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.List;
@@ -29,8 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One NBD connection. The core is asynchronous: every {@code *Async} call sends one request and
- * returns a future completed by the reply (many requests may be in flight; replies are matched by
- * a 64-bit cookie). The blocking calls are the async call plus a wait.
+ * returns a future completed by the reply (many requests may be in flight; replies are matched by a
+ * 64-bit cookie). The blocking calls are the async call plus a wait.
  *
  * <p>Backpressure: at most {@link NbdClientOptions#maxInFlight()} requests are in flight; a caller
  * beyond that blocks until one completes. Callers on the connection's own I/O thread (future
@@ -52,7 +51,12 @@ public final class NbdClient implements AutoCloseable {
     private final AtomicLong cookies = new AtomicLong(1);
     private volatile boolean closed;
 
-    private NbdClient(NbdUri uri, Channel channel, NbdExportInfo info, NbdClientHandler handler, int maxInFlight) {
+    private NbdClient(
+            NbdUri uri,
+            Channel channel,
+            NbdExportInfo info,
+            NbdClientHandler handler,
+            int maxInFlight) {
         this.uri = uri;
         this.channel = channel;
         this.info = info;
@@ -70,30 +74,47 @@ public final class NbdClient implements AutoCloseable {
         return connect(uri, options, NbdTransport.group());
     }
 
-    /** As {@link #connect(NbdUri, NbdClientOptions)}, on the event loop for connection index {@code index}. */
+    /**
+     * As {@link #connect(NbdUri, NbdClientOptions)}, on the event loop for connection index {@code
+     * index}.
+     */
     static NbdClient connect(NbdUri uri, NbdClientOptions options, int index) throws IOException {
         return connect(uri, options, NbdTransport.loop(index));
     }
 
-    private static NbdClient connect(NbdUri uri, NbdClientOptions options, io.netty.channel.EventLoopGroup group)
+    private static NbdClient connect(
+            NbdUri uri, NbdClientOptions options, io.netty.channel.EventLoopGroup group)
             throws IOException {
         Promise<NbdExportInfo> negotiated = GlobalEventExecutor.INSTANCE.newPromise();
-        Bootstrap b = new Bootstrap()
-                .group(group)
-                .channel(NbdTransport.channelClass(uri))
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        // Installed before connecting: the server speaks first.
-                        ch.pipeline().addLast("handshake", new NbdHandshakeHandler(uri.exportName(), options, negotiated));
-                    }
-                });
+        Bootstrap b =
+                new Bootstrap()
+                        .group(group)
+                        .channel(NbdTransport.channelClass(uri))
+                        .option(
+                                ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                                (int) options.connectTimeout().toMillis())
+                        .handler(
+                                new ChannelInitializer<Channel>() {
+                                    @Override
+                                    protected void initChannel(Channel ch) {
+                                        // Installed before connecting: the server speaks first.
+                                        ch.pipeline()
+                                                .addLast(
+                                                        "handshake",
+                                                        new NbdHandshakeHandler(
+                                                                uri.exportName(),
+                                                                options,
+                                                                negotiated));
+                                    }
+                                });
         if (!uri.isUnix()) {
             b.option(ChannelOption.TCP_NODELAY, true);
         }
-        // Read replies in big gulps: a 256 KiB read reply then needs one recv, not four 64 KiB ones.
-        b.option(ChannelOption.RECVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(4096, 65536, 1 << 20));
+        // Read replies in big gulps: a 256 KiB read reply then needs one recv, not four 64 KiB
+        // ones.
+        b.option(
+                ChannelOption.RECVBUF_ALLOCATOR,
+                new AdaptiveRecvByteBufAllocator(4096, 65536, 1 << 20));
         ChannelFuture cf = b.connect(NbdTransport.address(uri));
         Channel ch = cf.channel();
         try {
@@ -102,7 +123,8 @@ public final class NbdClient implements AutoCloseable {
                 throw new NbdProtocolException("timed out connecting to " + uri);
             }
             if (!cf.isSuccess()) {
-                throw new NbdProtocolException("cannot connect to " + uri + ": " + cf.cause(), cf.cause());
+                throw new NbdProtocolException(
+                        "cannot connect to " + uri + ": " + cf.cause(), cf.cause());
             }
             if (!negotiated.await(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 ch.close();
@@ -114,19 +136,30 @@ public final class NbdClient implements AutoCloseable {
                 throw c instanceof IOException io ? io : new NbdProtocolException(c.toString(), c);
             }
             NbdExportInfo info = negotiated.getNow();
-            NbdClientHandler handler = new NbdClientHandler(info, options.requestTimeout().toNanos());
+            NbdClientHandler handler =
+                    new NbdClientHandler(info, options.requestTimeout().toNanos());
             CompletableFuture<Void> swapped = new CompletableFuture<>();
-            ch.eventLoop().execute(() -> {
-                // Swap phases on the loop so no reply byte can slip between the two handlers.
-                ChannelPipeline p = ch.pipeline();
-                p.addFirst("flush", new FlushConsolidationHandler(256, true));
-                p.addAfter("handshake", "encoder", new NbdRequestEncoder());
-                p.addAfter("encoder", "decoder", new NbdReplyDecoder(handler,
-                        NbdReplyDecoder.DEFAULT_MAX_CHUNK_PAYLOAD, Math.max(info.maxBlockSize(), NbdMagic.MAX_PAYLOAD)));
-                p.addAfter("decoder", "client", handler);
-                p.remove("handshake");
-                swapped.complete(null);
-            });
+            ch.eventLoop()
+                    .execute(
+                            () -> {
+                                // Swap phases on the loop so no reply byte can slip between the two
+                                // handlers.
+                                ChannelPipeline p = ch.pipeline();
+                                p.addFirst("flush", new FlushConsolidationHandler(256, true));
+                                p.addAfter("handshake", "encoder", new NbdRequestEncoder());
+                                p.addAfter(
+                                        "encoder",
+                                        "decoder",
+                                        new NbdReplyDecoder(
+                                                handler,
+                                                NbdReplyDecoder.DEFAULT_MAX_CHUNK_PAYLOAD,
+                                                Math.max(
+                                                        info.maxBlockSize(),
+                                                        NbdMagic.MAX_PAYLOAD)));
+                                p.addAfter("decoder", "client", handler);
+                                p.remove("handshake");
+                                swapped.complete(null);
+                            });
             swapped.get(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
             return new NbdClient(uri, ch, info, handler, options.maxInFlight());
         } catch (InterruptedException e) {
@@ -139,14 +172,22 @@ public final class NbdClient implements AutoCloseable {
         }
     }
 
-    public NbdUri uri() { return uri; }
+    public NbdUri uri() {
+        return uri;
+    }
 
     /** Everything negotiated: size, flags, block sizes, structured replies, meta context. */
-    public NbdExportInfo info() { return info; }
+    public NbdExportInfo info() {
+        return info;
+    }
 
-    public long size() { return info.size(); }
+    public long size() {
+        return info.size();
+    }
 
-    public boolean isOpen() { return !closed && channel.isActive() && handler.failure() == null; }
+    public boolean isOpen() {
+        return !closed && channel.isActive() && handler.failure() == null;
+    }
 
     // ---- async core ----
 
@@ -158,27 +199,35 @@ public final class NbdClient implements AutoCloseable {
     public CompletableFuture<Void> writeAsync(long offset, ByteBuf data, boolean fua) {
         if (info.readOnly()) {
             data.release();
-            return CompletableFuture.failedFuture(new IllegalStateException("export is read-only: " + uri));
+            return CompletableFuture.failedFuture(
+                    new IllegalStateException("export is read-only: " + uri));
         }
-        return submit(NbdRequest.write(fua ? NbdCommandFlag.FUA : 0, nextCookie(), offset, data), data);
+        return submit(
+                NbdRequest.write(fua ? NbdCommandFlag.FUA : 0, nextCookie(), offset, data), data);
     }
 
-    public CompletableFuture<Void> zeroAsync(long offset, long length, boolean fastZero, boolean noHole) {
+    public CompletableFuture<Void> zeroAsync(
+            long offset, long length, boolean fastZero, boolean noHole) {
         if (!info.canZero()) {
             return unsupported("WRITE_ZEROES");
         }
         if (fastZero && !info.canFastZero()) {
             return unsupported("fast zero");
         }
-        int flags = (fastZero ? NbdCommandFlag.FAST_ZERO : 0) | (noHole ? NbdCommandFlag.NO_HOLE : 0);
-        return submit(NbdRequest.of(NbdCommand.WRITE_ZEROES, flags, nextCookie(), offset, checkLength(length)), null);
+        int flags =
+                (fastZero ? NbdCommandFlag.FAST_ZERO : 0) | (noHole ? NbdCommandFlag.NO_HOLE : 0);
+        return submit(
+                NbdRequest.of(
+                        NbdCommand.WRITE_ZEROES, flags, nextCookie(), offset, checkLength(length)),
+                null);
     }
 
     public CompletableFuture<Void> trimAsync(long offset, long length) {
         if (!info.canTrim()) {
             return unsupported("TRIM");
         }
-        return submit(NbdRequest.of(NbdCommand.TRIM, 0, nextCookie(), offset, checkLength(length)), null);
+        return submit(
+                NbdRequest.of(NbdCommand.TRIM, 0, nextCookie(), offset, checkLength(length)), null);
     }
 
     public CompletableFuture<Void> flushAsync() {
@@ -192,16 +241,25 @@ public final class NbdClient implements AutoCloseable {
         if (!info.canCache()) {
             return unsupported("CACHE");
         }
-        return submit(NbdRequest.of(NbdCommand.CACHE, 0, nextCookie(), offset, checkLength(length)), null);
+        return submit(
+                NbdRequest.of(NbdCommand.CACHE, 0, nextCookie(), offset, checkLength(length)),
+                null);
     }
 
     /** Block status of base:allocation; the extents cover a prefix of the range (never past it). */
-    public CompletableFuture<List<Extent>> blockStatusAsync(long offset, long length, boolean reqOne) {
+    public CompletableFuture<List<Extent>> blockStatusAsync(
+            long offset, long length, boolean reqOne) {
         if (!info.metaContext()) {
             return unsupported("BLOCK_STATUS (base:allocation not negotiated)");
         }
-        return submit(NbdRequest.of(NbdCommand.BLOCK_STATUS, reqOne ? NbdCommandFlag.REQ_ONE : 0, nextCookie(),
-                offset, checkLength(length)), null);
+        return submit(
+                NbdRequest.of(
+                        NbdCommand.BLOCK_STATUS,
+                        reqOne ? NbdCommandFlag.REQ_ONE : 0,
+                        nextCookie(),
+                        offset,
+                        checkLength(length)),
+                null);
     }
 
     // ---- blocking ----
@@ -215,21 +273,30 @@ public final class NbdClient implements AutoCloseable {
         await(writeAsync(offset, data, fua));
     }
 
-    public void zero(long offset, long length, boolean fastZero, boolean noHole) throws IOException {
+    public void zero(long offset, long length, boolean fastZero, boolean noHole)
+            throws IOException {
         await(zeroAsync(offset, length, fastZero, noHole));
     }
 
-    public void trim(long offset, long length) throws IOException { await(trimAsync(offset, length)); }
+    public void trim(long offset, long length) throws IOException {
+        await(trimAsync(offset, length));
+    }
 
-    public void flush() throws IOException { await(flushAsync()); }
+    public void flush() throws IOException {
+        await(flushAsync());
+    }
 
-    public void cache(long offset, long length) throws IOException { await(cacheAsync(offset, length)); }
+    public void cache(long offset, long length) throws IOException {
+        await(cacheAsync(offset, length));
+    }
 
     public List<Extent> blockStatus(long offset, long length, boolean reqOne) throws IOException {
         return await(blockStatusAsync(offset, length, reqOne));
     }
 
-    /** Waits for a future from this client, unwrapping its failure into the IOException it carries. */
+    /**
+     * Waits for a future from this client, unwrapping its failure into the IOException it carries.
+     */
     public static <T> T await(CompletableFuture<T> future) throws IOException {
         try {
             return future.get();
@@ -248,7 +315,9 @@ public final class NbdClient implements AutoCloseable {
         }
     }
 
-    /** Sends NBD_CMD_DISC (after the requests in flight complete, up to a short wait) and closes. */
+    /**
+     * Sends NBD_CMD_DISC (after the requests in flight complete, up to a short wait) and closes.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -259,7 +328,9 @@ public final class NbdClient implements AutoCloseable {
             // Let replies already on their way arrive: DISC makes the server drop nothing it has
             // started, but closing the socket at once would.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (inFlightCount() > 0 && System.nanoTime() < deadline && channel.isActive()
+            while (inFlightCount() > 0
+                    && System.nanoTime() < deadline
+                    && channel.isActive()
                     && !channel.eventLoop().inEventLoop()) {
                 try {
                     Thread.sleep(1);
@@ -282,10 +353,11 @@ public final class NbdClient implements AutoCloseable {
         return maxPermits - inFlight.availablePermits();
     }
 
-
     // ---- internals ----
 
-    private long nextCookie() { return cookies.getAndIncrement(); }
+    private long nextCookie() {
+        return cookies.getAndIncrement();
+    }
 
     private static long checkLength(long length) {
         if (length < 0 || length > 0xffff_ffffL) {
@@ -295,7 +367,8 @@ public final class NbdClient implements AutoCloseable {
     }
 
     private static <T> CompletableFuture<T> unsupported(String what) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("server does not support " + what));
+        return CompletableFuture.failedFuture(
+                new UnsupportedOperationException("server does not support " + what));
     }
 
     @SuppressWarnings("unchecked")
@@ -303,8 +376,10 @@ public final class NbdClient implements AutoCloseable {
         NbdProtocolException broken = handler.failure();
         if (closed || broken != null) {
             request.release();
-            return CompletableFuture.failedFuture(broken != null ? broken
-                    : new NbdProtocolException("connection to " + uri + " is closed"));
+            return CompletableFuture.failedFuture(
+                    broken != null
+                            ? broken
+                            : new NbdProtocolException("connection to " + uri + " is closed"));
         }
         boolean permit;
         if (channel.eventLoop().inEventLoop()) {
@@ -323,12 +398,21 @@ public final class NbdClient implements AutoCloseable {
         if (permit) {
             p.future.whenComplete((r, e) -> inFlight.release());
         }
-        channel.writeAndFlush(p).addListener(f -> {
-            if (!f.isSuccess()) {
-                p.future.completeExceptionally(new NbdProtocolException("cannot send " + p.describe()
-                        + " to " + uri + ": " + f.cause(), f.cause()));
-            }
-        });
+        channel.writeAndFlush(p)
+                .addListener(
+                        f -> {
+                            if (!f.isSuccess()) {
+                                p.future.completeExceptionally(
+                                        new NbdProtocolException(
+                                                "cannot send "
+                                                        + p.describe()
+                                                        + " to "
+                                                        + uri
+                                                        + ": "
+                                                        + f.cause(),
+                                                f.cause()));
+                            }
+                        });
         return (CompletableFuture<T>) (CompletableFuture<?>) p.future;
     }
 }

@@ -12,7 +12,6 @@ import io.sparserandom.protocol.NbdDecodeFailure;
 import io.sparserandom.protocol.NbdErrno;
 import io.sparserandom.protocol.NbdReplyType;
 import io.sparserandom.protocol.NbdRequest;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  * only on the channel's event loop), matches replies to them, assembles structured read chunks into
  * one buffer and completes the callers' futures.
  *
- * <p>Anything that breaks the protocol fails every pending request with an
- * {@link NbdProtocolException} and closes the channel; from then on new requests fail at once.
+ * <p>Anything that breaks the protocol fails every pending request with an {@link
+ * NbdProtocolException} and closes the channel; from then on new requests fail at once.
  */
 final class NbdClientHandler extends ChannelDuplexHandler implements NbdReplyDecoder.ReplyLengths {
 
@@ -38,11 +37,11 @@ final class NbdClientHandler extends ChannelDuplexHandler implements NbdReplyDec
         final long offset;
         final long length;
         final CompletableFuture<Object> future = new CompletableFuture<>();
-        ByteBuf data;          // read result being assembled
-        long covered;          // read bytes covered by chunks so far
-        List<Extent> extents;  // block status result
-        NbdException error;    // first error chunk
-        long sentAt;           // System.nanoTime() when registered
+        ByteBuf data; // read result being assembled
+        long covered; // read bytes covered by chunks so far
+        List<Extent> extents; // block status result
+        NbdException error; // first error chunk
+        long sentAt; // System.nanoTime() when registered
 
         Pending(NbdRequest request) {
             this.request = request;
@@ -70,7 +69,9 @@ final class NbdClientHandler extends ChannelDuplexHandler implements NbdReplyDec
     }
 
     /** Why the connection is unusable, or null while it is fine. */
-    NbdProtocolException failure() { return failure; }
+    NbdProtocolException failure() {
+        return failure;
+    }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
@@ -78,7 +79,9 @@ final class NbdClientHandler extends ChannelDuplexHandler implements NbdReplyDec
         if (requestTimeoutNanos > 0) {
             // One periodic sweep instead of a timer per request: cheap at thousands of requests/s.
             long period = Math.max(requestTimeoutNanos / 4, TimeUnit.MILLISECONDS.toNanos(10));
-            sweeper = ctx.executor().scheduleAtFixedRate(this::sweep, period, period, TimeUnit.NANOSECONDS);
+            sweeper =
+                    ctx.executor()
+                            .scheduleAtFixedRate(this::sweep, period, period, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -93,8 +96,12 @@ final class NbdClientHandler extends ChannelDuplexHandler implements NbdReplyDec
         long now = System.nanoTime();
         for (Pending p : pending.values()) {
             if (now - p.sentAt > requestTimeoutNanos) {
-                failAll(new NbdProtocolException(p.describe() + " timed out after "
-                        + TimeUnit.NANOSECONDS.toMillis(requestTimeoutNanos) + " ms; connection closed"));
+                failAll(
+                        new NbdProtocolException(
+                                p.describe()
+                                        + " timed out after "
+                                        + TimeUnit.NANOSECONDS.toMillis(requestTimeoutNanos)
+                                        + " ms; connection closed"));
                 return;
             }
         }
@@ -125,11 +132,16 @@ final class NbdClientHandler extends ChannelDuplexHandler implements NbdReplyDec
             throw new IllegalStateException("duplicate cookie " + p.cookie);
         }
         p.sentAt = System.nanoTime();
-        promise.addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess()) {
-                failAll(new NbdProtocolException("sending " + p.describe() + " failed: " + f.cause(), f.cause()));
-            }
-        });
+        promise.addListener(
+                (ChannelFutureListener)
+                        f -> {
+                            if (!f.isSuccess()) {
+                                failAll(
+                                        new NbdProtocolException(
+                                                "sending " + p.describe() + " failed: " + f.cause(),
+                                                f.cause()));
+                            }
+                        });
         ctx.write(p.request, promise);
     }
 
@@ -161,7 +173,9 @@ final class NbdClientHandler extends ChannelDuplexHandler implements NbdReplyDec
     private String onReply(NbdReply reply) {
         Pending p = pending.get(reply.cookie());
         if (p == null) {
-            return "reply for unknown cookie " + reply.cookie() + " (never sent, or already complete)";
+            return "reply for unknown cookie "
+                    + reply.cookie()
+                    + " (never sent, or already complete)";
         }
         if (reply instanceof NbdReply.Simple s) {
             if (s.error() == 0 && p.command == NbdCommand.BLOCK_STATUS) {
@@ -185,9 +199,16 @@ final class NbdClientHandler extends ChannelDuplexHandler implements NbdReplyDec
         if (c.done()) {
             // Validate before removing, so a failure here still fails this request in failAll.
             if (p.error == null && p.command == NbdCommand.READ && p.covered != p.length) {
-                return "read reply covers " + p.covered + " of " + p.length + " bytes of " + p.describe();
+                return "read reply covers "
+                        + p.covered
+                        + " of "
+                        + p.length
+                        + " bytes of "
+                        + p.describe();
             }
-            if (p.error == null && p.command == NbdCommand.BLOCK_STATUS && (p.extents == null || p.extents.isEmpty())) {
+            if (p.error == null
+                    && p.command == NbdCommand.BLOCK_STATUS
+                    && (p.extents == null || p.extents.isEmpty())) {
                 return "block status reply without extents to " + p.describe();
             }
             pending.remove(p.cookie);
@@ -245,7 +266,8 @@ final class NbdClientHandler extends ChannelDuplexHandler implements NbdReplyDec
             }
             return null;
         }
-        if (type == NbdReplyType.OFFSET_DATA.wireValue() || type == NbdReplyType.OFFSET_HOLE.wireValue()) {
+        if (type == NbdReplyType.OFFSET_DATA.wireValue()
+                || type == NbdReplyType.OFFSET_HOLE.wireValue()) {
             if (p.command != NbdCommand.READ) {
                 return NbdReplyType.of(type) + " chunk for a non-read";
             }
@@ -257,7 +279,12 @@ final class NbdClientHandler extends ChannelDuplexHandler implements NbdReplyDec
             long chunkLength = hole ? b.readUnsignedInt() : b.readableBytes();
             long rel = chunkOffset - p.offset;
             if (chunkLength == 0 || rel < 0 || rel > p.length || chunkLength > p.length - rel) {
-                return NbdReplyType.of(type) + " chunk [" + chunkOffset + ", +" + chunkLength + ") outside the request";
+                return NbdReplyType.of(type)
+                        + " chunk ["
+                        + chunkOffset
+                        + ", +"
+                        + chunkLength
+                        + ") outside the request";
             }
             p.covered += chunkLength;
             if (p.covered > p.length) {
@@ -325,7 +352,6 @@ final class NbdClientHandler extends ChannelDuplexHandler implements NbdReplyDec
         }
     }
 
-
     /** Fails every pending request and closes the channel. Event loop only. */
     void failAll(NbdProtocolException cause) {
         if (failure == null) {
@@ -344,13 +370,18 @@ final class NbdClientHandler extends ChannelDuplexHandler implements NbdReplyDec
         }
     }
 
-    boolean hasPending() { return !pending.isEmpty(); }
+    boolean hasPending() {
+        return !pending.isEmpty();
+    }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (!pending.isEmpty()) {
-            failAll(new NbdProtocolException("server closed the connection with " + pending.size()
-                    + " requests in flight"));
+            failAll(
+                    new NbdProtocolException(
+                            "server closed the connection with "
+                                    + pending.size()
+                                    + " requests in flight"));
         } else if (failure == null) {
             failure = new NbdProtocolException("connection closed");
         }

@@ -5,15 +5,20 @@ import java.time.Duration;
 /**
  * How to connect.
  *
- * @param structuredReplies ask for NBD_OPT_STRUCTURED_REPLY (needed for holes in reads and for block status)
- * @param metaContext       ask for the base:allocation meta context (block status)
- * @param connectTimeout    limit on connecting plus the handshake
- * @param requestTimeout    limit on each request; when one is exceeded the connection is closed
- *                          and every pending request fails. Zero disables it.
- * @param maxInFlight       requests on the wire at once; callers outside the I/O thread block beyond it
+ * @param structuredReplies ask for NBD_OPT_STRUCTURED_REPLY (needed for holes in reads and for
+ *     block status)
+ * @param metaContext ask for the base:allocation meta context (block status)
+ * @param connectTimeout limit on connecting plus the handshake
+ * @param requestTimeout limit on each request; when one is exceeded the connection is closed and
+ *     every pending request fails. Zero disables it.
+ * @param maxInFlight requests on the wire at once; callers outside the I/O thread block beyond it
  */
-public record NbdClientOptions(boolean structuredReplies, boolean metaContext, Duration connectTimeout,
-                               Duration requestTimeout, int maxInFlight) {
+public record NbdClientOptions(
+        boolean structuredReplies,
+        boolean metaContext,
+        Duration connectTimeout,
+        Duration requestTimeout,
+        int maxInFlight) {
     public static final NbdClientOptions DEFAULTS =
             new NbdClientOptions(true, true, Duration.ofSeconds(30), Duration.ofSeconds(120), 64);
 
@@ -30,11 +35,13 @@ public record NbdClientOptions(boolean structuredReplies, boolean metaContext, D
     }
 
     public NbdClientOptions withStructuredReplies(boolean on) {
-        return new NbdClientOptions(on, metaContext && on, connectTimeout, requestTimeout, maxInFlight);
+        return new NbdClientOptions(
+                on, metaContext && on, connectTimeout, requestTimeout, maxInFlight);
     }
 
     public NbdClientOptions withMetaContext(boolean on) {
-        return new NbdClientOptions(structuredReplies, on, connectTimeout, requestTimeout, maxInFlight);
+        return new NbdClientOptions(
+                structuredReplies, on, connectTimeout, requestTimeout, maxInFlight);
     }
 
     public NbdClientOptions withRequestTimeout(Duration t) {
@@ -42,6 +49,7 @@ public record NbdClientOptions(boolean structuredReplies, boolean metaContext, D
     }
 
     public NbdClientOptions withMaxInFlight(int n) {
-        return new NbdClientOptions(structuredReplies, metaContext, connectTimeout, requestTimeout, n);
+        return new NbdClientOptions(
+                structuredReplies, metaContext, connectTimeout, requestTimeout, n);
     }
 }

@@ -15,14 +15,20 @@ public final class NbdConnectionPool implements AutoCloseable {
         this.clients = List.copyOf(clients);
     }
 
-    /** Opens up to {@code wanted} connections; just one when the server does not allow multi-conn. */
-    public static NbdConnectionPool open(NbdUri uri, NbdClientOptions options, int wanted) throws IOException {
+    /**
+     * Opens up to {@code wanted} connections; just one when the server does not allow multi-conn.
+     */
+    public static NbdConnectionPool open(NbdUri uri, NbdClientOptions options, int wanted)
+            throws IOException {
         NbdClient first = NbdClient.connect(uri, options, 0);
         return extend(first, options, wanted);
     }
 
-    /** Builds a pool around an open connection, adding connections up to {@code wanted} if allowed. */
-    public static NbdConnectionPool extend(NbdClient first, NbdClientOptions options, int wanted) throws IOException {
+    /**
+     * Builds a pool around an open connection, adding connections up to {@code wanted} if allowed.
+     */
+    public static NbdConnectionPool extend(NbdClient first, NbdClientOptions options, int wanted)
+            throws IOException {
         List<NbdClient> list = new ArrayList<>();
         list.add(first);
         int n = first.info().canMultiConn() ? Math.max(1, wanted) : 1;
@@ -37,12 +43,18 @@ public final class NbdConnectionPool implements AutoCloseable {
         return new NbdConnectionPool(list);
     }
 
-    public int size() { return clients.size(); }
+    public int size() {
+        return clients.size();
+    }
 
     /** Connection {@code i} modulo the pool size. */
-    public NbdClient get(int i) { return clients.get(Math.floorMod(i, clients.size())); }
+    public NbdClient get(int i) {
+        return clients.get(Math.floorMod(i, clients.size()));
+    }
 
-    public NbdExportInfo info() { return clients.get(0).info(); }
+    public NbdExportInfo info() {
+        return clients.get(0).info();
+    }
 
     @Override
     public void close() {

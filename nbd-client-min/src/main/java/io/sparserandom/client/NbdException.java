@@ -1,7 +1,6 @@
 package io.sparserandom.client;
 
 import io.sparserandom.protocol.NbdErrno;
-
 import java.io.IOException;
 
 /**
@@ -14,19 +13,30 @@ public class NbdException extends IOException {
     private final long errorOffset;
 
     public NbdException(String request, NbdErrno errno, String serverMessage, long errorOffset) {
-        super(request + " failed: " + errno
-                + (serverMessage == null || serverMessage.isEmpty() ? "" : ": " + serverMessage)
-                + (errorOffset >= 0 ? " (at offset " + errorOffset + ")" : ""));
+        super(
+                request
+                        + " failed: "
+                        + errno
+                        + (serverMessage == null || serverMessage.isEmpty()
+                                ? ""
+                                : ": " + serverMessage)
+                        + (errorOffset >= 0 ? " (at offset " + errorOffset + ")" : ""));
         this.errno = errno;
         this.serverMessage = serverMessage == null ? "" : serverMessage;
         this.errorOffset = errorOffset;
     }
 
-    public NbdErrno errno() { return errno; }
+    public NbdErrno errno() {
+        return errno;
+    }
 
     /** The server's human-readable message, or "" when it sent none. */
-    public String serverMessage() { return serverMessage; }
+    public String serverMessage() {
+        return serverMessage;
+    }
 
     /** Offset named by an ERROR_OFFSET chunk, or -1. */
-    public long errorOffset() { return errorOffset; }
+    public long errorOffset() {
+        return errorOffset;
+    }
 }

@@ -5,36 +5,89 @@ import io.sparserandom.protocol.NbdTransmissionFlag;
 /**
  * The result of negotiation, handed on as one immutable value.
  *
- * @param size              export size in bytes
+ * @param size export size in bytes
  * @param transmissionFlags NBD_FLAG_* as sent by the server
- * @param minBlockSize      from NBD_INFO_BLOCK_SIZE, or 1 when not sent
+ * @param minBlockSize from NBD_INFO_BLOCK_SIZE, or 1 when not sent
  * @param preferredBlockSize from NBD_INFO_BLOCK_SIZE, or 4096 when not sent
- * @param maxBlockSize      from NBD_INFO_BLOCK_SIZE, or 32 MiB when not sent
+ * @param maxBlockSize from NBD_INFO_BLOCK_SIZE, or 32 MiB when not sent
  * @param structuredReplies the server agreed to structured replies
- * @param metaContextId     id of base:allocation, or -1 when not negotiated
- * @param usedGo            negotiated with NBD_OPT_GO (false: fell back to NBD_OPT_EXPORT_NAME)
+ * @param metaContextId id of base:allocation, or -1 when not negotiated
+ * @param usedGo negotiated with NBD_OPT_GO (false: fell back to NBD_OPT_EXPORT_NAME)
  */
-public record NbdExportInfo(long size, int transmissionFlags, int minBlockSize, int preferredBlockSize,
-                            long maxBlockSize, boolean structuredReplies, int metaContextId, boolean usedGo) {
+public record NbdExportInfo(
+        long size,
+        int transmissionFlags,
+        int minBlockSize,
+        int preferredBlockSize,
+        long maxBlockSize,
+        boolean structuredReplies,
+        int metaContextId,
+        boolean usedGo) {
 
-    private boolean has(int flag) { return (transmissionFlags & flag) != 0; }
+    private boolean has(int flag) {
+        return (transmissionFlags & flag) != 0;
+    }
 
-    public boolean readOnly() { return has(NbdTransmissionFlag.READ_ONLY); }
-    public boolean canFlush() { return has(NbdTransmissionFlag.SEND_FLUSH); }
-    public boolean canFua() { return has(NbdTransmissionFlag.SEND_FUA); }
-    public boolean canTrim() { return has(NbdTransmissionFlag.SEND_TRIM); }
-    public boolean canZero() { return has(NbdTransmissionFlag.SEND_WRITE_ZEROES); }
-    public boolean canFastZero() { return has(NbdTransmissionFlag.SEND_FAST_ZERO); }
-    public boolean canDf() { return has(NbdTransmissionFlag.SEND_DF); }
-    public boolean canMultiConn() { return has(NbdTransmissionFlag.CAN_MULTI_CONN); }
-    public boolean canCache() { return has(NbdTransmissionFlag.SEND_CACHE); }
-    public boolean metaContext() { return metaContextId >= 0; }
+    public boolean readOnly() {
+        return has(NbdTransmissionFlag.READ_ONLY);
+    }
+
+    public boolean canFlush() {
+        return has(NbdTransmissionFlag.SEND_FLUSH);
+    }
+
+    public boolean canFua() {
+        return has(NbdTransmissionFlag.SEND_FUA);
+    }
+
+    public boolean canTrim() {
+        return has(NbdTransmissionFlag.SEND_TRIM);
+    }
+
+    public boolean canZero() {
+        return has(NbdTransmissionFlag.SEND_WRITE_ZEROES);
+    }
+
+    public boolean canFastZero() {
+        return has(NbdTransmissionFlag.SEND_FAST_ZERO);
+    }
+
+    public boolean canDf() {
+        return has(NbdTransmissionFlag.SEND_DF);
+    }
+
+    public boolean canMultiConn() {
+        return has(NbdTransmissionFlag.CAN_MULTI_CONN);
+    }
+
+    public boolean canCache() {
+        return has(NbdTransmissionFlag.SEND_CACHE);
+    }
+
+    public boolean metaContext() {
+        return metaContextId >= 0;
+    }
 
     @Override
     public String toString() {
-        return "size=" + size + " flags=0x" + Integer.toHexString(transmissionFlags)
-                + " block=" + minBlockSize + "/" + preferredBlockSize + "/" + maxBlockSize
-                + " structured=" + structuredReplies + " base:allocation=" + metaContext()
-                + " multi-conn=" + canMultiConn() + " ro=" + readOnly() + (usedGo ? "" : " (EXPORT_NAME)");
+        return "size="
+                + size
+                + " flags=0x"
+                + Integer.toHexString(transmissionFlags)
+                + " block="
+                + minBlockSize
+                + "/"
+                + preferredBlockSize
+                + "/"
+                + maxBlockSize
+                + " structured="
+                + structuredReplies
+                + " base:allocation="
+                + metaContext()
+                + " multi-conn="
+                + canMultiConn()
+                + " ro="
+                + readOnly()
+                + (usedGo ? "" : " (EXPORT_NAME)");
     }
 }

@@ -8,22 +8,28 @@ import io.sparserandom.protocol.NbdInfo;
 import io.sparserandom.protocol.NbdMagic;
 import io.sparserandom.protocol.NbdOption;
 import io.sparserandom.protocol.NbdOptionReply;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Client side of the fixed newstyle handshake, as a small state machine:
- * greeting -> STRUCTURED_REPLY -> SET_META_CONTEXT -> GO (-> EXPORT_NAME when GO is unsupported).
- * Completes {@code result} with the negotiated {@link NbdExportInfo}; the owner then swaps this
- * handler for the transmission-phase handlers. Any failure completes the promise exceptionally and
- * closes the channel.
+ * Client side of the fixed newstyle handshake, as a small state machine: greeting ->
+ * STRUCTURED_REPLY -> SET_META_CONTEXT -> GO (-> EXPORT_NAME when GO is unsupported). Completes
+ * {@code result} with the negotiated {@link NbdExportInfo}; the owner then swaps this handler for
+ * the transmission-phase handlers. Any failure completes the promise exceptionally and closes the
+ * channel.
  */
 final class NbdHandshakeHandler extends ByteToMessageDecoder {
     /** Largest option reply we accept (a META_CONTEXT or error string is at most a few KiB). */
     static final int MAX_OPTION_REPLY = NbdMagic.MAX_STRING + 1024;
 
-    private enum State { GREETING, STRUCTURED_REPLY, META_CONTEXT, GO, EXPORT_NAME, DONE }
+    private enum State {
+        GREETING,
+        STRUCTURED_REPLY,
+        META_CONTEXT,
+        GO,
+        EXPORT_NAME,
+        DONE
+    }
 
     private final String exportName;
     private final NbdClientOptions options;
@@ -39,7 +45,8 @@ final class NbdHandshakeHandler extends ByteToMessageDecoder {
     private int prefBlock = 4096;
     private long maxBlock = NbdMagic.MAX_PAYLOAD;
 
-    NbdHandshakeHandler(String exportName, NbdClientOptions options, Promise<NbdExportInfo> result) {
+    NbdHandshakeHandler(
+            String exportName, NbdClientOptions options, Promise<NbdExportInfo> result) {
         this.exportName = exportName;
         this.options = options;
         this.result = result;
@@ -67,17 +74,21 @@ final class NbdHandshakeHandler extends ByteToMessageDecoder {
             long newstyle = in.readLong();
             int flags = in.readUnsignedShort();
             if (magic != NbdMagic.NBDMAGIC) {
-                throw new HandshakeFailure("not an NBD server (bad magic 0x" + Long.toHexString(magic) + ")");
+                throw new HandshakeFailure(
+                        "not an NBD server (bad magic 0x" + Long.toHexString(magic) + ")");
             }
             if (newstyle != NbdMagic.IHAVEOPT) {
-                throw new HandshakeFailure("server uses the oldstyle handshake, which is not supported");
+                throw new HandshakeFailure(
+                        "server uses the oldstyle handshake, which is not supported");
             }
             if ((flags & NbdMagic.FLAG_FIXED_NEWSTYLE) == 0) {
                 throw new HandshakeFailure("server does not support fixed newstyle negotiation");
             }
             noZeroes = (flags & NbdMagic.FLAG_NO_ZEROES) != 0;
             ByteBuf clientFlags = ctx.alloc().buffer(4);
-            clientFlags.writeInt(NbdMagic.CLIENT_FLAG_FIXED_NEWSTYLE | (noZeroes ? NbdMagic.CLIENT_FLAG_NO_ZEROES : 0));
+            clientFlags.writeInt(
+                    NbdMagic.CLIENT_FLAG_FIXED_NEWSTYLE
+                            | (noZeroes ? NbdMagic.CLIENT_FLAG_NO_ZEROES : 0));
             ctx.write(clientFlags);
             if (options.structuredReplies()) {
                 sendOption(ctx, NbdOption.STRUCTURED_REPLY, null);
@@ -112,34 +123,41 @@ final class NbdHandshakeHandler extends ByteToMessageDecoder {
             throw new HandshakeFailure("bad option reply magic 0x" + Long.toHexString(magic));
         }
         if (length > MAX_OPTION_REPLY) {
-            throw new HandshakeFailure("option reply too large (" + length + " bytes) to " + NbdOption.name(option));
+            throw new HandshakeFailure(
+                    "option reply too large (" + length + " bytes) to " + NbdOption.name(option));
         }
         if (in.readableBytes() < NbdMagic.OPTION_REPLY_HEADER_SIZE + length) {
             return false;
         }
         in.skipBytes(NbdMagic.OPTION_REPLY_HEADER_SIZE);
         ByteBuf payload = in.readSlice((int) length);
-        NbdOption expected = switch (state) {
-            case STRUCTURED_REPLY -> NbdOption.STRUCTURED_REPLY;
-            case META_CONTEXT -> NbdOption.SET_META_CONTEXT;
-            default -> NbdOption.GO;
-        };
+        NbdOption expected =
+                switch (state) {
+                    case STRUCTURED_REPLY -> NbdOption.STRUCTURED_REPLY;
+                    case META_CONTEXT -> NbdOption.SET_META_CONTEXT;
+                    default -> NbdOption.GO;
+                };
         if (option != expected.wireValue()) {
-            throw new HandshakeFailure("option reply for " + NbdOption.name(option) + " while waiting for "
-                    + NbdOption.name(expected.wireValue()));
+            throw new HandshakeFailure(
+                    "option reply for "
+                            + NbdOption.name(option)
+                            + " while waiting for "
+                            + NbdOption.name(expected.wireValue()));
         }
         onOptionReply(ctx, type, payload);
         return true;
     }
 
-    private void onOptionReply(ChannelHandlerContext ctx, int type, ByteBuf payload) throws HandshakeFailure {
+    private void onOptionReply(ChannelHandlerContext ctx, int type, ByteBuf payload)
+            throws HandshakeFailure {
         boolean error = type < 0;
         switch (state) {
             case STRUCTURED_REPLY -> {
                 if (type == NbdOptionReply.ACK.wireValue()) {
                     structured = true;
                 } else if (!error) {
-                    throw new HandshakeFailure("unexpected " + NbdOptionReply.name(type) + " to STRUCTURED_REPLY");
+                    throw new HandshakeFailure(
+                            "unexpected " + NbdOptionReply.name(type) + " to STRUCTURED_REPLY");
                 }
                 if (structured && options.metaContext()) {
                     sendSetMetaContext(ctx);
@@ -163,7 +181,8 @@ final class NbdHandshakeHandler extends ByteToMessageDecoder {
                     sendGo(ctx);
                     ctx.flush();
                 } else {
-                    throw new HandshakeFailure("unexpected " + NbdOptionReply.name(type) + " to SET_META_CONTEXT");
+                    throw new HandshakeFailure(
+                            "unexpected " + NbdOptionReply.name(type) + " to SET_META_CONTEXT");
                 }
             }
             case GO -> onGoReply(ctx, type, payload);
@@ -171,7 +190,8 @@ final class NbdHandshakeHandler extends ByteToMessageDecoder {
         }
     }
 
-    private void onGoReply(ChannelHandlerContext ctx, int type, ByteBuf payload) throws HandshakeFailure {
+    private void onGoReply(ChannelHandlerContext ctx, int type, ByteBuf payload)
+            throws HandshakeFailure {
         if (type == NbdOptionReply.INFO.wireValue()) {
             if (payload.readableBytes() < 2) {
                 throw new HandshakeFailure("NBD_REP_INFO too short");
@@ -179,13 +199,16 @@ final class NbdHandshakeHandler extends ByteToMessageDecoder {
             int info = payload.readUnsignedShort();
             if (info == NbdInfo.EXPORT.wireValue()) {
                 if (payload.readableBytes() != 10) {
-                    throw new HandshakeFailure("NBD_INFO_EXPORT has wrong length " + (payload.readableBytes() + 2));
+                    throw new HandshakeFailure(
+                            "NBD_INFO_EXPORT has wrong length " + (payload.readableBytes() + 2));
                 }
                 size = payload.readLong();
                 transmissionFlags = payload.readUnsignedShort();
             } else if (info == NbdInfo.BLOCK_SIZE.wireValue()) {
                 if (payload.readableBytes() != 12) {
-                    throw new HandshakeFailure("NBD_INFO_BLOCK_SIZE has wrong length " + (payload.readableBytes() + 2));
+                    throw new HandshakeFailure(
+                            "NBD_INFO_BLOCK_SIZE has wrong length "
+                                    + (payload.readableBytes() + 2));
                 }
                 minBlock = payload.readInt();
                 prefBlock = payload.readInt();
@@ -194,7 +217,8 @@ final class NbdHandshakeHandler extends ByteToMessageDecoder {
             // Other info types (NAME, DESCRIPTION, future ones) are ignored as the spec allows.
         } else if (type == NbdOptionReply.ACK.wireValue()) {
             if (size < 0) {
-                throw new HandshakeFailure("server acknowledged GO without sending NBD_INFO_EXPORT");
+                throw new HandshakeFailure(
+                        "server acknowledged GO without sending NBD_INFO_EXPORT");
             }
             finish(ctx, true);
         } else if (type == NbdOptionReply.ERR_UNSUP.wireValue()) {
@@ -206,8 +230,12 @@ final class NbdHandshakeHandler extends ByteToMessageDecoder {
             state = State.EXPORT_NAME;
         } else if (type < 0) {
             String msg = payload.toString(StandardCharsets.UTF_8);
-            throw new HandshakeFailure("server refused export '" + exportName + "': " + NbdOptionReply.name(type)
-                    + (msg.isEmpty() ? "" : ": " + msg));
+            throw new HandshakeFailure(
+                    "server refused export '"
+                            + exportName
+                            + "': "
+                            + NbdOptionReply.name(type)
+                            + (msg.isEmpty() ? "" : ": " + msg));
         } else {
             throw new HandshakeFailure("unexpected " + NbdOptionReply.name(type) + " to GO");
         }
@@ -217,7 +245,11 @@ final class NbdHandshakeHandler extends ByteToMessageDecoder {
         ByteBuf p = ctx.alloc().buffer();
         byte[] name = exportName.getBytes(StandardCharsets.UTF_8);
         byte[] query = NbdMagic.BASE_ALLOCATION.getBytes(StandardCharsets.UTF_8);
-        p.writeInt(name.length).writeBytes(name).writeInt(1).writeInt(query.length).writeBytes(query);
+        p.writeInt(name.length)
+                .writeBytes(name)
+                .writeInt(1)
+                .writeInt(query.length)
+                .writeBytes(query);
         sendOption(ctx, NbdOption.SET_META_CONTEXT, p);
         state = State.META_CONTEXT;
     }
@@ -225,14 +257,19 @@ final class NbdHandshakeHandler extends ByteToMessageDecoder {
     private void sendGo(ChannelHandlerContext ctx) {
         ByteBuf p = ctx.alloc().buffer();
         byte[] name = exportName.getBytes(StandardCharsets.UTF_8);
-        p.writeInt(name.length).writeBytes(name).writeShort(1).writeShort(NbdInfo.BLOCK_SIZE.wireValue());
+        p.writeInt(name.length)
+                .writeBytes(name)
+                .writeShort(1)
+                .writeShort(NbdInfo.BLOCK_SIZE.wireValue());
         sendOption(ctx, NbdOption.GO, p);
         state = State.GO;
     }
 
     private static void sendOption(ChannelHandlerContext ctx, NbdOption option, ByteBuf payload) {
         ByteBuf h = ctx.alloc().buffer(NbdMagic.OPTION_HEADER_SIZE);
-        h.writeLong(NbdMagic.IHAVEOPT).writeInt(option.wireValue()).writeInt(payload == null ? 0 : payload.readableBytes());
+        h.writeLong(NbdMagic.IHAVEOPT)
+                .writeInt(option.wireValue())
+                .writeInt(payload == null ? 0 : payload.readableBytes());
         ctx.write(h);
         if (payload != null) {
             ctx.write(payload);
@@ -245,8 +282,16 @@ final class NbdHandshakeHandler extends ByteToMessageDecoder {
             fail(ctx, "negative export size");
             return;
         }
-        result.trySuccess(new NbdExportInfo(size, transmissionFlags, minBlock, prefBlock, maxBlock,
-                structured, structured ? metaContextId : -1, usedGo));
+        result.trySuccess(
+                new NbdExportInfo(
+                        size,
+                        transmissionFlags,
+                        minBlock,
+                        prefBlock,
+                        maxBlock,
+                        structured,
+                        structured ? metaContextId : -1,
+                        usedGo));
     }
 
     private void fail(ChannelHandlerContext ctx, String message) {
@@ -257,8 +302,12 @@ final class NbdHandshakeHandler extends ByteToMessageDecoder {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        result.tryFailure(new NbdProtocolException("server closed the connection during the handshake"
-                + (state == State.GO ? " (export '" + exportName + "' refused?)" : "")));
+        result.tryFailure(
+                new NbdProtocolException(
+                        "server closed the connection during the handshake"
+                                + (state == State.GO
+                                        ? " (export '" + exportName + "' refused?)"
+                                        : "")));
         super.channelInactive(ctx);
     }
 
@@ -269,6 +318,8 @@ final class NbdHandshakeHandler extends ByteToMessageDecoder {
     }
 
     private static final class HandshakeFailure extends Exception {
-        HandshakeFailure(String message) { super(message, null, false, false); }
+        HandshakeFailure(String message) {
+            super(message, null, false, false);
+        }
     }
 }

@@ -7,7 +7,11 @@ import java.io.IOException;
  * or a request timed out. Every pending request fails with this and the connection is closed.
  */
 public class NbdProtocolException extends IOException {
-    public NbdProtocolException(String message) { super(message); }
+    public NbdProtocolException(String message) {
+        super(message);
+    }
 
-    public NbdProtocolException(String message, Throwable cause) { super(message, cause); }
+    public NbdProtocolException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.sparserandom.protocol.NbdDecodeFailure;
 import io.sparserandom.protocol.NbdMagic;
-
 import java.util.List;
 
 /**
@@ -13,16 +12,21 @@ import java.util.List;
  * it, so the decoder asks {@link ReplyLengths} (the table of requests in flight) by cookie.
  *
  * <p>Bad input (wrong magic, a cookie we never sent, a chunk larger than the limit) becomes one
- * {@link NbdDecodeFailure} value; after it every further byte is discarded, since the stream can
- * no longer be framed.
+ * {@link NbdDecodeFailure} value; after it every further byte is discarded, since the stream can no
+ * longer be framed.
  */
 public final class NbdReplyDecoder extends ByteToMessageDecoder {
-    /** Largest chunk payload by default: a full 32 MiB read plus the 8-byte offset and some slack. */
+    /**
+     * Largest chunk payload by default: a full 32 MiB read plus the 8-byte offset and some slack.
+     */
     public static final int DEFAULT_MAX_CHUNK_PAYLOAD = NbdMagic.MAX_PAYLOAD + 4096;
 
     /** What the decoder needs to know about requests in flight. */
     public interface ReplyLengths {
-        /** Bytes of data following a successful simple reply to this cookie, or -1 if the cookie is unknown. */
+        /**
+         * Bytes of data following a successful simple reply to this cookie, or -1 if the cookie is
+         * unknown.
+         */
         long simpleReplyLength(long cookie);
     }
 
@@ -60,7 +64,13 @@ public final class NbdReplyDecoder extends ByteToMessageDecoder {
                 return;
             }
             if (dataLength > maxSimplePayload) {
-                failure(in, out, "simple reply data of " + dataLength + " bytes exceeds limit " + maxSimplePayload);
+                failure(
+                        in,
+                        out,
+                        "simple reply data of "
+                                + dataLength
+                                + " bytes exceeds limit "
+                                + maxSimplePayload);
                 return;
             }
             long payload = error == 0 ? dataLength : 0;
@@ -79,7 +89,13 @@ public final class NbdReplyDecoder extends ByteToMessageDecoder {
             long cookie = in.getLong(start + 8);
             long length = in.getUnsignedInt(start + 16);
             if (length > maxChunkPayload) {
-                failure(in, out, "structured reply chunk of " + length + " bytes exceeds limit " + maxChunkPayload);
+                failure(
+                        in,
+                        out,
+                        "structured reply chunk of "
+                                + length
+                                + " bytes exceeds limit "
+                                + maxChunkPayload);
                 return;
             }
             if (in.readableBytes() < NbdMagic.STRUCTURED_REPLY_HEADER_SIZE + length) {

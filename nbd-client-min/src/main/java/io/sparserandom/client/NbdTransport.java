@@ -12,7 +12,6 @@ import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.DefaultThreadFactory;
-
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -27,13 +26,18 @@ final class NbdTransport {
     static final boolean EPOLL = Epoll.isAvailable();
 
     private static final class Holder {
-        static final EventLoopGroup GROUP = new MultiThreadIoEventLoopGroup(
-                Integer.getInteger("sparserandom.client.threads", Math.max(2, Runtime.getRuntime().availableProcessors())),
-                new DefaultThreadFactory("nbd-client", true),
-                EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        static final EventLoopGroup GROUP =
+                new MultiThreadIoEventLoopGroup(
+                        Integer.getInteger(
+                                "sparserandom.client.threads",
+                                Math.max(2, Runtime.getRuntime().availableProcessors())),
+                        new DefaultThreadFactory("nbd-client", true),
+                        EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
 
-    static EventLoopGroup group() { return Holder.GROUP; }
+    static EventLoopGroup group() {
+        return Holder.GROUP;
+    }
 
     private static final class Loops {
         static final java.util.List<io.netty.channel.EventLoop> LOOPS = loops();
@@ -65,7 +69,8 @@ final class NbdTransport {
 
     static SocketAddress address(NbdUri uri) {
         if (uri.isUnix()) {
-            return EPOLL ? new DomainSocketAddress(uri.socketPath().toFile())
+            return EPOLL
+                    ? new DomainSocketAddress(uri.socketPath().toFile())
                     : UnixDomainSocketAddress.of(uri.socketPath());
         }
         return new InetSocketAddress(uri.host(), uri.port());

@@ -12,10 +12,10 @@
  * }
  * }</pre>
  *
- * Layers: {@link io.sparserandom.client.NbdHandshakeHandler} (negotiation) is swapped for
- * {@link io.sparserandom.protocol.NbdRequestEncoder}, {@link io.sparserandom.client.NbdReplyDecoder}
- * and {@link io.sparserandom.client.NbdClientHandler} (transmission) once negotiation is done.
- * {@link io.sparserandom.client.NbdConnectionPool} opens several connections when the server allows
+ * Layers: {@link io.sparserandom.client.NbdHandshakeHandler} (negotiation) is swapped for {@link
+ * io.sparserandom.protocol.NbdRequestEncoder}, {@link io.sparserandom.client.NbdReplyDecoder} and
+ * {@link io.sparserandom.client.NbdClientHandler} (transmission) once negotiation is done. {@link
+ * io.sparserandom.client.NbdConnectionPool} opens several connections when the server allows
  * multi-conn.
  */
 package io.sparserandom.client;

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.sparserandom.client.Extent;
 import io.sparserandom.client.NbdClientOptions;
 import io.sparserandom.client.NbdUri;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,10 +24,10 @@ import java.util.function.Consumer;
  * The copying engine. Workers (one per connection) take fixed work ranges in turn from a shared
  * cursor; for each range they ask the source for extents, copy data (read, then write; at most
  * {@code requests} operations in flight per worker) and turn holes into zero requests on the
- * target. A hole inside a range is zeroed at once; a hole touching a range boundary goes to a shared
- * {@link ZeroRuns}, where it merges with the holes of neighbouring ranges, and is zeroed in a second
- * pass in requests up to the target's maximum (2 GiB for NBD). The engine sees only
- * {@link CopyEndpoint}.
+ * target. A hole inside a range is zeroed at once; a hole touching a range boundary goes to a
+ * shared {@link ZeroRuns}, where it merges with the holes of neighbouring ranges, and is zeroed in
+ * a second pass in requests up to the target's maximum (2 GiB for NBD). The engine sees only {@link
+ * CopyEndpoint}.
  *
  * <p>Use: {@code new Copier(options).run(plan -> ...)}; {@link #bytesDone()} may be polled for
  * progress from another thread.
@@ -46,16 +45,20 @@ public final class Copier {
     }
 
     /** Bytes of the disk handled so far (copied, zeroed or skipped). */
-    public long bytesDone() { return done.get(); }
+    public long bytesDone() {
+        return done.get();
+    }
 
     /** Disk size once known, else 0. */
-    public long totalBytes() { return total; }
+    public long totalBytes() {
+        return total;
+    }
 
     /**
      * Opens both ends, resolves the plan (handed to {@code onPlan} before any data moves), copies.
      *
      * @throws IllegalArgumentException for an unusable SRC or DST (bad URI)
-     * @throws CopyException            when opening or copying fails
+     * @throws CopyException when opening or copying fails
      */
     public CopyResult run(Consumer<CopyPlan> onPlan) throws CopyException {
         long t0 = System.nanoTime();
@@ -66,8 +69,17 @@ public final class Copier {
             total = src.size();
             dst = openTarget(options.target(), src.size());
             if (dst.size() < src.size()) {
-                throw new CopyException("target " + dst.describe() + " (" + dst.size()
-                        + " bytes) is smaller than source " + src.describe() + " (" + src.size() + " bytes)", null);
+                throw new CopyException(
+                        "target "
+                                + dst.describe()
+                                + " ("
+                                + dst.size()
+                                + " bytes) is smaller than source "
+                                + src.describe()
+                                + " ("
+                                + src.size()
+                                + " bytes)",
+                        null);
             }
             CopyPlan plan = CopyPlan.resolve(options, src, dst);
             onPlan.accept(plan);
@@ -77,7 +89,11 @@ public final class Copier {
             if (plan.flush()) {
                 dst.flush();
             }
-            return new CopyResult(src.size(), copied.get(), zeroed.get(), Duration.ofNanos(System.nanoTime() - t0));
+            return new CopyResult(
+                    src.size(),
+                    copied.get(),
+                    zeroed.get(),
+                    Duration.ofNanos(System.nanoTime() - t0));
         } catch (IOException e) {
             throw new CopyException("copy failed: " + e.getMessage(), e);
         } finally {
@@ -96,14 +112,16 @@ public final class Copier {
 
     private CopyEndpoint openSource(String spec) throws IOException {
         if (spec.contains("://")) {
-            return NbdEndpoint.open(NbdUri.parse(spec), clientOptions().withMetaContext(options.extents()));
+            return NbdEndpoint.open(
+                    NbdUri.parse(spec), clientOptions().withMetaContext(options.extents()));
         }
         return FileEndpoint.openSource(Path.of(spec));
     }
 
     private CopyEndpoint openTarget(String spec, long size) throws IOException {
         if (spec.contains("://")) {
-            NbdEndpoint e = NbdEndpoint.open(NbdUri.parse(spec), clientOptions().withMetaContext(false));
+            NbdEndpoint e =
+                    NbdEndpoint.open(NbdUri.parse(spec), clientOptions().withMetaContext(false));
             if (e.info().readOnly()) {
                 e.close();
                 throw new IOException("target " + spec + " is read-only");
@@ -117,33 +135,43 @@ public final class Copier {
         AtomicLong cursor = new AtomicLong();
         ZeroRuns boundaryZeroes = new ZeroRuns();
         // Writes to a blocking target must not run on a network I/O thread: hop to this pool.
-        ExecutorService hop = dst.blocking() && !src.blocking()
-                ? Executors.newFixedThreadPool(plan.connections(), daemon("copy-write")) : null;
-        ExecutorService workers = Executors.newFixedThreadPool(plan.connections(), daemon("copy-worker"));
+        ExecutorService hop =
+                dst.blocking() && !src.blocking()
+                        ? Executors.newFixedThreadPool(plan.connections(), daemon("copy-write"))
+                        : null;
+        ExecutorService workers =
+                Executors.newFixedThreadPool(plan.connections(), daemon("copy-worker"));
         try {
             List<Future<?>> fs = new ArrayList<>();
             for (int lane = 0; lane < plan.connections(); lane++) {
                 Worker w = new Worker(lane, plan, src, dst, cursor, hop, boundaryZeroes);
-                fs.add(workers.submit(() -> {
-                    w.run();
-                    return null;
-                }));
+                fs.add(
+                        workers.submit(
+                                () -> {
+                                    w.run();
+                                    return null;
+                                }));
             }
             awaitAll(fs);
             if (failure.get() == null) {
-                // Second pass: the merged zero runs that crossed range boundaries, spread over the lanes.
+                // Second pass: the merged zero runs that crossed range boundaries, spread over the
+                // lanes.
                 List<long[]> runs = boundaryZeroes.runs();
                 fs.clear();
                 for (int lane = 0; lane < plan.connections(); lane++) {
                     Worker w = new Worker(lane, plan, src, dst, cursor, hop, null);
                     int first = lane;
-                    fs.add(workers.submit(() -> {
-                        for (int i = first; i < runs.size() && failure.get() == null; i += plan.connections()) {
-                            w.zeroRun(runs.get(i)[0], runs.get(i)[1]);
-                        }
-                        w.drain();
-                        return null;
-                    }));
+                    fs.add(
+                            workers.submit(
+                                    () -> {
+                                        for (int i = first;
+                                                i < runs.size() && failure.get() == null;
+                                                i += plan.connections()) {
+                                            w.zeroRun(runs.get(i)[0], runs.get(i)[1]);
+                                        }
+                                        w.drain();
+                                        return null;
+                                    }));
                 }
                 awaitAll(fs);
             }
@@ -155,7 +183,8 @@ public final class Copier {
         }
         Throwable t = failure.get();
         if (t != null) {
-            Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+            Throwable cause =
+                    t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
             throw new CopyException("copy failed: " + cause.getMessage(), cause);
         }
     }
@@ -197,8 +226,14 @@ public final class Copier {
         private long rangeStart;
         private long rangeEnd;
 
-        Worker(int lane, CopyPlan plan, CopyEndpoint src, CopyEndpoint dst, AtomicLong cursor, ExecutorService hop,
-               ZeroRuns boundaryZeroes) {
+        Worker(
+                int lane,
+                CopyPlan plan,
+                CopyEndpoint src,
+                CopyEndpoint dst,
+                AtomicLong cursor,
+                ExecutorService hop,
+                ZeroRuns boundaryZeroes) {
             this.boundaryZeroes = boundaryZeroes;
             this.lane = lane;
             this.plan = plan;
@@ -232,8 +267,10 @@ public final class Copier {
         private void copyRange(long start, long end) throws Exception {
             long pos = start;
             while (pos < end && failure.get() == null) {
-                List<Extent> extents = plan.extents() ? src.extents(lane, pos, end - pos)
-                        : List.of(new Extent(end - pos, 0));
+                List<Extent> extents =
+                        plan.extents()
+                                ? src.extents(lane, pos, end - pos)
+                                : List.of(new Extent(end - pos, 0));
                 if (extents.isEmpty()) {
                     throw new IOException("source returned no extents at offset " + pos);
                 }
@@ -297,9 +334,10 @@ public final class Copier {
                 long at = offset;
                 acquire();
                 CompletableFuture<ByteBuf> read = src.read(lane, at, n);
-                CompletableFuture<Void> written = hop != null
-                        ? read.thenComposeAsync(buf -> dst.write(lane, at, buf), hop)
-                        : read.thenCompose(buf -> dst.write(lane, at, buf));
+                CompletableFuture<Void> written =
+                        hop != null
+                                ? read.thenComposeAsync(buf -> dst.write(lane, at, buf), hop)
+                                : read.thenCompose(buf -> dst.write(lane, at, buf));
                 track(written, n, copied);
                 offset += n;
             }
@@ -310,15 +348,16 @@ public final class Copier {
         }
 
         private void track(CompletableFuture<Void> f, long n, AtomicLong counter) {
-            f.whenComplete((v, e) -> {
-                if (e != null) {
-                    failure.compareAndSet(null, e);
-                } else {
-                    counter.addAndGet(n);
-                    done.addAndGet(n);
-                }
-                window.release();
-            });
+            f.whenComplete(
+                    (v, e) -> {
+                        if (e != null) {
+                            failure.compareAndSet(null, e);
+                        } else {
+                            counter.addAndGet(n);
+                            done.addAndGet(n);
+                        }
+                        window.release();
+                    });
         }
     }
 }

@@ -2,14 +2,13 @@ package io.sparserandom.copy;
 
 import io.netty.buffer.ByteBuf;
 import io.sparserandom.client.Extent;
-
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One side of a copy, as the engine sees it (NBD export, local file, ...). Calls take a {@code lane}:
- * the worker's index, which an endpoint with several connections maps to one of them.
+ * One side of a copy, as the engine sees it (NBD export, local file, ...). Calls take a {@code
+ * lane}: the worker's index, which an endpoint with several connections maps to one of them.
  */
 public interface CopyEndpoint extends AutoCloseable {
     /** Size in bytes. */
@@ -21,10 +20,14 @@ public interface CopyEndpoint extends AutoCloseable {
     /** Parallel connections (lanes) this endpoint has open. */
     int connections();
 
-    /** Opens more connections, up to {@code wanted}, when the endpoint allows it; returns the count. */
+    /**
+     * Opens more connections, up to {@code wanted}, when the endpoint allows it; returns the count.
+     */
     int extendConnections(int wanted) throws IOException;
 
-    /** Whether the endpoint may run several connections safely (NBD: CAN_MULTI_CONN; files: yes). */
+    /**
+     * Whether the endpoint may run several connections safely (NBD: CAN_MULTI_CONN; files: yes).
+     */
     boolean supportsMultiConn();
 
     /** Largest single read or write. */
@@ -37,8 +40,8 @@ public interface CopyEndpoint extends AutoCloseable {
     boolean canExtents();
 
     /**
-     * True when read/write run on the calling thread (plain file I/O): the engine then keeps such calls
-     * off network I/O threads.
+     * True when read/write run on the calling thread (plain file I/O): the engine then keeps such
+     * calls off network I/O threads.
      */
     boolean blocking();
 

@@ -1,12 +1,22 @@
 package io.sparserandom.copy;
 
 /**
- * Everything the engine will do, resolved from {@link CopyOptions} and what the two ends negotiated,
- * before any data moves. Printed by {@code copy --verbose}.
+ * Everything the engine will do, resolved from {@link CopyOptions} and what the two ends
+ * negotiated, before any data moves. Printed by {@code copy --verbose}.
  */
-public record CopyPlan(String source, String target, long size, int connections, int requestsPerConnection,
-                       int requestSize, long workRange, boolean extents, boolean targetIsZero, boolean flush,
-                       boolean progress, String notes) {
+public record CopyPlan(
+        String source,
+        String target,
+        long size,
+        int connections,
+        int requestsPerConnection,
+        int requestSize,
+        long workRange,
+        boolean extents,
+        boolean targetIsZero,
+        boolean flush,
+        boolean progress,
+        String notes) {
     /** Each worker takes ranges of this size in turn (as nbdcopy does). */
     public static final long DEFAULT_WORK_RANGE = 128L << 20;
 
@@ -24,7 +34,11 @@ public record CopyPlan(String source, String target, long size, int connections,
         } else {
             connections = o.connections();
         }
-        int requestSize = (int) Math.min(o.requestSize(), Math.min(src.maxRequestLength(), dst.maxRequestLength()));
+        int requestSize =
+                (int)
+                        Math.min(
+                                o.requestSize(),
+                                Math.min(src.maxRequestLength(), dst.maxRequestLength()));
         if (requestSize != o.requestSize()) {
             notes.append("request size lowered to the servers' maximum. ");
         }
@@ -32,24 +46,56 @@ public record CopyPlan(String source, String target, long size, int connections,
         if (o.extents() && !src.canExtents()) {
             notes.append("source cannot report extents: copying everything as data. ");
         }
-        return new CopyPlan(src.describe(), dst.describe(), src.size(), connections, o.requests(), requestSize,
-                DEFAULT_WORK_RANGE, extents, o.targetIsZero(), o.flush(), o.progress(), notes.toString().trim());
+        return new CopyPlan(
+                src.describe(),
+                dst.describe(),
+                src.size(),
+                connections,
+                o.requests(),
+                requestSize,
+                DEFAULT_WORK_RANGE,
+                extents,
+                o.targetIsZero(),
+                o.flush(),
+                o.progress(),
+                notes.toString().trim());
     }
 
     @Override
     public String toString() {
         return "copy plan:\n"
-                + "  source:         " + source + "\n"
-                + "  target:         " + target + "\n"
-                + "  size:           " + size + "\n"
-                + "  connections:    " + connections + "\n"
-                + "  requests/conn:  " + requestsPerConnection + "\n"
-                + "  request size:   " + requestSize + "\n"
-                + "  work range:     " + workRange + "\n"
-                + "  extents:        " + extents + "\n"
-                + "  target is zero: " + targetIsZero + "\n"
-                + "  flush at end:   " + flush + "\n"
-                + "  progress:       " + progress
+                + "  source:         "
+                + source
+                + "\n"
+                + "  target:         "
+                + target
+                + "\n"
+                + "  size:           "
+                + size
+                + "\n"
+                + "  connections:    "
+                + connections
+                + "\n"
+                + "  requests/conn:  "
+                + requestsPerConnection
+                + "\n"
+                + "  request size:   "
+                + requestSize
+                + "\n"
+                + "  work range:     "
+                + workRange
+                + "\n"
+                + "  extents:        "
+                + extents
+                + "\n"
+                + "  target is zero: "
+                + targetIsZero
+                + "\n"
+                + "  flush at end:   "
+                + flush
+                + "\n"
+                + "  progress:       "
+                + progress
                 + (notes.isEmpty() ? "" : "\n  notes:          " + notes);
     }
 }

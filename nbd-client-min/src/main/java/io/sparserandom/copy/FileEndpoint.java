@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.sparserandom.client.Extent;
-
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -16,19 +15,23 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A local file. Java cannot ask for SEEK_DATA/SEEK_HOLE, so as a source the whole file is data.
- * As a target it is created when missing and extended to the source size; a file we created (or
+ * A local file. Java cannot ask for SEEK_DATA/SEEK_HOLE, so as a source the whole file is data. As
+ * a target it is created when missing and extended to the source size; a file we created (or
  * extended) already reads as zeroes there, so zeroing that part writes nothing and the file stays
  * sparse. Zeroing an existing part writes zero blocks.
  */
 public final class FileEndpoint implements CopyEndpoint {
-    private static final ByteBuf ZEROES = Unpooled.unreleasableBuffer(
-            Unpooled.directBuffer(1 << 20).writeZero(1 << 20).asReadOnly());
+    private static final ByteBuf ZEROES =
+            Unpooled.unreleasableBuffer(
+                    Unpooled.directBuffer(1 << 20).writeZero(1 << 20).asReadOnly());
 
     private final Path path;
     private final FileChannel channel;
     private final long size;
-    /** Bytes below this offset existed before we opened the file; above it they are fresh zeroes. */
+
+    /**
+     * Bytes below this offset existed before we opened the file; above it they are fresh zeroes.
+     */
     private final long freshFrom;
 
     private FileEndpoint(Path path, FileChannel channel, long size, long freshFrom) {
@@ -59,23 +62,50 @@ public final class FileEndpoint implements CopyEndpoint {
         return new FileEndpoint(path, ch, Math.max(size, oldSize), freshFrom);
     }
 
-    @Override public long size() { return size; }
+    @Override
+    public long size() {
+        return size;
+    }
 
-    @Override public String describe() { return path.toString(); }
+    @Override
+    public String describe() {
+        return path.toString();
+    }
 
-    @Override public int connections() { return Integer.MAX_VALUE; }
+    @Override
+    public int connections() {
+        return Integer.MAX_VALUE;
+    }
 
-    @Override public int extendConnections(int wanted) { return wanted; }
+    @Override
+    public int extendConnections(int wanted) {
+        return wanted;
+    }
 
-    @Override public boolean supportsMultiConn() { return true; }
+    @Override
+    public boolean supportsMultiConn() {
+        return true;
+    }
 
-    @Override public long maxRequestLength() { return 32L << 20; }
+    @Override
+    public long maxRequestLength() {
+        return 32L << 20;
+    }
 
-    @Override public long maxZeroLength() { return 1L << 30; }
+    @Override
+    public long maxZeroLength() {
+        return 1L << 30;
+    }
 
-    @Override public boolean canExtents() { return false; }
+    @Override
+    public boolean canExtents() {
+        return false;
+    }
 
-    @Override public boolean blocking() { return true; }
+    @Override
+    public boolean blocking() {
+        return true;
+    }
 
     @Override
     public CompletableFuture<ByteBuf> read(int lane, long offset, int length) {
@@ -140,7 +170,9 @@ public final class FileEndpoint implements CopyEndpoint {
     }
 
     @Override
-    public void flush() throws IOException { channel.force(false); }
+    public void flush() throws IOException {
+        channel.force(false);
+    }
 
     @Override
     public void close() {

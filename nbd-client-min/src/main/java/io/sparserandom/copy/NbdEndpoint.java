@@ -8,7 +8,6 @@ import io.sparserandom.client.NbdClientOptions;
 import io.sparserandom.client.NbdConnectionPool;
 import io.sparserandom.client.NbdExportInfo;
 import io.sparserandom.client.NbdUri;
-
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,8 +16,10 @@ import java.util.concurrent.CompletableFuture;
 public final class NbdEndpoint implements CopyEndpoint {
     /** Largest WRITE_ZEROES we send: well inside the u32 length, aligned to any block size. */
     static final long MAX_ZERO = 1L << 31;
-    private static final ByteBuf ZEROES = Unpooled.unreleasableBuffer(
-            Unpooled.directBuffer(1 << 20).writeZero(1 << 20).asReadOnly());
+
+    private static final ByteBuf ZEROES =
+            Unpooled.unreleasableBuffer(
+                    Unpooled.directBuffer(1 << 20).writeZero(1 << 20).asReadOnly());
 
     private final NbdUri uri;
     private final NbdClientOptions options;
@@ -30,18 +31,32 @@ public final class NbdEndpoint implements CopyEndpoint {
         this.pool = pool;
     }
 
-    /** Connects once (the handshake tells us size and flags); more connections come with {@link #extendConnections}. */
+    /**
+     * Connects once (the handshake tells us size and flags); more connections come with {@link
+     * #extendConnections}.
+     */
     public static NbdEndpoint open(NbdUri uri, NbdClientOptions options) throws IOException {
         return new NbdEndpoint(uri, options, NbdConnectionPool.open(uri, options, 1));
     }
 
-    public NbdExportInfo info() { return pool.info(); }
+    public NbdExportInfo info() {
+        return pool.info();
+    }
 
-    @Override public long size() { return info().size(); }
+    @Override
+    public long size() {
+        return info().size();
+    }
 
-    @Override public String describe() { return uri.toString(); }
+    @Override
+    public String describe() {
+        return uri.toString();
+    }
 
-    @Override public int connections() { return pool.size(); }
+    @Override
+    public int connections() {
+        return pool.size();
+    }
 
     @Override
     public int extendConnections(int wanted) throws IOException {
@@ -52,15 +67,30 @@ public final class NbdEndpoint implements CopyEndpoint {
         return pool.size();
     }
 
-    @Override public boolean supportsMultiConn() { return info().canMultiConn(); }
+    @Override
+    public boolean supportsMultiConn() {
+        return info().canMultiConn();
+    }
 
-    @Override public long maxRequestLength() { return Math.min(info().maxBlockSize(), 32L << 20); }
+    @Override
+    public long maxRequestLength() {
+        return Math.min(info().maxBlockSize(), 32L << 20);
+    }
 
-    @Override public long maxZeroLength() { return info().canZero() ? MAX_ZERO : ZEROES.capacity(); }
+    @Override
+    public long maxZeroLength() {
+        return info().canZero() ? MAX_ZERO : ZEROES.capacity();
+    }
 
-    @Override public boolean canExtents() { return info().metaContext(); }
+    @Override
+    public boolean canExtents() {
+        return info().metaContext();
+    }
 
-    @Override public boolean blocking() { return false; }
+    @Override
+    public boolean blocking() {
+        return false;
+    }
 
     @Override
     public CompletableFuture<ByteBuf> read(int lane, long offset, int length) {
@@ -96,5 +126,7 @@ public final class NbdEndpoint implements CopyEndpoint {
     }
 
     @Override
-    public void close() { pool.close(); }
+    public void close() {
+        pool.close();
+    }
 }

@@ -7,8 +7,8 @@ import java.util.TreeMap;
 
 /**
  * Zero runs that touch a work-range boundary, collected from all workers and merged with their
- * neighbours, so that a hole spanning many ranges becomes a few big zero requests instead of one per
- * range. Thread-safe.
+ * neighbours, so that a hole spanning many ranges becomes a few big zero requests instead of one
+ * per range. Thread-safe.
  */
 final class ZeroRuns {
     private final TreeMap<Long, Long> runs = new TreeMap<>(); // start -> end (exclusive)

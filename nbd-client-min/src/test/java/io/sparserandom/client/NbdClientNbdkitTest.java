@@ -1,27 +1,25 @@
 package io.sparserandom.client;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.sparserandom.protocol.NbdErrno;
 import io.sparserandom.testsupport.ServerProcess;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class NbdClientNbdkitTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void handshakeReportsExportInfo() throws Exception {
         try (ServerProcess s = ServerProcess.nbdkit(dir, "memory", "64M");
-             NbdClient c = NbdClient.connect(NbdUri.unix(s.socket(), ""))) {
+                NbdClient c = NbdClient.connect(NbdUri.unix(s.socket(), ""))) {
             NbdExportInfo info = c.info();
             assertEquals(64L << 20, info.size());
             assertTrue(info.structuredReplies());
@@ -39,7 +37,10 @@ class NbdClientNbdkitTest {
     @Test
     void handshakeWithoutStructuredReplies() throws Exception {
         try (ServerProcess s = ServerProcess.nbdkit(dir, "pattern", "1M");
-             NbdClient c = NbdClient.connect(NbdUri.unix(s.socket(), ""), NbdClientOptions.DEFAULTS.withStructuredReplies(false))) {
+                NbdClient c =
+                        NbdClient.connect(
+                                NbdUri.unix(s.socket(), ""),
+                                NbdClientOptions.DEFAULTS.withStructuredReplies(false))) {
             assertFalse(c.info().structuredReplies());
             assertFalse(c.info().metaContext());
             ByteBuf b = c.pread(4096, 4096);
@@ -54,7 +55,7 @@ class NbdClientNbdkitTest {
     @Test
     void patternReadMatchesOffsets() throws Exception {
         try (ServerProcess s = ServerProcess.nbdkit(dir, "pattern", "1G");
-             NbdClient c = NbdClient.connect(NbdUri.unix(s.socket(), ""))) {
+                NbdClient c = NbdClient.connect(NbdUri.unix(s.socket(), ""))) {
             long[] offsets = {0, 8, 1 << 20, (1L << 30) - 65536, 123456L * 8};
             for (long off : offsets) {
                 ByteBuf b = c.pread(off, 65536 - (off == 8 ? 8 : 0));
@@ -77,7 +78,7 @@ class NbdClientNbdkitTest {
     @Test
     void writeReadRoundTripZeroTrimFlush() throws Exception {
         try (ServerProcess s = ServerProcess.nbdkit(dir, "memory", "64M");
-             NbdClient c = NbdClient.connect(NbdUri.unix(s.socket(), ""))) {
+                NbdClient c = NbdClient.connect(NbdUri.unix(s.socket(), ""))) {
             byte[] data = new byte[100_000];
             new java.util.Random(7).nextBytes(data);
             c.pwrite(12345, Unpooled.wrappedBuffer(data), false);
@@ -112,12 +113,13 @@ class NbdClientNbdkitTest {
     @Test
     void blockStatusOnSparseRandom() throws Exception {
         try (ServerProcess s = ServerProcess.nbdkit(dir, "sparse-random", "1G", "seed=1");
-             NbdClient c = NbdClient.connect(NbdUri.unix(s.socket(), ""))) {
+                NbdClient c = NbdClient.connect(NbdUri.unix(s.socket(), ""))) {
             long total = 0;
             int data = 0;
             int holes = 0;
             while (total < c.size()) {
-                List<Extent> ext = c.blockStatus(total, Math.min(c.size() - total, 1L << 30), false);
+                List<Extent> ext =
+                        c.blockStatus(total, Math.min(c.size() - total, 1L << 30), false);
                 assertFalse(ext.isEmpty());
                 for (Extent e : ext) {
                     assertTrue(e.length() > 0);
@@ -151,10 +153,12 @@ class NbdClientNbdkitTest {
     @Test
     void readPastEndIsEinvalWithMessage() throws Exception {
         try (ServerProcess s = ServerProcess.nbdkit(dir, "memory", "1M");
-             NbdClient c = NbdClient.connect(NbdUri.unix(s.socket(), ""))) {
+                NbdClient c = NbdClient.connect(NbdUri.unix(s.socket(), ""))) {
             NbdException e = assertThrows(NbdException.class, () -> c.pread((1 << 20) - 512, 4096));
             assertEquals(NbdErrno.EINVAL, e.errno());
-            assertTrue(e.getMessage().contains("EINVAL") && e.getMessage().contains("READ"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("EINVAL") && e.getMessage().contains("READ"),
+                    e.getMessage());
             // The connection is still usable after an error reply.
             ByteBuf b = c.pread(0, 512);
             b.release();
@@ -164,7 +168,10 @@ class NbdClientNbdkitTest {
     @Test
     void manyRequestsInFlight() throws Exception {
         try (ServerProcess s = ServerProcess.nbdkit(dir, "pattern", "1G");
-             NbdClient c = NbdClient.connect(NbdUri.unix(s.socket(), ""), NbdClientOptions.DEFAULTS.withMaxInFlight(32))) {
+                NbdClient c =
+                        NbdClient.connect(
+                                NbdUri.unix(s.socket(), ""),
+                                NbdClientOptions.DEFAULTS.withMaxInFlight(32))) {
             List<CompletableFuture<ByteBuf>> fs = new ArrayList<>();
             for (int i = 0; i < 2000; i++) {
                 fs.add(c.readAsync(i * 65536L, 4096));
@@ -183,7 +190,9 @@ class NbdClientNbdkitTest {
     @Test
     void fourConnections() throws Exception {
         try (ServerProcess s = ServerProcess.nbdkit(dir, "memory", "64M");
-             NbdConnectionPool pool = NbdConnectionPool.open(NbdUri.unix(s.socket(), ""), NbdClientOptions.DEFAULTS, 4)) {
+                NbdConnectionPool pool =
+                        NbdConnectionPool.open(
+                                NbdUri.unix(s.socket(), ""), NbdClientOptions.DEFAULTS, 4)) {
             assertEquals(4, pool.size());
             List<CompletableFuture<Void>> ws = new ArrayList<>();
             for (int i = 0; i < 64; i++) {
@@ -209,17 +218,27 @@ class NbdClientNbdkitTest {
     void stoppedServerFailsClearly() throws Exception {
         try (ServerProcess s = ServerProcess.nbdkit(dir, "memory", "1M")) {
             s.kill();
-            NbdProtocolException e = assertThrows(NbdProtocolException.class, () -> NbdClient.connect(NbdUri.unix(s.socket(), "")));
+            NbdProtocolException e =
+                    assertThrows(
+                            NbdProtocolException.class,
+                            () -> NbdClient.connect(NbdUri.unix(s.socket(), "")));
             assertTrue(e.getMessage().contains("cannot connect"), e.getMessage());
         }
     }
 
     @Test
     void refusedExportFailsClearly() throws Exception {
-        try (ServerProcess s = ServerProcess.nbdkit(dir, "--filter=exportname", "memory", "1M",
-                "exportname=good", "exportname-strict=true")) {
+        try (ServerProcess s =
+                ServerProcess.nbdkit(
+                        dir,
+                        "--filter=exportname",
+                        "memory",
+                        "1M",
+                        "exportname=good",
+                        "exportname-strict=true")) {
             NbdUri bad = NbdUri.unix(s.socket(), "bad");
-            NbdProtocolException e = assertThrows(NbdProtocolException.class, () -> NbdClient.connect(bad));
+            NbdProtocolException e =
+                    assertThrows(NbdProtocolException.class, () -> NbdClient.connect(bad));
             assertTrue(e.getMessage().contains("'bad'"), e.getMessage());
             try (NbdClient c = NbdClient.connect(NbdUri.unix(s.socket(), "good"))) {
                 assertEquals(1 << 20, c.size());
@@ -243,11 +262,17 @@ class NbdClientNbdkitTest {
 
     @Test
     void requestTimeoutClosesConnection() throws Exception {
-        try (ServerProcess s = ServerProcess.nbdkit(dir, "--filter=delay", "memory", "1M", "rdelay=10");
-             NbdClient c = NbdClient.connect(NbdUri.unix(s.socket(), ""),
-                     NbdClientOptions.DEFAULTS.withRequestTimeout(java.time.Duration.ofMillis(300)))) {
-            // rdelay=10 answers after 10 s: an error that says "timed out" can only come from the 300 ms timeout.
-            NbdProtocolException e = assertThrows(NbdProtocolException.class, () -> c.pread(0, 512));
+        try (ServerProcess s =
+                        ServerProcess.nbdkit(dir, "--filter=delay", "memory", "1M", "rdelay=10");
+                NbdClient c =
+                        NbdClient.connect(
+                                NbdUri.unix(s.socket(), ""),
+                                NbdClientOptions.DEFAULTS.withRequestTimeout(
+                                        java.time.Duration.ofMillis(300)))) {
+            // rdelay=10 answers after 10 s: an error that says "timed out" can only come from the
+            // 300 ms timeout.
+            NbdProtocolException e =
+                    assertThrows(NbdProtocolException.class, () -> c.pread(0, 512));
             assertTrue(e.getMessage().contains("timed out"), e.getMessage());
         }
     }

@@ -1,23 +1,21 @@
 package io.sparserandom.client;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.sparserandom.testsupport.ServerProcess;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The client against a second server implementation: qemu-nbd serving a raw file. */
 class NbdClientQemuNbdTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void readWriteZeroBlockStatusOnRawFile() throws Exception {
@@ -29,7 +27,7 @@ class NbdClientQemuNbdTest {
             f.write(head);
         }
         try (ServerProcess s = ServerProcess.qemuNbd(dir, raw);
-             NbdClient c = NbdClient.connect(NbdUri.unix(s.socket(), ""))) {
+                NbdClient c = NbdClient.connect(NbdUri.unix(s.socket(), ""))) {
             assertEquals(16 << 20, c.size());
             assertTrue(c.info().structuredReplies());
             assertTrue(c.info().metaContext());

@@ -1,5 +1,7 @@
 package io.sparserandom.client;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -9,13 +11,13 @@ import io.sparserandom.protocol.NbdInfo;
 import io.sparserandom.protocol.NbdMagic;
 import io.sparserandom.protocol.NbdOption;
 import io.sparserandom.protocol.NbdOptionReply;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-
-import static org.junit.jupiter.api.Assertions.*;
-
-/** The handshake against a scripted server: fallbacks and refusals nbdkit cannot be asked to produce. */
+/**
+ * The handshake against a scripted server: fallbacks and refusals nbdkit cannot be asked to
+ * produce.
+ */
 class NbdHandshakeHandlerTest {
     final Promise<NbdExportInfo> result = GlobalEventExecutor.INSTANCE.newPromise();
 
@@ -24,12 +26,20 @@ class NbdHandshakeHandlerTest {
     }
 
     static ByteBuf greeting(int flags) {
-        return Unpooled.buffer().writeLong(NbdMagic.NBDMAGIC).writeLong(NbdMagic.IHAVEOPT).writeShort(flags);
+        return Unpooled.buffer()
+                .writeLong(NbdMagic.NBDMAGIC)
+                .writeLong(NbdMagic.IHAVEOPT)
+                .writeShort(flags);
     }
 
     static ByteBuf reply(NbdOption opt, NbdOptionReply type, ByteBuf payload) {
-        ByteBuf b = Unpooled.buffer().writeLong(NbdMagic.OPTION_REPLY_MAGIC).writeInt(opt.wireValue())
-                .writeInt(type.wireValue()).writeInt(payload.readableBytes()).writeBytes(payload);
+        ByteBuf b =
+                Unpooled.buffer()
+                        .writeLong(NbdMagic.OPTION_REPLY_MAGIC)
+                        .writeInt(opt.wireValue())
+                        .writeInt(type.wireValue())
+                        .writeInt(payload.readableBytes())
+                        .writeBytes(payload);
         payload.release();
         return b;
     }
@@ -63,14 +73,33 @@ class NbdHandshakeHandlerTest {
         assertEquals(NbdOption.STRUCTURED_REPLY.wireValue(), nextOption(ch));
         ch.writeInbound(reply(NbdOption.STRUCTURED_REPLY, NbdOptionReply.ACK, Unpooled.buffer()));
         assertEquals(NbdOption.SET_META_CONTEXT.wireValue(), nextOption(ch));
-        ch.writeInbound(reply(NbdOption.SET_META_CONTEXT, NbdOptionReply.META_CONTEXT,
-                Unpooled.buffer().writeInt(9).writeBytes("base:allocation".getBytes(StandardCharsets.US_ASCII))));
+        ch.writeInbound(
+                reply(
+                        NbdOption.SET_META_CONTEXT,
+                        NbdOptionReply.META_CONTEXT,
+                        Unpooled.buffer()
+                                .writeInt(9)
+                                .writeBytes(
+                                        "base:allocation".getBytes(StandardCharsets.US_ASCII))));
         ch.writeInbound(reply(NbdOption.SET_META_CONTEXT, NbdOptionReply.ACK, Unpooled.buffer()));
         assertEquals(NbdOption.GO.wireValue(), nextOption(ch));
-        ch.writeInbound(reply(NbdOption.GO, NbdOptionReply.INFO,
-                Unpooled.buffer().writeShort(NbdInfo.BLOCK_SIZE.wireValue()).writeInt(512).writeInt(4096).writeInt(1 << 22)));
-        ch.writeInbound(reply(NbdOption.GO, NbdOptionReply.INFO,
-                Unpooled.buffer().writeShort(NbdInfo.EXPORT.wireValue()).writeLong(1 << 30).writeShort(0x1ed)));
+        ch.writeInbound(
+                reply(
+                        NbdOption.GO,
+                        NbdOptionReply.INFO,
+                        Unpooled.buffer()
+                                .writeShort(NbdInfo.BLOCK_SIZE.wireValue())
+                                .writeInt(512)
+                                .writeInt(4096)
+                                .writeInt(1 << 22)));
+        ch.writeInbound(
+                reply(
+                        NbdOption.GO,
+                        NbdOptionReply.INFO,
+                        Unpooled.buffer()
+                                .writeShort(NbdInfo.EXPORT.wireValue())
+                                .writeLong(1 << 30)
+                                .writeShort(0x1ed)));
         assertFalse(result.isDone());
         ch.writeInbound(reply(NbdOption.GO, NbdOptionReply.ACK, Unpooled.buffer()));
         NbdExportInfo info = result.getNow();
@@ -81,7 +110,8 @@ class NbdHandshakeHandlerTest {
     @Test
     void fallsBackToExportNameWhenGoIsUnsupported() {
         EmbeddedChannel ch = channel(NbdClientOptions.DEFAULTS.withStructuredReplies(false));
-        ch.writeInbound(greeting(NbdMagic.FLAG_FIXED_NEWSTYLE)); // no NO_ZEROES: 124 zero bytes follow
+        ch.writeInbound(
+                greeting(NbdMagic.FLAG_FIXED_NEWSTYLE)); // no NO_ZEROES: 124 zero bytes follow
         assertEquals(NbdOption.GO.wireValue(), nextOption(ch));
         ch.writeInbound(reply(NbdOption.GO, NbdOptionReply.ERR_UNSUP, Unpooled.buffer()));
         assertEquals(NbdOption.EXPORT_NAME.wireValue(), nextOption(ch));
@@ -102,11 +132,18 @@ class NbdHandshakeHandlerTest {
         EmbeddedChannel ch = channel(NbdClientOptions.DEFAULTS.withStructuredReplies(false));
         ch.writeInbound(greeting(NbdMagic.FLAG_FIXED_NEWSTYLE | NbdMagic.FLAG_NO_ZEROES));
         nextOption(ch);
-        ch.writeInbound(reply(NbdOption.GO, NbdOptionReply.ERR_UNKNOWN,
-                Unpooled.copiedBuffer("no such export", StandardCharsets.UTF_8)));
+        ch.writeInbound(
+                reply(
+                        NbdOption.GO,
+                        NbdOptionReply.ERR_UNKNOWN,
+                        Unpooled.copiedBuffer("no such export", StandardCharsets.UTF_8)));
         assertTrue(result.isDone());
         String msg = result.cause().getMessage();
-        assertTrue(msg.contains("ERR_UNKNOWN") && msg.contains("no such export") && msg.contains("disk"), msg);
+        assertTrue(
+                msg.contains("ERR_UNKNOWN")
+                        && msg.contains("no such export")
+                        && msg.contains("disk"),
+                msg);
         assertFalse(ch.isOpen());
         ch.finishAndReleaseAll();
     }
@@ -116,10 +153,20 @@ class NbdHandshakeHandlerTest {
         EmbeddedChannel ch = channel(NbdClientOptions.DEFAULTS);
         ch.writeInbound(greeting(NbdMagic.FLAG_FIXED_NEWSTYLE | NbdMagic.FLAG_NO_ZEROES));
         nextOption(ch);
-        ch.writeInbound(reply(NbdOption.STRUCTURED_REPLY, NbdOptionReply.ERR_UNSUP, Unpooled.buffer()));
-        assertEquals(NbdOption.GO.wireValue(), nextOption(ch), "no meta context without structured replies");
-        ch.writeInbound(reply(NbdOption.GO, NbdOptionReply.INFO,
-                Unpooled.buffer().writeShort(NbdInfo.EXPORT.wireValue()).writeLong(4096).writeShort(1)));
+        ch.writeInbound(
+                reply(NbdOption.STRUCTURED_REPLY, NbdOptionReply.ERR_UNSUP, Unpooled.buffer()));
+        assertEquals(
+                NbdOption.GO.wireValue(),
+                nextOption(ch),
+                "no meta context without structured replies");
+        ch.writeInbound(
+                reply(
+                        NbdOption.GO,
+                        NbdOptionReply.INFO,
+                        Unpooled.buffer()
+                                .writeShort(NbdInfo.EXPORT.wireValue())
+                                .writeLong(4096)
+                                .writeShort(1)));
         ch.writeInbound(reply(NbdOption.GO, NbdOptionReply.ACK, Unpooled.buffer()));
         assertFalse(result.getNow().structuredReplies());
         assertFalse(result.getNow().metaContext());
@@ -128,23 +175,33 @@ class NbdHandshakeHandlerTest {
 
     @Test
     void badInputFailsCleanly() {
-        String[] expect = {"bad magic", "oldstyle", "fixed newstyle", "too large", "bad option reply magic"};
+        String[] expect = {
+            "bad magic", "oldstyle", "fixed newstyle", "too large", "bad option reply magic"
+        };
         ByteBuf[] inputs = {
             Unpooled.buffer().writeLong(1).writeLong(2).writeShort(1),
-            Unpooled.buffer().writeLong(NbdMagic.NBDMAGIC).writeLong(0x00420281861253L).writeShort(1),
+            Unpooled.buffer()
+                    .writeLong(NbdMagic.NBDMAGIC)
+                    .writeLong(0x00420281861253L)
+                    .writeShort(1),
             greeting(0),
             null,
             null,
         };
         for (int i = 0; i < expect.length; i++) {
             Promise<NbdExportInfo> p = GlobalEventExecutor.INSTANCE.newPromise();
-            EmbeddedChannel ch = new EmbeddedChannel(new NbdHandshakeHandler("", NbdClientOptions.DEFAULTS, p));
+            EmbeddedChannel ch =
+                    new EmbeddedChannel(new NbdHandshakeHandler("", NbdClientOptions.DEFAULTS, p));
             if (inputs[i] != null) {
                 ch.writeInbound(inputs[i]);
             } else {
                 ch.writeInbound(greeting(3));
-                ByteBuf r = Unpooled.buffer().writeLong(i == 3 ? NbdMagic.OPTION_REPLY_MAGIC : 77)
-                        .writeInt(NbdOption.STRUCTURED_REPLY.wireValue()).writeInt(1).writeInt(1 << 30);
+                ByteBuf r =
+                        Unpooled.buffer()
+                                .writeLong(i == 3 ? NbdMagic.OPTION_REPLY_MAGIC : 77)
+                                .writeInt(NbdOption.STRUCTURED_REPLY.wireValue())
+                                .writeInt(1)
+                                .writeInt(1 << 30);
                 ch.writeInbound(r);
             }
             assertTrue(p.isDone(), expect[i]);
@@ -159,7 +216,9 @@ class NbdHandshakeHandlerTest {
         EmbeddedChannel ch = channel(NbdClientOptions.DEFAULTS);
         ch.writeInbound(greeting(3));
         ch.close();
-        assertTrue(result.cause().getMessage().contains("closed the connection"), result.cause().getMessage());
+        assertTrue(
+                result.cause().getMessage().contains("closed the connection"),
+                result.cause().getMessage());
         ch.finishAndReleaseAll();
     }
 }

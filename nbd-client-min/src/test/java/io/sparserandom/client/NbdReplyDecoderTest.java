@@ -1,5 +1,7 @@
 package io.sparserandom.client;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -9,16 +11,13 @@ import io.sparserandom.protocol.NbdMagic;
 import io.sparserandom.protocol.NbdReplyType;
 import io.sparserandom.protocol.NbdRequest;
 import io.sparserandom.protocol.NbdRequestEncoder;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /**
  * The transmission-phase client pipeline (encoder, reply decoder, handler) without sockets: replies
@@ -28,16 +27,21 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class NbdReplyDecoderTest {
     static final int META_ID = 7;
-    static final NbdExportInfo INFO = new NbdExportInfo(1 << 20, 0xffff, 1, 4096, 1 << 25, true, META_ID, true);
+    static final NbdExportInfo INFO =
+            new NbdExportInfo(1 << 20, 0xffff, 1, 4096, 1 << 25, true, META_ID, true);
 
     /** A pipeline like a connected client's, and a way to send requests through it. */
     static final class Harness {
         final NbdClientHandler handler = new NbdClientHandler(INFO, 0);
-        final EmbeddedChannel ch = new EmbeddedChannel(new NbdRequestEncoder(),
-                new NbdReplyDecoder(handler, 1 << 16, 1 << 20), handler);
+        final EmbeddedChannel ch =
+                new EmbeddedChannel(
+                        new NbdRequestEncoder(),
+                        new NbdReplyDecoder(handler, 1 << 16, 1 << 20),
+                        handler);
 
         CompletableFuture<Object> send(NbdCommand cmd, long cookie, long offset, long length) {
-            NbdClientHandler.Pending p = new NbdClientHandler.Pending(NbdRequest.of(cmd, 0, cookie, offset, length));
+            NbdClientHandler.Pending p =
+                    new NbdClientHandler.Pending(NbdRequest.of(cmd, 0, cookie, offset, length));
             ch.writeOutbound(p);
             ByteBuf out;
             while ((out = ch.readOutbound()) != null) {
@@ -67,8 +71,12 @@ class NbdReplyDecoderTest {
 
     static ByteBuf chunk(long cookie, int flags, int type, ByteBuf payload) {
         ByteBuf b = Unpooled.buffer();
-        b.writeInt(NbdMagic.STRUCTURED_REPLY_MAGIC).writeShort(flags).writeShort(type).writeLong(cookie)
-                .writeInt(payload.readableBytes()).writeBytes(payload);
+        b.writeInt(NbdMagic.STRUCTURED_REPLY_MAGIC)
+                .writeShort(flags)
+                .writeShort(type)
+                .writeLong(cookie)
+                .writeInt(payload.readableBytes())
+                .writeBytes(payload);
         payload.release();
         return b;
     }
@@ -92,15 +100,38 @@ class NbdReplyDecoderTest {
         return b;
     }
 
-    /** A valid reply stream for three requests: a chunked read with a hole, a block status, an error. */
+    /**
+     * A valid reply stream for three requests: a chunked read with a hole, a block status, an
+     * error.
+     */
     static ByteBuf goodStream() {
         ByteBuf all = Unpooled.buffer();
-        all.writeBytes(chunk(1, 0, NbdReplyType.OFFSET_DATA.wireValue(), data(4096, bytes(1000, 1))));
-        all.writeBytes(chunk(2, NbdReplyType.FLAG_DONE, NbdReplyType.BLOCK_STATUS.wireValue(),
-                Unpooled.buffer().writeInt(META_ID).writeInt(4096).writeInt(3).writeInt(1 << 20).writeInt(0)));
+        all.writeBytes(
+                chunk(1, 0, NbdReplyType.OFFSET_DATA.wireValue(), data(4096, bytes(1000, 1))));
+        all.writeBytes(
+                chunk(
+                        2,
+                        NbdReplyType.FLAG_DONE,
+                        NbdReplyType.BLOCK_STATUS.wireValue(),
+                        Unpooled.buffer()
+                                .writeInt(META_ID)
+                                .writeInt(4096)
+                                .writeInt(3)
+                                .writeInt(1 << 20)
+                                .writeInt(0)));
         all.writeBytes(chunk(1, 0, NbdReplyType.OFFSET_HOLE.wireValue(), hole(5096, 3000)));
-        all.writeBytes(chunk(1, NbdReplyType.FLAG_DONE, NbdReplyType.OFFSET_DATA.wireValue(), data(8096, bytes(96, 2))));
-        all.writeBytes(chunk(3, NbdReplyType.FLAG_DONE, NbdReplyType.ERROR.wireValue(), error(28, "disk full")));
+        all.writeBytes(
+                chunk(
+                        1,
+                        NbdReplyType.FLAG_DONE,
+                        NbdReplyType.OFFSET_DATA.wireValue(),
+                        data(8096, bytes(96, 2))));
+        all.writeBytes(
+                chunk(
+                        3,
+                        NbdReplyType.FLAG_DONE,
+                        NbdReplyType.ERROR.wireValue(),
+                        error(28, "disk full")));
         all.writeBytes(simple(4, 0, null));
         all.writeBytes(simple(5, 0, bytes(512, 3)));
         return all;
@@ -183,7 +214,10 @@ class NbdReplyDecoderTest {
         h.ch.finish();
     }
 
-    /** Feeds a bad stream and checks every pending request fails with a protocol error and the channel closes. */
+    /**
+     * Feeds a bad stream and checks every pending request fails with a protocol error and the
+     * channel closes.
+     */
     void expectProtocolError(ByteBuf bad, String fragment, long... cookies) {
         Harness h = new Harness();
         List<CompletableFuture<Object>> fs = new ArrayList<>();
@@ -204,7 +238,8 @@ class NbdReplyDecoderTest {
 
     @Test
     void badMagic() {
-        expectProtocolError(Unpooled.buffer().writeInt(0x12345678).writeZero(40), "bad reply magic", 1, 2);
+        expectProtocolError(
+                Unpooled.buffer().writeInt(0x12345678).writeZero(40), "bad reply magic", 1, 2);
     }
 
     @Test
@@ -227,19 +262,30 @@ class NbdReplyDecoderTest {
 
     @Test
     void oversizedChunk() {
-        ByteBuf b = Unpooled.buffer().writeInt(NbdMagic.STRUCTURED_REPLY_MAGIC).writeShort(1)
-                .writeShort(NbdReplyType.OFFSET_DATA.wireValue()).writeLong(1).writeInt(1 << 30);
+        ByteBuf b =
+                Unpooled.buffer()
+                        .writeInt(NbdMagic.STRUCTURED_REPLY_MAGIC)
+                        .writeShort(1)
+                        .writeShort(NbdReplyType.OFFSET_DATA.wireValue())
+                        .writeLong(1)
+                        .writeInt(1 << 30);
         expectProtocolError(b, "exceeds limit", 1, 2);
     }
 
     @Test
     void chunkOutsideRequest() {
-        expectProtocolError(chunk(1, 1, NbdReplyType.OFFSET_DATA.wireValue(), data(4000, bytes(200, 1))),
-                "outside the request", 1);
-        expectProtocolError(chunk(1, 1, NbdReplyType.OFFSET_HOLE.wireValue(), hole(-8, 16)),
-                "outside the request", 1);
-        expectProtocolError(chunk(1, 1, NbdReplyType.OFFSET_HOLE.wireValue(), hole(0, 0xffff_ffff)),
-                "outside the request", 1);
+        expectProtocolError(
+                chunk(1, 1, NbdReplyType.OFFSET_DATA.wireValue(), data(4000, bytes(200, 1))),
+                "outside the request",
+                1);
+        expectProtocolError(
+                chunk(1, 1, NbdReplyType.OFFSET_HOLE.wireValue(), hole(-8, 16)),
+                "outside the request",
+                1);
+        expectProtocolError(
+                chunk(1, 1, NbdReplyType.OFFSET_HOLE.wireValue(), hole(0, 0xffff_ffff)),
+                "outside the request",
+                1);
     }
 
     @Test
@@ -252,21 +298,34 @@ class NbdReplyDecoderTest {
 
     @Test
     void incompleteReadCoverage() {
-        expectProtocolError(chunk(1, 1, NbdReplyType.OFFSET_HOLE.wireValue(), hole(0, 512)), "covers 512 of 4096", 1);
+        expectProtocolError(
+                chunk(1, 1, NbdReplyType.OFFSET_HOLE.wireValue(), hole(0, 512)),
+                "covers 512 of 4096",
+                1);
     }
 
     @Test
     void malformedErrorChunk() {
-        expectProtocolError(chunk(1, 1, NbdReplyType.ERROR.wireValue(),
-                Unpooled.buffer().writeInt(5).writeShort(100).writeBytes(new byte[3])), "message length", 1);
+        expectProtocolError(
+                chunk(
+                        1,
+                        1,
+                        NbdReplyType.ERROR.wireValue(),
+                        Unpooled.buffer().writeInt(5).writeShort(100).writeBytes(new byte[3])),
+                "message length",
+                1);
     }
 
     @Test
     void blockStatusForWrongContext() {
         Harness h = new Harness();
         CompletableFuture<Object> f = h.send(NbdCommand.BLOCK_STATUS, 1, 0, 4096);
-        h.feed(chunk(1, 1, NbdReplyType.BLOCK_STATUS.wireValue(),
-                Unpooled.buffer().writeInt(META_ID + 1).writeInt(4096).writeInt(0)));
+        h.feed(
+                chunk(
+                        1,
+                        1,
+                        NbdReplyType.BLOCK_STATUS.wireValue(),
+                        Unpooled.buffer().writeInt(META_ID + 1).writeInt(4096).writeInt(0)));
         CompletionException e = assertThrows(CompletionException.class, f::join);
         assertInstanceOf(NbdProtocolException.class, e.getCause());
         h.ch.finishAndReleaseAll();
@@ -303,7 +362,10 @@ class NbdReplyDecoderTest {
             byte[] junk = new byte[rnd.nextInt(200)];
             rnd.nextBytes(junk);
             if (rnd.nextBoolean() && junk.length >= 4) {
-                int magic = rnd.nextBoolean() ? NbdMagic.SIMPLE_REPLY_MAGIC : NbdMagic.STRUCTURED_REPLY_MAGIC;
+                int magic =
+                        rnd.nextBoolean()
+                                ? NbdMagic.SIMPLE_REPLY_MAGIC
+                                : NbdMagic.STRUCTURED_REPLY_MAGIC;
                 junk[0] = (byte) (magic >>> 24);
                 junk[1] = (byte) (magic >>> 16);
                 junk[2] = (byte) (magic >>> 8);

@@ -1,12 +1,11 @@
 package io.sparserandom.client;
 
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 class NbdUriTest {
     @Test
@@ -27,7 +26,9 @@ class NbdUriTest {
     void unixSocket() {
         NbdUri u = NbdUri.parse("nbd+unix:///?socket=/tmp/s.sock");
         assertEquals(NbdUri.unix(Path.of("/tmp/s.sock"), ""), u);
-        assertEquals(NbdUri.unix(Path.of("/tmp/a b"), "exp"), NbdUri.parse("nbd+unix:///exp?socket=/tmp/a%20b"));
+        assertEquals(
+                NbdUri.unix(Path.of("/tmp/a b"), "exp"),
+                NbdUri.parse("nbd+unix:///exp?socket=/tmp/a%20b"));
     }
 
     @Test
@@ -38,11 +39,24 @@ class NbdUriTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nbds://host/x", "nbds+unix:///?socket=/s", "nbd+vsock://2:10809/", "http://host/x",
-            "nbd+unix:///x", "nbd+unix://host/?socket=/s", "nbd:///x", "/tmp/file", "", "nbd://h/?foo=1",
-            "nbd:opaque", "nbd://h:notaport/"})
+    @ValueSource(
+            strings = {
+                "nbds://host/x",
+                "nbds+unix:///?socket=/s",
+                "nbd+vsock://2:10809/",
+                "http://host/x",
+                "nbd+unix:///x",
+                "nbd+unix://host/?socket=/s",
+                "nbd:///x",
+                "/tmp/file",
+                "",
+                "nbd://h/?foo=1",
+                "nbd:opaque",
+                "nbd://h:notaport/"
+            })
     void rejected(String s) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NbdUri.parse(s));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> NbdUri.parse(s));
         assertNotNull(e.getMessage());
         assertFalse(e.getMessage().isBlank());
     }

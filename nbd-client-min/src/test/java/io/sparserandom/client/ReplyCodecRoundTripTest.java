@@ -1,5 +1,12 @@
 package io.sparserandom.client;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -11,21 +18,13 @@ import io.sparserandom.protocol.NbdMagic;
 import io.sparserandom.protocol.NbdReply;
 import io.sparserandom.protocol.NbdReplyEncoder;
 import io.sparserandom.protocol.NbdReplyType;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The server's reply encoder (nbd-protocol) against this client's reply decoder: every reply type
@@ -48,9 +47,13 @@ class ReplyCodecRoundTripTest {
 
     /** One reply of every type (a new set each call: data replies own their buffers). */
     private static List<NbdReply> everyType() {
-        List<NbdReply.Descriptor> descriptors = new BlockStatusBuilder()
-                .add(4096, NbdMagic.STATE_HOLE | NbdMagic.STATE_ZERO).add(4096, NbdMagic.STATE_HOLE | NbdMagic.STATE_ZERO)
-                .add(1 << 20, 0).add(0xffff_0000L, NbdMagic.STATE_ZERO).build();
+        List<NbdReply.Descriptor> descriptors =
+                new BlockStatusBuilder()
+                        .add(4096, NbdMagic.STATE_HOLE | NbdMagic.STATE_ZERO)
+                        .add(4096, NbdMagic.STATE_HOLE | NbdMagic.STATE_ZERO)
+                        .add(1 << 20, 0)
+                        .add(0xffff_0000L, NbdMagic.STATE_ZERO)
+                        .build();
         return List.of(
                 NbdReply.Simple.ok(10),
                 NbdReply.Simple.error(11, NbdErrno.ENOSPC),
@@ -64,10 +67,14 @@ class ReplyCodecRoundTripTest {
                 new NbdReply.ErrorChunk(18, true, NbdErrno.EIO, "the disk said no \u2014 twice"),
                 new NbdReply.ErrorChunk(19, false, NbdErrno.EOVERFLOW, ""),
                 new NbdReply.ErrorOffset(20, true, NbdErrno.EPERM, "read-only", 123456789L),
-                new NbdReply.ErrorChunk(-1L, true, NbdErrno.ENOTSUP, "x".repeat(NbdReply.MAX_MESSAGE + 1)));
+                new NbdReply.ErrorChunk(
+                        -1L, true, NbdErrno.ENOTSUP, "x".repeat(NbdReply.MAX_MESSAGE + 1)));
     }
 
-    /** Every type but the long message (which has no buffer to leak): a stream quick to split many ways. */
+    /**
+     * Every type but the long message (which has no buffer to leak): a stream quick to split many
+     * ways.
+     */
     private static List<NbdReply> splitStream() {
         List<NbdReply> all = everyType();
         return all.subList(0, all.size() - 1);
@@ -84,7 +91,9 @@ class ReplyCodecRoundTripTest {
 
     private static NbdReplyDecoder decoder() {
         Map<Long, Long> lengths = simpleLengths();
-        return new NbdReplyDecoder(c -> lengths.getOrDefault(c, -1L), NbdReplyDecoder.DEFAULT_MAX_CHUNK_PAYLOAD,
+        return new NbdReplyDecoder(
+                c -> lengths.getOrDefault(c, -1L),
+                NbdReplyDecoder.DEFAULT_MAX_CHUNK_PAYLOAD,
                 NbdMagic.MAX_PAYLOAD);
     }
 
@@ -116,7 +125,8 @@ class ReplyCodecRoundTripTest {
         try {
             if (d instanceof io.sparserandom.client.NbdReply.Simple s) {
                 NbdErrno error = s.error() == 0 ? null : NbdErrno.of(s.error());
-                return new NbdReply.Simple(s.cookie(), error, p == null ? null : Unpooled.copiedBuffer(p));
+                return new NbdReply.Simple(
+                        s.cookie(), error, p == null ? null : Unpooled.copiedBuffer(p));
             }
             io.sparserandom.client.NbdReply.Chunk c = (io.sparserandom.client.NbdReply.Chunk) d;
             NbdReplyType type = NbdReplyType.of(c.type());
@@ -127,11 +137,16 @@ class ReplyCodecRoundTripTest {
                     assertEquals(0, p.readableBytes());
                     yield new NbdReply.None(c.cookie());
                 }
-                case OFFSET_DATA -> new NbdReply.OffsetData(c.cookie(), c.done(), p.getLong(at),
-                        Unpooled.copiedBuffer(p.slice(at + 8, p.readableBytes() - 8)));
+                case OFFSET_DATA ->
+                        new NbdReply.OffsetData(
+                                c.cookie(),
+                                c.done(),
+                                p.getLong(at),
+                                Unpooled.copiedBuffer(p.slice(at + 8, p.readableBytes() - 8)));
                 case OFFSET_HOLE -> {
                     assertEquals(12, p.readableBytes());
-                    yield new NbdReply.OffsetHole(c.cookie(), c.done(), p.getLong(at), p.getUnsignedInt(at + 8));
+                    yield new NbdReply.OffsetHole(
+                            c.cookie(), c.done(), p.getLong(at), p.getUnsignedInt(at + 8));
                 }
                 case BLOCK_STATUS -> {
                     assertEquals(4, p.readableBytes() % 8);
@@ -150,7 +165,8 @@ class ReplyCodecRoundTripTest {
                         yield new NbdReply.ErrorChunk(c.cookie(), c.done(), errno, message);
                     }
                     assertEquals(6 + len + 8, p.readableBytes());
-                    yield new NbdReply.ErrorOffset(c.cookie(), c.done(), errno, message, p.getLong(at + 6 + len));
+                    yield new NbdReply.ErrorOffset(
+                            c.cookie(), c.done(), errno, message, p.getLong(at + 6 + len));
                 }
             };
         } finally {
@@ -161,10 +177,17 @@ class ReplyCodecRoundTripTest {
         }
     }
 
-    /** What the client should see for a reply sent: the same, but with an error message as the wire carries it. */
+    /**
+     * What the client should see for a reply sent: the same, but with an error message as the wire
+     * carries it.
+     */
     private static Object expected(NbdReply sent) {
         if (sent instanceof NbdReply.ErrorChunk e && e.message().length() > NbdReply.MAX_MESSAGE) {
-            return new NbdReply.ErrorChunk(e.cookie(), e.done(), e.error(), e.message().substring(0, NbdReply.MAX_MESSAGE));
+            return new NbdReply.ErrorChunk(
+                    e.cookie(),
+                    e.done(),
+                    e.error(),
+                    e.message().substring(0, NbdReply.MAX_MESSAGE));
         }
         return sent;
     }
@@ -172,8 +195,10 @@ class ReplyCodecRoundTripTest {
     /** Bytes each decoded reply took on the wire. */
     private static int wireSize(Object decoded) {
         io.sparserandom.client.NbdReply d = (io.sparserandom.client.NbdReply) decoded;
-        int header = d instanceof io.sparserandom.client.NbdReply.Simple
-                ? NbdMagic.SIMPLE_REPLY_HEADER_SIZE : NbdMagic.STRUCTURED_REPLY_HEADER_SIZE;
+        int header =
+                d instanceof io.sparserandom.client.NbdReply.Simple
+                        ? NbdMagic.SIMPLE_REPLY_HEADER_SIZE
+                        : NbdMagic.STRUCTURED_REPLY_HEADER_SIZE;
         return header + (d.payload() == null ? 0 : d.payload().readableBytes());
     }
 
@@ -185,12 +210,14 @@ class ReplyCodecRoundTripTest {
             NbdReply reply = sent.get(i);
             ByteBuf payload = reply.payload();
             ByteBuf wire = encode(List.of(reply));
-            assertTrue(payload == null || payload.refCnt() == 0, "the encoder handed the payload on");
+            assertTrue(
+                    payload == null || payload.refCnt() == 0, "the encoder handed the payload on");
             EmbeddedChannel dec = new EmbeddedChannel(decoder());
             dec.writeInbound(wire);
             Object decoded = dec.readInbound();
             assertNull(dec.readInbound());
-            assertEquals(wire.writerIndex(), wireSize(decoded), "one reply, all its bytes: " + reply);
+            assertEquals(
+                    wire.writerIndex(), wireSize(decoded), "one reply, all its bytes: " + reply);
             Object back = backToValue(decoded);
             assertEquals(expected(expected.get(i)), back);
             assertFalse(dec.finish());
@@ -216,11 +243,14 @@ class ReplyCodecRoundTripTest {
                 back.add(backToValue(o));
             }
             assertEquals(stream.readableBytes(), bytes, "nothing left over, split at " + split);
-            assertEquals(expected.stream().map(ReplyCodecRoundTripTest::expected).toList(), back,
+            assertEquals(
+                    expected.stream().map(ReplyCodecRoundTripTest::expected).toList(),
+                    back,
                     "split at " + split);
             back.forEach(ReplyCodecRoundTripTest::release);
             assertFalse(dec.finish());
-            assertEquals(1, stream.refCnt(), "every slice of the stream released, split at " + split);
+            assertEquals(
+                    1, stream.refCnt(), "every slice of the stream released, split at " + split);
         }
         stream.release();
         expected.forEach(NbdReply::release);
@@ -274,15 +304,28 @@ class ReplyCodecRoundTripTest {
      */
     @Test
     void theClientUnderstandsTheServersReplies() {
-        List<NbdReply> replies = List.of(
-                new NbdReply.OffsetData(1, false, 4096, Unpooled.wrappedBuffer(NbdReplyDecoderTest.bytes(1000, 1))),
-                new NbdReply.BlockStatus(2, true, NbdReplyDecoderTest.META_ID,
-                        new BlockStatusBuilder().add(4096, 3).add(1 << 20, 0).build()),
-                new NbdReply.OffsetHole(1, false, 5096, 3000),
-                new NbdReply.OffsetData(1, true, 8096, Unpooled.wrappedBuffer(NbdReplyDecoderTest.bytes(96, 2))),
-                new NbdReply.ErrorChunk(3, true, NbdErrno.ENOSPC, "disk full"),
-                NbdReply.Simple.ok(4),
-                NbdReply.Simple.read(5, Unpooled.wrappedBuffer(NbdReplyDecoderTest.bytes(512, 3))));
+        List<NbdReply> replies =
+                List.of(
+                        new NbdReply.OffsetData(
+                                1,
+                                false,
+                                4096,
+                                Unpooled.wrappedBuffer(NbdReplyDecoderTest.bytes(1000, 1))),
+                        new NbdReply.BlockStatus(
+                                2,
+                                true,
+                                NbdReplyDecoderTest.META_ID,
+                                new BlockStatusBuilder().add(4096, 3).add(1 << 20, 0).build()),
+                        new NbdReply.OffsetHole(1, false, 5096, 3000),
+                        new NbdReply.OffsetData(
+                                1,
+                                true,
+                                8096,
+                                Unpooled.wrappedBuffer(NbdReplyDecoderTest.bytes(96, 2))),
+                        new NbdReply.ErrorChunk(3, true, NbdErrno.ENOSPC, "disk full"),
+                        NbdReply.Simple.ok(4),
+                        NbdReply.Simple.read(
+                                5, Unpooled.wrappedBuffer(NbdReplyDecoderTest.bytes(512, 3))));
         ByteBuf stream = encode(replies);
         ByteBuf handWritten = NbdReplyDecoderTest.goodStream();
         assertArrayEquals(ByteBufUtil.getBytes(handWritten), ByteBufUtil.getBytes(stream));

@@ -1,15 +1,14 @@
 package io.sparserandom.copy;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.netty.buffer.Unpooled;
 import io.sparserandom.client.NbdClient;
-import io.sparserandom.protocol.NbdErrno;
 import io.sparserandom.client.NbdException;
 import io.sparserandom.client.NbdUri;
+import io.sparserandom.protocol.NbdErrno;
 import io.sparserandom.testsupport.Interop;
 import io.sparserandom.testsupport.ServerProcess;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -18,13 +17,12 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The copier against real servers; nbdcopy's copy of the same source is the reference. */
 class CopierInteropTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     static String sha256(Path file) throws Exception {
         MessageDigest md = MessageDigest.getInstance("SHA-256");
@@ -46,9 +44,23 @@ class CopierInteropTest {
     }
 
     CopyResult copy(String src, String dst, CopyOptions base) throws CopyException {
-        CopyOptions o = new CopyOptions(src, dst, base.connections(), base.requests(), base.requestSize(),
-                base.extents(), base.targetIsZero(), base.flush(), false);
-        return new Copier(o).run(plan -> assertEquals(o.source().contains("://") ? plan.size() : plan.size(), plan.size()));
+        CopyOptions o =
+                new CopyOptions(
+                        src,
+                        dst,
+                        base.connections(),
+                        base.requests(),
+                        base.requestSize(),
+                        base.extents(),
+                        base.targetIsZero(),
+                        base.flush(),
+                        false);
+        return new Copier(o)
+                .run(
+                        plan ->
+                                assertEquals(
+                                        o.source().contains("://") ? plan.size() : plan.size(),
+                                        plan.size()));
     }
 
     void assertSameAsNbdcopy(ServerProcess s, CopyOptions o) throws Exception {
@@ -137,15 +149,18 @@ class CopierInteropTest {
         // nbdkit's log filter records every request; the 4G disk is mostly holes far longer than
         // one 128 MiB work range.
         Path log = dir.resolve("nbdkit.log");
-        try (ServerProcess s = ServerProcess.nbdkit(dir, "--filter=log", "sparse-random", "4G", "seed=3",
-                "logfile=" + log)) {
+        try (ServerProcess s =
+                ServerProcess.nbdkit(
+                        dir, "--filter=log", "sparse-random", "4G", "seed=3", "logfile=" + log)) {
             copy(s.uri(), s.uri(), CopyOptions.defaults("", ""));
         }
         long biggest = 0;
         int zeroes = 0;
         for (String line : Files.readAllLines(log)) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile(" Zero id=\\d+ offset=0x[0-9a-f]+ count=0x([0-9a-f]+)")
-                    .matcher(line);
+            java.util.regex.Matcher m =
+                    java.util.regex.Pattern.compile(
+                                    " Zero id=\\d+ offset=0x[0-9a-f]+ count=0x([0-9a-f]+)")
+                            .matcher(line);
             if (m.find()) {
                 zeroes++;
                 biggest = Math.max(biggest, Long.parseLong(m.group(1), 16));
@@ -160,9 +175,11 @@ class CopierInteropTest {
     void wrongDataFailsTheCopy() throws Exception {
         // Different seeds: the target rejects the data with EIO, and the copy must fail, not hang.
         try (ServerProcess a = ServerProcess.nbdkit(dir, "sparse-random", "256M", "seed=3");
-             ServerProcess b = ServerProcess.nbdkit(dir, "sparse-random", "256M", "seed=4")) {
-            CopyException e = assertThrows(CopyException.class,
-                    () -> copy(a.uri(), b.uri(), CopyOptions.defaults("", "")));
+                ServerProcess b = ServerProcess.nbdkit(dir, "sparse-random", "256M", "seed=4")) {
+            CopyException e =
+                    assertThrows(
+                            CopyException.class,
+                            () -> copy(a.uri(), b.uri(), CopyOptions.defaults("", "")));
             NbdException cause = assertInstanceOf(NbdException.class, e.getCause());
             assertEquals(NbdErrno.EIO, cause.errno());
             assertTrue(e.getMessage().contains("WRITE"), e.getMessage());
@@ -205,14 +222,25 @@ class CopierInteropTest {
 
     @Test
     void badUriIsAnArgumentError() {
-        assertThrows(IllegalArgumentException.class,
-                () -> copy("nbds://host/x", dir.resolve("x").toString(), CopyOptions.defaults("", "")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        copy(
+                                "nbds://host/x",
+                                dir.resolve("x").toString(),
+                                CopyOptions.defaults("", "")));
     }
 
     @Test
     void missingServerIsACopyError() {
-        CopyException e = assertThrows(CopyException.class, () -> copy("nbd+unix:///?socket=" + dir.resolve("nope"),
-                dir.resolve("x").toString(), CopyOptions.defaults("", "")));
+        CopyException e =
+                assertThrows(
+                        CopyException.class,
+                        () ->
+                                copy(
+                                        "nbd+unix:///?socket=" + dir.resolve("nope"),
+                                        dir.resolve("x").toString(),
+                                        CopyOptions.defaults("", "")));
         assertTrue(e.getMessage().contains("cannot connect"), e.getMessage());
     }
 }

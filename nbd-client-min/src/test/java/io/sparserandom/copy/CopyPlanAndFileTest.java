@@ -1,46 +1,88 @@
 package io.sparserandom.copy;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.netty.buffer.ByteBuf;
 import io.sparserandom.client.Extent;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Plan resolution and the local-file endpoint, without any server. */
 class CopyPlanAndFileTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     /** Just enough of an endpoint to resolve a plan against. */
     record Caps(boolean multiConn, long maxRequest, boolean extents) implements CopyEndpoint {
-        public long size() { return 1L << 30; }
-        public String describe() { return "caps" + multiConn; }
-        public int connections() { return 1; }
-        public int extendConnections(int wanted) { return wanted; }
-        public boolean supportsMultiConn() { return multiConn; }
-        public long maxRequestLength() { return maxRequest; }
-        public long maxZeroLength() { return 1L << 31; }
-        public boolean canExtents() { return extents; }
-        public boolean blocking() { return false; }
-        public CompletableFuture<ByteBuf> read(int lane, long offset, int length) { throw new UnsupportedOperationException(); }
-        public CompletableFuture<Void> write(int lane, long offset, ByteBuf data) { throw new UnsupportedOperationException(); }
-        public CompletableFuture<Void> zero(int lane, long offset, long length) { throw new UnsupportedOperationException(); }
-        public List<Extent> extents(int lane, long offset, long length) { throw new UnsupportedOperationException(); }
+        public long size() {
+            return 1L << 30;
+        }
+
+        public String describe() {
+            return "caps" + multiConn;
+        }
+
+        public int connections() {
+            return 1;
+        }
+
+        public int extendConnections(int wanted) {
+            return wanted;
+        }
+
+        public boolean supportsMultiConn() {
+            return multiConn;
+        }
+
+        public long maxRequestLength() {
+            return maxRequest;
+        }
+
+        public long maxZeroLength() {
+            return 1L << 31;
+        }
+
+        public boolean canExtents() {
+            return extents;
+        }
+
+        public boolean blocking() {
+            return false;
+        }
+
+        public CompletableFuture<ByteBuf> read(int lane, long offset, int length) {
+            throw new UnsupportedOperationException();
+        }
+
+        public CompletableFuture<Void> write(int lane, long offset, ByteBuf data) {
+            throw new UnsupportedOperationException();
+        }
+
+        public CompletableFuture<Void> zero(int lane, long offset, long length) {
+            throw new UnsupportedOperationException();
+        }
+
+        public List<Extent> extents(int lane, long offset, long length) {
+            throw new UnsupportedOperationException();
+        }
+
         public void flush() {}
+
         public void close() {}
     }
 
     @Test
     void defaultsWithMultiConn() {
-        CopyPlan p = CopyPlan.resolve(CopyOptions.defaults("a", "b"), new Caps(true, 1 << 25, true), new Caps(true, 1 << 25, false));
+        CopyPlan p =
+                CopyPlan.resolve(
+                        CopyOptions.defaults("a", "b"),
+                        new Caps(true, 1 << 25, true),
+                        new Caps(true, 1 << 25, false));
         assertEquals(4, p.connections());
         assertEquals(64, p.requestsPerConnection());
         assertEquals(256 * 1024, p.requestSize());
@@ -52,7 +94,8 @@ class CopyPlanAndFileTest {
     @Test
     void noMultiConnMeansOneConnectionEvenWhenAsked() {
         CopyOptions o = new CopyOptions("a", "b", 8, 16, 1 << 20, true, true, true, false);
-        CopyPlan p = CopyPlan.resolve(o, new Caps(true, 1 << 25, false), new Caps(false, 65536, true));
+        CopyPlan p =
+                CopyPlan.resolve(o, new Caps(true, 1 << 25, false), new Caps(false, 65536, true));
         assertEquals(1, p.connections());
         assertEquals(65536, p.requestSize(), "clamped to the target's maximum");
         assertFalse(p.extents(), "source cannot report extents");
@@ -63,10 +106,18 @@ class CopyPlanAndFileTest {
 
     @Test
     void badOptionsAreRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new CopyOptions("a", "b", 0, 64, 1 << 18, true, false, false, false));
-        assertThrows(IllegalArgumentException.class, () -> new CopyOptions("a", "b", null, 0, 1 << 18, true, false, false, false));
-        assertThrows(IllegalArgumentException.class, () -> new CopyOptions("a", "b", null, 64, 1000, true, false, false, false));
-        assertThrows(IllegalArgumentException.class, () -> new CopyOptions("a", "b", null, 64, 64 << 20, true, false, false, false));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new CopyOptions("a", "b", 0, 64, 1 << 18, true, false, false, false));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new CopyOptions("a", "b", null, 0, 1 << 18, true, false, false, false));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new CopyOptions("a", "b", null, 64, 1000, true, false, false, false));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new CopyOptions("a", "b", null, 64, 64 << 20, true, false, false, false));
     }
 
     @Test
@@ -77,11 +128,23 @@ class CopyPlanAndFileTest {
         Arrays.fill(data, 1 << 20, 2 << 20, (byte) 0);
         Files.write(src, data);
         Path dst = dir.resolve("dst");
-        CopyResult r = new Copier(new CopyOptions(src.toString(), dst.toString(), 3, 4, 65536, true, false, true, false))
-                .run(plan -> {});
+        CopyResult r =
+                new Copier(
+                                new CopyOptions(
+                                        src.toString(),
+                                        dst.toString(),
+                                        3,
+                                        4,
+                                        65536,
+                                        true,
+                                        false,
+                                        true,
+                                        false))
+                        .run(plan -> {});
         assertArrayEquals(data, Files.readAllBytes(dst));
         assertEquals(data.length, r.bytesCopied());
-        // An existing, longer target with garbage: copied range is replaced, the rest is left alone.
+        // An existing, longer target with garbage: copied range is replaced, the rest is left
+        // alone.
         byte[] junk = new byte[data.length + 4096];
         Arrays.fill(junk, (byte) 0x5a);
         Files.write(dst, junk);
@@ -93,8 +156,15 @@ class CopyPlanAndFileTest {
 
     @Test
     void missingSourceFileIsACopyError() {
-        CopyException e = assertThrows(CopyException.class,
-                () -> new Copier(CopyOptions.defaults(dir.resolve("none").toString(), dir.resolve("x").toString())).run(p -> {}));
+        CopyException e =
+                assertThrows(
+                        CopyException.class,
+                        () ->
+                                new Copier(
+                                                CopyOptions.defaults(
+                                                        dir.resolve("none").toString(),
+                                                        dir.resolve("x").toString()))
+                                        .run(p -> {}));
         assertTrue(e.getMessage().contains("none"), e.getMessage());
     }
 }

@@ -1,10 +1,9 @@
 package io.sparserandom.copy;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 class ZeroRunsTest {
     static String str(List<long[]> runs) {

@@ -22,12 +22,19 @@ public enum NbdCommand implements WireValue {
 
     private final int value;
 
-    NbdCommand(int value) { this.value = value; }
+    NbdCommand(int value) {
+        this.value = value;
+    }
 
-    @Override public int wireValue() { return value; }
+    @Override
+    public int wireValue() {
+        return value;
+    }
 
     /** Only WRITE carries a payload after the header; every other length is a range, not bytes. */
-    public boolean hasPayload() { return this == WRITE; }
+    public boolean hasPayload() {
+        return this == WRITE;
+    }
 
     /** The command with this wire value, or null when unknown. */
     public static NbdCommand of(int value) {

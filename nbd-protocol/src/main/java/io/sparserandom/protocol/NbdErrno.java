@@ -16,11 +16,19 @@ public enum NbdErrno implements WireValue {
 
     private final int value;
 
-    NbdErrno(int value) { this.value = value; }
+    NbdErrno(int value) {
+        this.value = value;
+    }
 
-    @Override public int wireValue() { return value; }
+    @Override
+    public int wireValue() {
+        return value;
+    }
 
-    /** The error for a wire value; unknown non-zero values read as EINVAL, as the spec asks clients to. */
+    /**
+     * The error for a wire value; unknown non-zero values read as EINVAL, as the spec asks clients
+     * to.
+     */
     public static NbdErrno of(int value) {
         NbdErrno e = WireValue.find(NbdErrno.class, value);
         return e == null ? EINVAL : e;

@@ -9,9 +9,16 @@ public enum NbdInfo implements WireValue {
 
     private final int value;
 
-    NbdInfo(int value) { this.value = value; }
+    NbdInfo(int value) {
+        this.value = value;
+    }
 
-    @Override public int wireValue() { return value; }
+    @Override
+    public int wireValue() {
+        return value;
+    }
 
-    public static NbdInfo of(int value) { return WireValue.find(NbdInfo.class, value); }
+    public static NbdInfo of(int value) {
+        return WireValue.find(NbdInfo.class, value);
+    }
 }

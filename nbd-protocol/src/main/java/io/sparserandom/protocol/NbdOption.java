@@ -16,12 +16,19 @@ public enum NbdOption implements WireValue {
 
     private final int value;
 
-    NbdOption(int value) { this.value = value; }
+    NbdOption(int value) {
+        this.value = value;
+    }
 
-    @Override public int wireValue() { return value; }
+    @Override
+    public int wireValue() {
+        return value;
+    }
 
     /** The option with this wire value, or null when unknown. */
-    public static NbdOption of(int value) { return WireValue.find(NbdOption.class, value); }
+    public static NbdOption of(int value) {
+        return WireValue.find(NbdOption.class, value);
+    }
 
     /** Name for logs, also for values we do not know. */
     public static String name(int value) {

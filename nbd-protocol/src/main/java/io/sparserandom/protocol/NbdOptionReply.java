@@ -19,13 +19,22 @@ public enum NbdOptionReply implements WireValue {
 
     private final int value;
 
-    NbdOptionReply(int value) { this.value = value; }
+    NbdOptionReply(int value) {
+        this.value = value;
+    }
 
-    @Override public int wireValue() { return value; }
+    @Override
+    public int wireValue() {
+        return value;
+    }
 
-    public boolean isError() { return value < 0; }
+    public boolean isError() {
+        return value < 0;
+    }
 
-    public static NbdOptionReply of(int value) { return WireValue.find(NbdOptionReply.class, value); }
+    public static NbdOptionReply of(int value) {
+        return WireValue.find(NbdOptionReply.class, value);
+    }
 
     public static String name(int value) {
         NbdOptionReply r = of(value);

@@ -1,14 +1,13 @@
 package io.sparserandom.protocol;
 
 import io.netty.buffer.ByteBuf;
-
 import java.util.List;
 import java.util.Objects;
 
 /**
- * One transmission-phase reply as the server means it: a simple reply, or one chunk of a
- * structured reply (nbd-proto.md, "Simple reply message" and "Structured reply chunk message
- * types"). {@link NbdReplyEncoder} turns it into bytes.
+ * One transmission-phase reply as the server means it: a simple reply, or one chunk of a structured
+ * reply (nbd-proto.md, "Simple reply message" and "Structured reply chunk message types"). {@link
+ * NbdReplyEncoder} turns it into bytes.
  *
  * <p>A reply that carries read data owns that buffer; writing the reply hands it to the encoder,
  * which sends it as it is (no copy) and so releases it. A reply that is never written must be
@@ -21,7 +20,9 @@ public sealed interface NbdReply permits NbdReply.Simple, NbdReply.Chunk {
     long cookie();
 
     /** The read data that follows the fixed fields, or null. */
-    default ByteBuf payload() { return null; }
+    default ByteBuf payload() {
+        return null;
+    }
 
     /** Releases the payload, if any: for a reply that will not be written after all. */
     default void release() {
@@ -42,7 +43,9 @@ public sealed interface NbdReply permits NbdReply.Simple, NbdReply.Chunk {
             }
         }
 
-        public static Simple ok(long cookie) { return new Simple(cookie, null, null); }
+        public static Simple ok(long cookie) {
+            return new Simple(cookie, null, null);
+        }
 
         public static Simple read(long cookie, ByteBuf data) {
             return new Simple(cookie, null, Objects.requireNonNull(data, "data"));
@@ -52,7 +55,10 @@ public sealed interface NbdReply permits NbdReply.Simple, NbdReply.Chunk {
             return new Simple(cookie, Objects.requireNonNull(error, "error"), null);
         }
 
-        @Override public ByteBuf payload() { return data; }
+        @Override
+        public ByteBuf payload() {
+            return data;
+        }
     }
 
     /** One chunk of a structured reply; {@code done} marks the last chunk of the reply. */
@@ -65,9 +71,15 @@ public sealed interface NbdReply permits NbdReply.Simple, NbdReply.Chunk {
 
     /** Success with nothing to say; always the last chunk. */
     record None(long cookie) implements Chunk {
-        @Override public NbdReplyType type() { return NbdReplyType.NONE; }
+        @Override
+        public NbdReplyType type() {
+            return NbdReplyType.NONE;
+        }
 
-        @Override public boolean done() { return true; }
+        @Override
+        public boolean done() {
+            return true;
+        }
     }
 
     /** Read data for [offset, offset + data.readableBytes()). */
@@ -78,9 +90,15 @@ public sealed interface NbdReply permits NbdReply.Simple, NbdReply.Chunk {
             }
         }
 
-        @Override public NbdReplyType type() { return NbdReplyType.OFFSET_DATA; }
+        @Override
+        public NbdReplyType type() {
+            return NbdReplyType.OFFSET_DATA;
+        }
 
-        @Override public ByteBuf payload() { return data; }
+        @Override
+        public ByteBuf payload() {
+            return data;
+        }
     }
 
     /** [offset, offset + length) reads as zeroes; length is unsigned 32-bit and not zero. */
@@ -89,14 +107,18 @@ public sealed interface NbdReply permits NbdReply.Simple, NbdReply.Chunk {
             checkLength(length, "hole");
         }
 
-        @Override public NbdReplyType type() { return NbdReplyType.OFFSET_HOLE; }
+        @Override
+        public NbdReplyType type() {
+            return NbdReplyType.OFFSET_HOLE;
+        }
     }
 
     /**
-     * The status of consecutive extents in one meta context. Build the descriptors with
-     * {@link BlockStatusBuilder}, which merges neighbours of equal flags.
+     * The status of consecutive extents in one meta context. Build the descriptors with {@link
+     * BlockStatusBuilder}, which merges neighbours of equal flags.
      */
-    record BlockStatus(long cookie, boolean done, int contextId, List<Descriptor> descriptors) implements Chunk {
+    record BlockStatus(long cookie, boolean done, int contextId, List<Descriptor> descriptors)
+            implements Chunk {
         public BlockStatus {
             descriptors = List.copyOf(descriptors);
             if (descriptors.isEmpty()) {
@@ -104,10 +126,16 @@ public sealed interface NbdReply permits NbdReply.Simple, NbdReply.Chunk {
             }
         }
 
-        @Override public NbdReplyType type() { return NbdReplyType.BLOCK_STATUS; }
+        @Override
+        public NbdReplyType type() {
+            return NbdReplyType.BLOCK_STATUS;
+        }
     }
 
-    /** One block status descriptor: {@code length} bytes (unsigned 32-bit, not zero) with these status flags. */
+    /**
+     * One block status descriptor: {@code length} bytes (unsigned 32-bit, not zero) with these
+     * status flags.
+     */
     record Descriptor(long length, int flags) {
         public Descriptor {
             checkLength(length, "descriptor");
@@ -120,16 +148,23 @@ public sealed interface NbdReply permits NbdReply.Simple, NbdReply.Chunk {
             Objects.requireNonNull(error, "error");
         }
 
-        @Override public NbdReplyType type() { return NbdReplyType.ERROR; }
+        @Override
+        public NbdReplyType type() {
+            return NbdReplyType.ERROR;
+        }
     }
 
     /** The request failed at {@code offset}, which lies inside the request. */
-    record ErrorOffset(long cookie, boolean done, NbdErrno error, String message, long offset) implements Chunk {
+    record ErrorOffset(long cookie, boolean done, NbdErrno error, String message, long offset)
+            implements Chunk {
         public ErrorOffset {
             Objects.requireNonNull(error, "error");
         }
 
-        @Override public NbdReplyType type() { return NbdReplyType.ERROR_OFFSET; }
+        @Override
+        public NbdReplyType type() {
+            return NbdReplyType.ERROR_OFFSET;
+        }
     }
 
     private static void checkLength(long length, String what) {

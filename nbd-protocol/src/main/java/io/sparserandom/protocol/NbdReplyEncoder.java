@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -41,7 +40,10 @@ public final class NbdReplyEncoder extends ChannelOutboundHandlerAdapter {
         }
     }
 
-    /** The reply as buffers in {@code out}: its header, then its payload if it has one (handed over). */
+    /**
+     * The reply as buffers in {@code out}: its header, then its payload if it has one (handed
+     * over).
+     */
     public static void encode(NbdReply reply, ByteBufAllocator alloc, List<Object> out) {
         ByteBuf header;
         try {
@@ -60,14 +62,17 @@ public final class NbdReplyEncoder extends ChannelOutboundHandlerAdapter {
     public static ByteBuf encodeHeader(NbdReply reply, ByteBufAllocator alloc) {
         if (reply instanceof NbdReply.Simple s) {
             ByteBuf h = alloc.directBuffer(NbdMagic.SIMPLE_REPLY_HEADER_SIZE);
-            return h.writeInt(NbdMagic.SIMPLE_REPLY_MAGIC).writeInt(s.error() == null ? 0 : s.error().wireValue())
+            return h.writeInt(NbdMagic.SIMPLE_REPLY_MAGIC)
+                    .writeInt(s.error() == null ? 0 : s.error().wireValue())
                     .writeLong(s.cookie());
         }
         NbdReply.Chunk c = (NbdReply.Chunk) reply;
         if (c instanceof NbdReply.OffsetData d) {
             return chunkHeader(alloc, c, 8, 8L + d.data().readableBytes()).writeLong(d.offset());
         } else if (c instanceof NbdReply.OffsetHole hole) {
-            return chunkHeader(alloc, c, 12, 12).writeLong(hole.offset()).writeInt((int) hole.length());
+            return chunkHeader(alloc, c, 12, 12)
+                    .writeLong(hole.offset())
+                    .writeInt((int) hole.length());
         } else if (c instanceof NbdReply.None) {
             return chunkHeader(alloc, c, 0, 0);
         } else if (c instanceof NbdReply.BlockStatus b) {
@@ -82,21 +87,34 @@ public final class NbdReplyEncoder extends ChannelOutboundHandlerAdapter {
         } else if (c instanceof NbdReply.ErrorOffset e) {
             return error(alloc, c, e.error(), e.message(), true, e.offset());
         }
-        throw new IllegalArgumentException("unknown reply " + reply); // unreachable: the interface is sealed
+        throw new IllegalArgumentException(
+                "unknown reply " + reply); // unreachable: the interface is sealed
     }
 
-    /** The chunk header, in a buffer with room for {@code fixed} more bytes; {@code length} is the chunk's. */
-    private static ByteBuf chunkHeader(ByteBufAllocator alloc, NbdReply.Chunk c, int fixed, long length) {
+    /**
+     * The chunk header, in a buffer with room for {@code fixed} more bytes; {@code length} is the
+     * chunk's.
+     */
+    private static ByteBuf chunkHeader(
+            ByteBufAllocator alloc, NbdReply.Chunk c, int fixed, long length) {
         if (length > 0xFFFF_FFFFL) {
             throw new IllegalArgumentException(c.type() + " chunk of " + length + " bytes");
         }
         ByteBuf h = alloc.directBuffer(NbdMagic.STRUCTURED_REPLY_HEADER_SIZE + fixed);
-        return h.writeInt(NbdMagic.STRUCTURED_REPLY_MAGIC).writeShort(c.done() ? NbdReplyType.FLAG_DONE : 0)
-                .writeShort(c.type().wireValue()).writeLong(c.cookie()).writeInt((int) length);
+        return h.writeInt(NbdMagic.STRUCTURED_REPLY_MAGIC)
+                .writeShort(c.done() ? NbdReplyType.FLAG_DONE : 0)
+                .writeShort(c.type().wireValue())
+                .writeLong(c.cookie())
+                .writeInt((int) length);
     }
 
-    private static ByteBuf error(ByteBufAllocator alloc, NbdReply.Chunk c, NbdErrno errno, String message,
-                                 boolean withOffset, long offset) {
+    private static ByteBuf error(
+            ByteBufAllocator alloc,
+            NbdReply.Chunk c,
+            NbdErrno errno,
+            String message,
+            boolean withOffset,
+            long offset) {
         byte[] text = (message == null ? errno.name() : message).getBytes(StandardCharsets.UTF_8);
         int len = Math.min(text.length, NbdReply.MAX_MESSAGE);
         while (len < text.length && len > 0 && (text[len] & 0xC0) == 0x80) {

@@ -14,13 +14,24 @@ public enum NbdReplyType implements WireValue {
 
     private final int value;
 
-    NbdReplyType(int value) { this.value = value; }
+    NbdReplyType(int value) {
+        this.value = value;
+    }
 
-    @Override public int wireValue() { return value; }
+    @Override
+    public int wireValue() {
+        return value;
+    }
 
-    public boolean isError() { return (value & 0x8000) != 0; }
+    public boolean isError() {
+        return (value & 0x8000) != 0;
+    }
 
-    public static NbdReplyType of(int value) { return WireValue.find(NbdReplyType.class, value); }
+    public static NbdReplyType of(int value) {
+        return WireValue.find(NbdReplyType.class, value);
+    }
 
-    public static boolean isErrorType(int value) { return (value & 0x8000) != 0; }
+    public static boolean isErrorType(int value) {
+        return (value & 0x8000) != 0;
+    }
 }

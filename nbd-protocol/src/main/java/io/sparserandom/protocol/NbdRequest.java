@@ -5,10 +5,10 @@ import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.ReferenceCounted;
 
 /**
- * One transmission request. {@code length} is unsigned 32-bit on the wire and kept as a long;
- * only WRITE carries a {@code payload}. A WRITE whose payload was larger than the decoder's limit
- * arrives with {@link #payloadDropped()} true and no payload: its bytes were read and discarded
- * so that the stream stays in sync, and the server must answer it with an error.
+ * One transmission request. {@code length} is unsigned 32-bit on the wire and kept as a long; only
+ * WRITE carries a {@code payload}. A WRITE whose payload was larger than the decoder's limit
+ * arrives with {@link #payloadDropped()} true and no payload: its bytes were read and discarded so
+ * that the stream stays in sync, and the server must answer it with an error.
  */
 public final class NbdRequest extends AbstractReferenceCounted {
     private final int flags;
@@ -19,8 +19,14 @@ public final class NbdRequest extends AbstractReferenceCounted {
     private final ByteBuf payload;
     private final boolean payloadDropped;
 
-    private NbdRequest(int flags, int type, long cookie, long offset, long length, ByteBuf payload,
-                       boolean payloadDropped) {
+    private NbdRequest(
+            int flags,
+            int type,
+            long cookie,
+            long offset,
+            long length,
+            ByteBuf payload,
+            boolean payloadDropped) {
         this.flags = flags;
         this.type = type;
         this.cookie = cookie;
@@ -31,44 +37,75 @@ public final class NbdRequest extends AbstractReferenceCounted {
     }
 
     /** A request without payload (every command but WRITE). */
-    public static NbdRequest of(NbdCommand command, int flags, long cookie, long offset, long length) {
+    public static NbdRequest of(
+            NbdCommand command, int flags, long cookie, long offset, long length) {
         return new NbdRequest(flags, command.wireValue(), cookie, offset, length, null, false);
     }
 
     /** A WRITE; takes ownership of {@code payload} (its readable bytes are the data). */
     public static NbdRequest write(int flags, long cookie, long offset, ByteBuf payload) {
-        return new NbdRequest(flags, NbdCommand.WRITE.wireValue(), cookie, offset, payload.readableBytes(),
-                payload, false);
+        return new NbdRequest(
+                flags,
+                NbdCommand.WRITE.wireValue(),
+                cookie,
+                offset,
+                payload.readableBytes(),
+                payload,
+                false);
     }
 
     /** As decoded from the wire: the type may be unknown to us. */
-    static NbdRequest decoded(int flags, int type, long cookie, long offset, long length, ByteBuf payload,
-                              boolean payloadDropped) {
+    static NbdRequest decoded(
+            int flags,
+            int type,
+            long cookie,
+            long offset,
+            long length,
+            ByteBuf payload,
+            boolean payloadDropped) {
         return new NbdRequest(flags, type, cookie, offset, length, payload, payloadDropped);
     }
 
-    public int flags() { return flags; }
+    public int flags() {
+        return flags;
+    }
 
     /** The raw command type as sent. */
-    public int type() { return type; }
+    public int type() {
+        return type;
+    }
 
     /** The command, or null when the type is not one we know. */
-    public NbdCommand command() { return NbdCommand.of(type); }
+    public NbdCommand command() {
+        return NbdCommand.of(type);
+    }
 
-    public long cookie() { return cookie; }
+    public long cookie() {
+        return cookie;
+    }
 
     /** Offset as sent (unsigned 64-bit: negative values mean beyond 2^63). */
-    public long offset() { return offset; }
+    public long offset() {
+        return offset;
+    }
 
     /** Length as sent, unsigned 32-bit. */
-    public long length() { return length; }
+    public long length() {
+        return length;
+    }
 
     /** The WRITE payload, or null. Owned by this request. */
-    public ByteBuf payload() { return payload; }
+    public ByteBuf payload() {
+        return payload;
+    }
 
-    public boolean payloadDropped() { return payloadDropped; }
+    public boolean payloadDropped() {
+        return payloadDropped;
+    }
 
-    public boolean hasFlag(int flag) { return (flags & flag) != 0; }
+    public boolean hasFlag(int flag) {
+        return (flags & flag) != 0;
+    }
 
     @Override
     protected void deallocate() {
@@ -87,8 +124,16 @@ public final class NbdRequest extends AbstractReferenceCounted {
 
     @Override
     public String toString() {
-        return NbdCommand.name(type) + "{cookie=" + cookie + ", offset=" + Long.toUnsignedString(offset)
-                + ", length=" + length + ", flags=0x" + Integer.toHexString(flags)
-                + (payloadDropped ? ", payload dropped" : "") + "}";
+        return NbdCommand.name(type)
+                + "{cookie="
+                + cookie
+                + ", offset="
+                + Long.toUnsignedString(offset)
+                + ", length="
+                + length
+                + ", flags=0x"
+                + Integer.toHexString(flags)
+                + (payloadDropped ? ", payload dropped" : "")
+                + "}";
     }
 }

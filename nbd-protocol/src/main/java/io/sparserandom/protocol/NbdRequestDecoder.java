@@ -3,17 +3,20 @@ package io.sparserandom.protocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-
 import java.util.List;
 
 /**
- * Server side: bytes to {@link NbdRequest}s. A small state machine:
- * HEADER -> PAYLOAD (WRITE within the limit) or DISCARD (WRITE over the limit) -> HEADER, and
- * BAD once the stream can no longer be trusted (bad magic): it then emits one
- * {@link NbdDecodeFailure} and drops all further input.
+ * Server side: bytes to {@link NbdRequest}s. A small state machine: HEADER -> PAYLOAD (WRITE within
+ * the limit) or DISCARD (WRITE over the limit) -> HEADER, and BAD once the stream can no longer be
+ * trusted (bad magic): it then emits one {@link NbdDecodeFailure} and drops all further input.
  */
 public final class NbdRequestDecoder extends ByteToMessageDecoder {
-    private enum State { HEADER, PAYLOAD, DISCARD, BAD }
+    private enum State {
+        HEADER,
+        PAYLOAD,
+        DISCARD,
+        BAD
+    }
 
     private final int maxPayload;
     private State state = State.HEADER;
@@ -48,7 +51,9 @@ public final class NbdRequestDecoder extends ByteToMessageDecoder {
                     if (magic != NbdMagic.REQUEST_MAGIC) {
                         state = State.BAD;
                         in.skipBytes(in.readableBytes());
-                        out.add(new NbdDecodeFailure("bad request magic 0x" + Integer.toHexString(magic)));
+                        out.add(
+                                new NbdDecodeFailure(
+                                        "bad request magic 0x" + Integer.toHexString(magic)));
                         return;
                     }
                     flags = in.readUnsignedShort();
@@ -57,12 +62,16 @@ public final class NbdRequestDecoder extends ByteToMessageDecoder {
                     offset = in.readLong();
                     length = in.readUnsignedInt();
                     if (type != NbdCommand.WRITE.wireValue()) {
-                        out.add(NbdRequest.decoded(flags, type, cookie, offset, length, null, false));
+                        out.add(
+                                NbdRequest.decoded(
+                                        flags, type, cookie, offset, length, null, false));
                     } else if (length > maxPayload) {
                         // Read and drop the payload so the next header is found where it should be.
                         toDiscard = length;
                         state = State.DISCARD;
-                        out.add(NbdRequest.decoded(flags, type, cookie, offset, length, null, true));
+                        out.add(
+                                NbdRequest.decoded(
+                                        flags, type, cookie, offset, length, null, true));
                     } else {
                         state = State.PAYLOAD;
                     }
@@ -73,7 +82,9 @@ public final class NbdRequestDecoder extends ByteToMessageDecoder {
                     }
                     ByteBuf payload = in.readRetainedSlice((int) length);
                     state = State.HEADER;
-                    out.add(NbdRequest.decoded(flags, type, cookie, offset, length, payload, false));
+                    out.add(
+                            NbdRequest.decoded(
+                                    flags, type, cookie, offset, length, payload, false));
                 }
                 case DISCARD -> {
                     int n = (int) Math.min(in.readableBytes(), toDiscard);

@@ -1,18 +1,17 @@
 package io.sparserandom.protocol;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class NbdRequestDecoderTest {
 
@@ -131,7 +130,10 @@ class NbdRequestDecoderTest {
     void oversizedWritePayloadIsDroppedAndNextRequestDecoded() {
         int limit = 4096;
         ByteBuf payload = Unpooled.buffer().writeZero(limit + 1);
-        ByteBuf all = encode(NbdRequest.write(0, 1, 0, payload), NbdRequest.of(NbdCommand.READ, 0, 2, 10, 20));
+        ByteBuf all =
+                encode(
+                        NbdRequest.write(0, 1, 0, payload),
+                        NbdRequest.of(NbdCommand.READ, 0, 2, 10, 20));
         for (int split : new int[] {all.readableBytes(), 30, 100, 28 + limit}) {
             EmbeddedChannel ch = new EmbeddedChannel(new NbdRequestDecoder(limit));
             ch.writeInbound(all.retainedSlice(0, split));
@@ -160,12 +162,13 @@ class NbdRequestDecoderTest {
     void hugeLengthsOfNonWriteCommandsConsumeNoPayload() {
         // If any of these were read as a payload, the READ behind them would never appear.
         EmbeddedChannel ch = new EmbeddedChannel(new NbdRequestDecoder());
-        ch.writeInbound(encode(
-                NbdRequest.of(NbdCommand.TRIM, 0, 1, 0, 0xffffffffL),
-                NbdRequest.of(NbdCommand.WRITE_ZEROES, 0, 2, 0, 0xffffffffL),
-                NbdRequest.of(NbdCommand.BLOCK_STATUS, 0, 3, 0, 0xffffffffL),
-                NbdRequest.of(NbdCommand.CACHE, 0, 4, 0, 0xffffffffL),
-                NbdRequest.of(NbdCommand.READ, 0, 5, 0, 0xffffffffL)));
+        ch.writeInbound(
+                encode(
+                        NbdRequest.of(NbdCommand.TRIM, 0, 1, 0, 0xffffffffL),
+                        NbdRequest.of(NbdCommand.WRITE_ZEROES, 0, 2, 0, 0xffffffffL),
+                        NbdRequest.of(NbdCommand.BLOCK_STATUS, 0, 3, 0, 0xffffffffL),
+                        NbdRequest.of(NbdCommand.CACHE, 0, 4, 0, 0xffffffffL),
+                        NbdRequest.of(NbdCommand.READ, 0, 5, 0, 0xffffffffL)));
         List<Object> out = drain(ch);
         assertEquals(5, out.size());
         for (int i = 0; i < 5; i++) {

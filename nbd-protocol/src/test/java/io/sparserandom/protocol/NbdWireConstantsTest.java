@@ -1,6 +1,7 @@
 package io.sparserandom.protocol;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,14 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import org.junit.jupiter.api.Test;
 
 /**
- * Pins every wire constant to the NBD spec (nbd-proto.md). {@link #SPEC} is the spec's tables written
- * out by hand; the first tests check our code against it, the last checks it against the spec
- * text itself (a copy in the test resources, nbd-spec/nbd-proto.md).
+ * Pins every wire constant to the NBD spec (nbd-proto.md). {@link #SPEC} is the spec's tables
+ * written out by hand; the first tests check our code against it, the last checks it against the
+ * spec text itself (a copy in the test resources, nbd-spec/nbd-proto.md).
  */
 class NbdWireConstantsTest {
     private static final long BIT31 = 1L << 31;
@@ -121,15 +120,20 @@ class NbdWireConstantsTest {
         return value;
     }
 
-    private static <E extends Enum<E> & WireValue> void enumMatches(Class<E> type, String prefix, String specNames) {
+    private static <E extends Enum<E> & WireValue> void enumMatches(
+            Class<E> type, String prefix, String specNames) {
         int count = 0;
         for (E e : type.getEnumConstants()) {
-            assertEquals(v(prefix + e.name()), Integer.toUnsignedLong(e.wireValue()), prefix + e.name());
+            assertEquals(
+                    v(prefix + e.name()), Integer.toUnsignedLong(e.wireValue()), prefix + e.name());
             assertEquals(e, WireValue.find(type, e.wireValue()), "lookup of " + e);
             count++;
         }
         long inSpec = SPEC.keySet().stream().filter(k -> k.matches(specNames)).count();
-        assertEquals(inSpec, count, "every " + prefix + "* of the spec has a constant in " + type.getSimpleName());
+        assertEquals(
+                inSpec,
+                count,
+                "every " + prefix + "* of the spec has a constant in " + type.getSimpleName());
     }
 
     @Test
@@ -182,8 +186,11 @@ class NbdWireConstantsTest {
         assertEquals(v("IHAVEOPT"), NbdMagic.IHAVEOPT);
         assertEquals(v("NBD_OPTION_REPLY_MAGIC"), NbdMagic.OPTION_REPLY_MAGIC);
         assertEquals(v("NBD_REQUEST_MAGIC"), Integer.toUnsignedLong(NbdMagic.REQUEST_MAGIC));
-        assertEquals(v("NBD_SIMPLE_REPLY_MAGIC"), Integer.toUnsignedLong(NbdMagic.SIMPLE_REPLY_MAGIC));
-        assertEquals(v("NBD_STRUCTURED_REPLY_MAGIC"), Integer.toUnsignedLong(NbdMagic.STRUCTURED_REPLY_MAGIC));
+        assertEquals(
+                v("NBD_SIMPLE_REPLY_MAGIC"), Integer.toUnsignedLong(NbdMagic.SIMPLE_REPLY_MAGIC));
+        assertEquals(
+                v("NBD_STRUCTURED_REPLY_MAGIC"),
+                Integer.toUnsignedLong(NbdMagic.STRUCTURED_REPLY_MAGIC));
         assertEquals(4 + 2 + 2 + 8 + 8 + 4, NbdMagic.REQUEST_HEADER_SIZE);
         assertEquals(4 + 4 + 8, NbdMagic.SIMPLE_REPLY_HEADER_SIZE);
         assertEquals(4 + 2 + 2 + 8 + 4, NbdMagic.STRUCTURED_REPLY_HEADER_SIZE);
@@ -209,7 +216,9 @@ class NbdWireConstantsTest {
             long base = m.group(3) == null ? 0 : 1L << Integer.parseInt(m.group(3));
             found.putIfAbsent(m.group(1), base + Long.parseLong(m.group(4)));
         }
-        m = Pattern.compile("`(NBD_[A-Z_]+)` \\(bit (\\d+)\\)|bit (\\d+), `(NBD_[A-Z_]+)`").matcher(text);
+        m =
+                Pattern.compile("`(NBD_[A-Z_]+)` \\(bit (\\d+)\\)|bit (\\d+), `(NBD_[A-Z_]+)`")
+                        .matcher(text);
         while (m.find()) {
             String name = m.group(1) != null ? m.group(1) : m.group(4);
             String bit = m.group(1) != null ? m.group(2) : m.group(3);

@@ -1,8 +1,7 @@
 package io.sparserandom.server;
 
-import io.sparserandom.device.DeviceException;
-
 import io.sparserandom.device.BlockDevice;
+import io.sparserandom.device.DeviceException;
 
 /**
  * Opens the device for one connection, once the client has chosen the export. This is where

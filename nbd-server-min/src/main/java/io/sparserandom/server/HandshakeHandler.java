@@ -1,16 +1,13 @@
 package io.sparserandom.server;
 
-import io.sparserandom.device.DeviceException;
-
-import io.sparserandom.device.Capabilities;
-
-import io.sparserandom.device.BlockDevice;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.sparserandom.device.BlockDevice;
+import io.sparserandom.device.Capabilities;
+import io.sparserandom.device.DeviceException;
 import io.sparserandom.protocol.NbdInfo;
 import io.sparserandom.protocol.NbdMagic;
 import io.sparserandom.protocol.NbdOption;
@@ -18,34 +15,40 @@ import io.sparserandom.protocol.NbdOptionReply;
 import io.sparserandom.protocol.NbdReplyEncoder;
 import io.sparserandom.protocol.NbdRequestDecoder;
 import io.sparserandom.protocol.NbdTransmissionFlag;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The fixed newstyle handshake, as a small state machine: client flags, then option requests until
- * GO or EXPORT_NAME succeeds. Then this handler replaces itself with the transmission phase
- * ({@link NbdRequestDecoder}, {@link NbdReplyEncoder}, {@link TransmissionHandler}) and hands over
- * one {@link Negotiated}.
- * Every option's length is checked before its data is read.
+ * GO or EXPORT_NAME succeeds. Then this handler replaces itself with the transmission phase ({@link
+ * NbdRequestDecoder}, {@link NbdReplyEncoder}, {@link TransmissionHandler}) and hands over one
+ * {@link Negotiated}. Every option's length is checked before its data is read.
  */
 final class HandshakeHandler extends ByteToMessageDecoder {
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeHandler.class);
 
     /** Option data we read; larger options are dropped (up to {@link #MAX_DISCARD}) and refused. */
     static final int MAX_OPTION_DATA = 64 * 1024;
+
     /** Larger than this and we do not even skip: the peer is not speaking NBD, disconnect. */
     static final long MAX_DISCARD = 16L << 20;
+
     static final int MAX_OPTIONS = 1024;
     private static final int BASE_ALLOCATION_ID = 1;
     private static final NbdReplyEncoder REPLY_ENCODER = new NbdReplyEncoder();
 
-    private enum State { CLIENT_FLAGS, OPTION_HEADER, OPTION_DATA, DISCARD, DONE }
+    private enum State {
+        CLIENT_FLAGS,
+        OPTION_HEADER,
+        OPTION_DATA,
+        DISCARD,
+        DONE
+    }
 
     private final ServerConfig config;
     private final long connectionId;
@@ -53,11 +56,15 @@ final class HandshakeHandler extends ByteToMessageDecoder {
     private boolean noZeroes;
     private boolean structuredReplies;
     private int metaContextId = -1;
+
     /** The export the last SET_META_CONTEXT named; its selection applies to that export only. */
     private String metaContextExport;
+
     private boolean tlsUp;
+
     /** Bytes that came in the same read as STARTTLS, after it: never trusted. */
     private boolean bytesAfterStartTls;
+
     private int optionCount;
     private int option;
     private long optionLength;
@@ -77,10 +84,18 @@ final class HandshakeHandler extends ByteToMessageDecoder {
         hello.writeShort(NbdMagic.FLAG_FIXED_NEWSTYLE | NbdMagic.FLAG_NO_ZEROES);
         ctx.writeAndFlush(hello);
         long ms = config.handshakeTimeout().toMillis();
-        timeout = ctx.executor().schedule(() -> {
-            LOG.warn("connection {}: handshake not finished after {} ms, disconnecting", connectionId, ms);
-            ctx.close();
-        }, ms, TimeUnit.MILLISECONDS);
+        timeout =
+                ctx.executor()
+                        .schedule(
+                                () -> {
+                                    LOG.warn(
+                                            "connection {}: handshake not finished after {} ms, disconnecting",
+                                            connectionId,
+                                            ms);
+                                    ctx.close();
+                                },
+                                ms,
+                                TimeUnit.MILLISECONDS);
         super.channelActive(ctx);
     }
 
@@ -105,7 +120,10 @@ final class HandshakeHandler extends ByteToMessageDecoder {
                         return;
                     }
                     int flags = in.readInt();
-                    if ((flags & ~(NbdMagic.CLIENT_FLAG_FIXED_NEWSTYLE | NbdMagic.CLIENT_FLAG_NO_ZEROES)) != 0) {
+                    if ((flags
+                                    & ~(NbdMagic.CLIENT_FLAG_FIXED_NEWSTYLE
+                                            | NbdMagic.CLIENT_FLAG_NO_ZEROES))
+                            != 0) {
                         disconnect(ctx, "unknown client flags 0x" + Integer.toHexString(flags));
                         return;
                     }
@@ -129,7 +147,12 @@ final class HandshakeHandler extends ByteToMessageDecoder {
                     }
                     if (optionLength > MAX_OPTION_DATA) {
                         if (optionLength > MAX_DISCARD) {
-                            disconnect(ctx, NbdOption.name(option) + " with " + optionLength + " bytes of data");
+                            disconnect(
+                                    ctx,
+                                    NbdOption.name(option)
+                                            + " with "
+                                            + optionLength
+                                            + " bytes of data");
                             return;
                         }
                         toDiscard = optionLength;
@@ -145,7 +168,10 @@ final class HandshakeHandler extends ByteToMessageDecoder {
                     if (toDiscard > 0) {
                         return;
                     }
-                    LOG.info("connection {}: {} too large ({} bytes), refused", connectionId, NbdOption.name(option),
+                    LOG.info(
+                            "connection {}: {} too large ({} bytes), refused",
+                            connectionId,
+                            NbdOption.name(option),
                             optionLength);
                     reply(ctx, option, NbdOptionReply.ERR_TOO_BIG, "option data too large");
                     state = State.OPTION_HEADER;
@@ -170,23 +196,39 @@ final class HandshakeHandler extends ByteToMessageDecoder {
 
     private void handleOption(ChannelHandlerContext ctx, ByteBuf data) {
         NbdOption opt = NbdOption.of(option);
-        LOG.debug("connection {}: {} ({} bytes)", connectionId, NbdOption.name(option), data.readableBytes());
-        if (config.tls().required() && !tlsUp && opt != NbdOption.STARTTLS && opt != NbdOption.ABORT) {
+        LOG.debug(
+                "connection {}: {} ({} bytes)",
+                connectionId,
+                NbdOption.name(option),
+                data.readableBytes());
+        if (config.tls().required()
+                && !tlsUp
+                && opt != NbdOption.STARTTLS
+                && opt != NbdOption.ABORT) {
             if (opt == NbdOption.EXPORT_NAME) {
                 disconnect(ctx, "NBD_OPT_EXPORT_NAME before TLS, which this server requires");
             } else {
-                reply(ctx, option, NbdOptionReply.ERR_TLS_REQD, "TLS is required: send NBD_OPT_STARTTLS first");
+                reply(
+                        ctx,
+                        option,
+                        NbdOptionReply.ERR_TLS_REQD,
+                        "TLS is required: send NBD_OPT_STARTTLS first");
             }
             return;
         }
         if (opt == null) {
-            reply(ctx, option, NbdOptionReply.ERR_UNSUP, "unknown option " + Integer.toUnsignedString(option));
+            reply(
+                    ctx,
+                    option,
+                    NbdOptionReply.ERR_UNSUP,
+                    "unknown option " + Integer.toUnsignedString(option));
             return;
         }
         switch (opt) {
             case EXPORT_NAME -> exportName(ctx, data);
             case ABORT -> {
-                replyEmpty(ctx, option, NbdOptionReply.ACK).addListener(ChannelFutureListener.CLOSE);
+                replyEmpty(ctx, option, NbdOptionReply.ACK)
+                        .addListener(ChannelFutureListener.CLOSE);
                 state = State.DONE;
             }
             case LIST -> list(ctx, data);
@@ -194,20 +236,30 @@ final class HandshakeHandler extends ByteToMessageDecoder {
             case INFO, GO -> infoOrGo(ctx, data, opt == NbdOption.GO);
             case STRUCTURED_REPLY -> {
                 if (data.isReadable()) {
-                    reply(ctx, option, NbdOptionReply.ERR_INVALID, "NBD_OPT_STRUCTURED_REPLY takes no data");
+                    reply(
+                            ctx,
+                            option,
+                            NbdOptionReply.ERR_INVALID,
+                            "NBD_OPT_STRUCTURED_REPLY takes no data");
                 } else {
                     structuredReplies = true;
                     replyEmpty(ctx, option, NbdOptionReply.ACK);
                 }
             }
-            case LIST_META_CONTEXT, SET_META_CONTEXT -> metaContext(ctx, data, opt == NbdOption.SET_META_CONTEXT);
-            default -> reply(ctx, option, NbdOptionReply.ERR_UNSUP, NbdOption.name(option) + " is not supported");
+            case LIST_META_CONTEXT, SET_META_CONTEXT ->
+                    metaContext(ctx, data, opt == NbdOption.SET_META_CONTEXT);
+            default ->
+                    reply(
+                            ctx,
+                            option,
+                            NbdOptionReply.ERR_UNSUP,
+                            NbdOption.name(option) + " is not supported");
         }
     }
 
     /**
-     * NBD_OPT_STARTTLS: acknowledged in clear, then TLS goes in front of everything and the
-     * option haggling starts over inside it (what was agreed before is forgotten).
+     * NBD_OPT_STARTTLS: acknowledged in clear, then TLS goes in front of everything and the option
+     * haggling starts over inside it (what was agreed before is forgotten).
      */
     private void startTls(ChannelHandlerContext ctx, ByteBuf data) {
         if (!config.tls().enabled()) {
@@ -235,7 +287,10 @@ final class HandshakeHandler extends ByteToMessageDecoder {
             if (e.isSuccess()) {
                 LOG.debug("connection {}: TLS established", connectionId);
             } else {
-                LOG.warn("connection {}: TLS handshake failed: {}; disconnecting", connectionId, e.cause().toString());
+                LOG.warn(
+                        "connection {}: TLS handshake failed: {}; disconnecting",
+                        connectionId,
+                        e.cause().toString());
                 state = State.DONE;
                 ctx.close();
             }
@@ -250,7 +305,10 @@ final class HandshakeHandler extends ByteToMessageDecoder {
         }
         for (Export e : config.exports().values()) {
             byte[] name = e.name().getBytes(StandardCharsets.UTF_8);
-            byte[] desc = e.description() == null ? new byte[0] : e.description().getBytes(StandardCharsets.UTF_8);
+            byte[] desc =
+                    e.description() == null
+                            ? new byte[0]
+                            : e.description().getBytes(StandardCharsets.UTF_8);
             ByteBuf b = ctx.alloc().buffer(4 + name.length + desc.length);
             b.writeInt(name.length).writeBytes(name).writeBytes(desc);
             reply(ctx, option, NbdOptionReply.SERVER, b);
@@ -295,19 +353,37 @@ final class HandshakeHandler extends ByteToMessageDecoder {
             return;
         }
         ByteBuf info = ctx.alloc().buffer(12);
-        info.writeShort(NbdInfo.EXPORT.wireValue()).writeLong(negotiated.size()).writeShort(negotiated.transmissionFlags());
+        info.writeShort(NbdInfo.EXPORT.wireValue())
+                .writeLong(negotiated.size())
+                .writeShort(negotiated.transmissionFlags());
         reply(ctx, option, NbdOptionReply.INFO, info);
         ByteBuf bs = ctx.alloc().buffer(14);
-        bs.writeShort(NbdInfo.BLOCK_SIZE.wireValue()).writeInt(1).writeInt(4096).writeInt(NbdMagic.MAX_PAYLOAD);
+        bs.writeShort(NbdInfo.BLOCK_SIZE.wireValue())
+                .writeInt(1)
+                .writeInt(4096)
+                .writeInt(NbdMagic.MAX_PAYLOAD);
         reply(ctx, option, NbdOptionReply.INFO, bs);
         if (requested.contains(NbdInfo.NAME.wireValue())) {
             byte[] b = export.name().getBytes(StandardCharsets.UTF_8);
-            reply(ctx, option, NbdOptionReply.INFO, ctx.alloc().buffer(2 + b.length).writeShort(NbdInfo.NAME.wireValue()).writeBytes(b));
+            reply(
+                    ctx,
+                    option,
+                    NbdOptionReply.INFO,
+                    ctx.alloc()
+                            .buffer(2 + b.length)
+                            .writeShort(NbdInfo.NAME.wireValue())
+                            .writeBytes(b));
         }
         if (export.description() != null && requested.contains(NbdInfo.DESCRIPTION.wireValue())) {
             byte[] b = export.description().getBytes(StandardCharsets.UTF_8);
-            reply(ctx, option, NbdOptionReply.INFO,
-                    ctx.alloc().buffer(2 + b.length).writeShort(NbdInfo.DESCRIPTION.wireValue()).writeBytes(b));
+            reply(
+                    ctx,
+                    option,
+                    NbdOptionReply.INFO,
+                    ctx.alloc()
+                            .buffer(2 + b.length)
+                            .writeShort(NbdInfo.DESCRIPTION.wireValue())
+                            .writeBytes(b));
         }
         replyEmpty(ctx, option, NbdOptionReply.ACK);
         if (go) {
@@ -341,15 +417,27 @@ final class HandshakeHandler extends ByteToMessageDecoder {
 
     private Negotiated open(ChannelHandlerContext ctx, Export export, boolean replyOnError) {
         boolean serverReadOnly = config.readOnly();
-        ConnectionInfo info = new ConnectionInfo(connectionId, String.valueOf(ctx.channel().remoteAddress()),
-                export.name(), serverReadOnly);
+        ConnectionInfo info =
+                new ConnectionInfo(
+                        connectionId,
+                        String.valueOf(ctx.channel().remoteAddress()),
+                        export.name(),
+                        serverReadOnly);
         BlockDevice device;
         try {
             device = export.factory().open(info);
         } catch (DeviceException | RuntimeException e) {
-            LOG.warn("connection {}: cannot open export '{}': {}", connectionId, export.name(), e.getMessage());
+            LOG.warn(
+                    "connection {}: cannot open export '{}': {}",
+                    connectionId,
+                    export.name(),
+                    e.getMessage());
             if (replyOnError) {
-                reply(ctx, option, NbdOptionReply.ERR_UNKNOWN, "cannot open export: " + e.getMessage());
+                reply(
+                        ctx,
+                        option,
+                        NbdOptionReply.ERR_UNKNOWN,
+                        "cannot open export: " + e.getMessage());
             }
             return null;
         }
@@ -359,7 +447,9 @@ final class HandshakeHandler extends ByteToMessageDecoder {
             info = new ConnectionInfo(connectionId, info.remote(), info.exportName(), true);
         }
         // SEND_DF MUST stay clear unless structured replies were negotiated.
-        int flags = NbdTransmissionFlag.HAS_FLAGS | (structuredReplies ? NbdTransmissionFlag.SEND_DF : 0);
+        int flags =
+                NbdTransmissionFlag.HAS_FLAGS
+                        | (structuredReplies ? NbdTransmissionFlag.SEND_DF : 0);
         if (readOnly) {
             flags |= NbdTransmissionFlag.READ_ONLY;
         } else {
@@ -372,8 +462,14 @@ final class HandshakeHandler extends ByteToMessageDecoder {
         flags |= caps.cache() ? NbdTransmissionFlag.SEND_CACHE : 0;
         flags |= caps.multiConn() ? NbdTransmissionFlag.CAN_MULTI_CONN : 0;
         boolean contextApplies = structuredReplies && export.name().equals(metaContextExport);
-        return new Negotiated(info, device, device.size(), flags, structuredReplies,
-                contextApplies ? metaContextId : -1, caps);
+        return new Negotiated(
+                info,
+                device,
+                device.size(),
+                flags,
+                structuredReplies,
+                contextApplies ? metaContextId : -1,
+                caps);
     }
 
     private void metaContext(ChannelHandlerContext ctx, ByteBuf data, boolean set) {
@@ -383,7 +479,11 @@ final class HandshakeHandler extends ByteToMessageDecoder {
             metaContextExport = null;
         }
         if (set && !structuredReplies) {
-            reply(ctx, option, NbdOptionReply.ERR_INVALID, "NBD_OPT_SET_META_CONTEXT needs structured replies first");
+            reply(
+                    ctx,
+                    option,
+                    NbdOptionReply.ERR_INVALID,
+                    "NBD_OPT_SET_META_CONTEXT needs structured replies first");
             return;
         }
         String name = string32(data);
@@ -402,23 +502,37 @@ final class HandshakeHandler extends ByteToMessageDecoder {
             list.add(q);
         }
         if (data.isReadable()) {
-            reply(ctx, option, NbdOptionReply.ERR_INVALID, "trailing bytes after the meta context queries");
+            reply(
+                    ctx,
+                    option,
+                    NbdOptionReply.ERR_INVALID,
+                    "trailing bytes after the meta context queries");
             return;
         }
         if (!config.exports().containsKey(name)) {
             reply(ctx, option, NbdOptionReply.ERR_UNKNOWN, "no export named '" + name + "'");
             return;
         }
-        boolean match = set ? list.contains(NbdMagic.BASE_ALLOCATION)
-                : list.isEmpty() || list.contains("base:") || list.contains(NbdMagic.BASE_ALLOCATION);
+        boolean match =
+                set
+                        ? list.contains(NbdMagic.BASE_ALLOCATION)
+                        : list.isEmpty()
+                                || list.contains("base:")
+                                || list.contains(NbdMagic.BASE_ALLOCATION);
         if (set) {
             metaContextId = match ? BASE_ALLOCATION_ID : -1;
             metaContextExport = name;
         }
         if (match) {
             byte[] b = NbdMagic.BASE_ALLOCATION.getBytes(StandardCharsets.US_ASCII);
-            reply(ctx, option, NbdOptionReply.META_CONTEXT, ctx.alloc().buffer(4 + b.length)
-                    .writeInt(set ? BASE_ALLOCATION_ID : 0).writeBytes(b));
+            reply(
+                    ctx,
+                    option,
+                    NbdOptionReply.META_CONTEXT,
+                    ctx.alloc()
+                            .buffer(4 + b.length)
+                            .writeInt(set ? BASE_ALLOCATION_ID : 0)
+                            .writeBytes(b));
         }
         replyEmpty(ctx, option, NbdOptionReply.ACK);
     }
@@ -427,9 +541,13 @@ final class HandshakeHandler extends ByteToMessageDecoder {
         state = State.DONE;
         cancelTimeout();
         ctx.flush();
-        LOG.debug("connection {}: transmission, export '{}', size {}, flags 0x{}, structured {}, meta context {}",
-                connectionId, negotiated.connection().exportName(), negotiated.size(),
-                Integer.toHexString(negotiated.transmissionFlags()), negotiated.structuredReplies(),
+        LOG.debug(
+                "connection {}: transmission, export '{}', size {}, flags 0x{}, structured {}, meta context {}",
+                connectionId,
+                negotiated.connection().exportName(),
+                negotiated.size(),
+                Integer.toHexString(negotiated.transmissionFlags()),
+                negotiated.structuredReplies(),
                 negotiated.metaContextId());
         TransmissionHandler th = new TransmissionHandler(negotiated, config.listener());
         ctx.pipeline().addAfter(ctx.name(), "nbd-transmission", th);
@@ -443,7 +561,8 @@ final class HandshakeHandler extends ByteToMessageDecoder {
         ctx.close();
     }
 
-    private io.netty.channel.ChannelFuture replyEmpty(ChannelHandlerContext ctx, int opt, NbdOptionReply type) {
+    private io.netty.channel.ChannelFuture replyEmpty(
+            ChannelHandlerContext ctx, int opt, NbdOptionReply type) {
         return reply(ctx, opt, type, ctx.alloc().buffer(0));
     }
 
@@ -452,9 +571,13 @@ final class HandshakeHandler extends ByteToMessageDecoder {
         reply(ctx, opt, type, ctx.alloc().buffer(b.length).writeBytes(b));
     }
 
-    private io.netty.channel.ChannelFuture reply(ChannelHandlerContext ctx, int opt, NbdOptionReply type, ByteBuf data) {
+    private io.netty.channel.ChannelFuture reply(
+            ChannelHandlerContext ctx, int opt, NbdOptionReply type, ByteBuf data) {
         ByteBuf header = ctx.alloc().buffer(NbdMagic.OPTION_REPLY_HEADER_SIZE);
-        header.writeLong(NbdMagic.OPTION_REPLY_MAGIC).writeInt(opt).writeInt(type.wireValue()).writeInt(data.readableBytes());
+        header.writeLong(NbdMagic.OPTION_REPLY_MAGIC)
+                .writeInt(opt)
+                .writeInt(type.wireValue())
+                .writeInt(data.readableBytes());
         ctx.write(header);
         return ctx.writeAndFlush(data);
     }

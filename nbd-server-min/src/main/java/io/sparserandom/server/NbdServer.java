@@ -22,9 +22,6 @@ import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -38,6 +35,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A minimal NBD server: serves one or more exports, each a {@link DeviceFactory}, on a unix socket
@@ -70,7 +69,9 @@ public final class NbdServer implements AutoCloseable {
     private int port = -1;
 
     private NbdServer(Builder b) {
-        this.config = new ServerConfig(Map.copyOf(b.exports), b.readOnly, b.handshakeTimeout, b.listener, b.tls);
+        this.config =
+                new ServerConfig(
+                        Map.copyOf(b.exports), b.readOnly, b.handshakeTimeout, b.listener, b.tls);
         this.unixSocket = b.unixSocket;
         this.host = b.host;
         this.requestedPort = b.port;
@@ -87,36 +88,65 @@ public final class NbdServer implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         boolean epoll = Epoll.isAvailable();
-        group = new MultiThreadIoEventLoopGroup(threads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        group =
+                new MultiThreadIoEventLoopGroup(
+                        threads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         Class<? extends ServerChannel> type;
         SocketAddress address;
         if (unixSocket != null) {
             Files.deleteIfExists(unixSocket);
-            type = epoll ? EpollServerDomainSocketChannel.class : NioServerDomainSocketChannel.class;
-            address = epoll ? new DomainSocketAddress(unixSocket.toFile()) : UnixDomainSocketAddress.of(unixSocket);
+            type =
+                    epoll
+                            ? EpollServerDomainSocketChannel.class
+                            : NioServerDomainSocketChannel.class;
+            address =
+                    epoll
+                            ? new DomainSocketAddress(unixSocket.toFile())
+                            : UnixDomainSocketAddress.of(unixSocket);
         } else {
             type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
             address = new InetSocketAddress(host, requestedPort);
         }
-        ServerBootstrap b = new ServerBootstrap()
-                .group(group)
-                .channel(type)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(4 << 20, 16 << 20))
-                // Socket reads of up to 256 KiB (Netty's default stops at 64 KiB): a typical write
-                // request then arrives in one or two reads, and the payload is handed on uncopied.
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 64 << 10, 256 << 10))
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        long id = connectionIds.incrementAndGet();
-                        channels.add(ch);
-                        ConnectionInfo info = new ConnectionInfo(id, String.valueOf(ch.remoteAddress()), "", config.readOnly());
-                        config.listener().connectionOpened(info);
-                        ch.closeFuture().addListener(f -> config.listener().connectionClosed(info));
-                        ch.pipeline().addLast("nbd-handshake", new HandshakeHandler(config, id));
-                        ch.pipeline().addLast("nbd-last-resort", new LastResort(id));
-                    }
-                });
+        ServerBootstrap b =
+                new ServerBootstrap()
+                        .group(group)
+                        .channel(type)
+                        .childOption(
+                                ChannelOption.WRITE_BUFFER_WATER_MARK,
+                                new WriteBufferWaterMark(4 << 20, 16 << 20))
+                        // Socket reads of up to 256 KiB (Netty's default stops at 64 KiB): a
+                        // typical write
+                        // request then arrives in one or two reads, and the payload is handed on
+                        // uncopied.
+                        .childOption(
+                                ChannelOption.RCVBUF_ALLOCATOR,
+                                new AdaptiveRecvByteBufAllocator(512, 64 << 10, 256 << 10))
+                        .childHandler(
+                                new ChannelInitializer<Channel>() {
+                                    @Override
+                                    protected void initChannel(Channel ch) {
+                                        long id = connectionIds.incrementAndGet();
+                                        channels.add(ch);
+                                        ConnectionInfo info =
+                                                new ConnectionInfo(
+                                                        id,
+                                                        String.valueOf(ch.remoteAddress()),
+                                                        "",
+                                                        config.readOnly());
+                                        config.listener().connectionOpened(info);
+                                        ch.closeFuture()
+                                                .addListener(
+                                                        f ->
+                                                                config.listener()
+                                                                        .connectionClosed(info));
+                                        ch.pipeline()
+                                                .addLast(
+                                                        "nbd-handshake",
+                                                        new HandshakeHandler(config, id));
+                                        ch.pipeline()
+                                                .addLast("nbd-last-resort", new LastResort(id));
+                                    }
+                                });
         if (unixSocket == null) {
             b.childOption(ChannelOption.TCP_NODELAY, true); // TCP tunes its own buffers
         } else {
@@ -136,19 +166,31 @@ public final class NbdServer implements AutoCloseable {
         } else {
             port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
         }
-        LOG.debug("listening on {} ({}, {} event loops)", serverChannel.localAddress(), epoll ? "epoll" : "nio", threads);
+        LOG.debug(
+                "listening on {} ({}, {} event loops)",
+                serverChannel.localAddress(),
+                epoll ? "epoll" : "nio",
+                threads);
         return this;
     }
 
     /** The TCP port listened on, or -1 for a unix socket. */
-    public int port() { return port; }
+    public int port() {
+        return port;
+    }
 
-    public Path unixSocket() { return unixSocket; }
+    public Path unixSocket() {
+        return unixSocket;
+    }
 
     /** Open connections right now. */
-    public int connections() { return channels.size(); }
+    public int connections() {
+        return channels.size();
+    }
 
-    public CompletableFuture<Void> closeFuture() { return closed; }
+    public CompletableFuture<Void> closeFuture() {
+        return closed;
+    }
 
     /** Stops listening, closes every connection, frees the event loops. Idempotent. */
     @Override
@@ -162,7 +204,8 @@ public final class NbdServer implements AutoCloseable {
             }
             channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
             if (group != null) {
-                group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+                group.shutdownGracefully(0, 2, TimeUnit.SECONDS)
+                        .awaitUninterruptibly(5, TimeUnit.SECONDS);
             }
             if (unixSocket != null) {
                 Files.deleteIfExists(unixSocket);
@@ -178,7 +221,9 @@ public final class NbdServer implements AutoCloseable {
     private static final class LastResort extends ChannelInboundHandlerAdapter {
         private final long id;
 
-        LastResort(long id) { this.id = id; }
+        LastResort(long id) {
+            this.id = id;
+        }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
@@ -198,12 +243,14 @@ public final class NbdServer implements AutoCloseable {
         private Path unixSocket;
         private String host = "127.0.0.1";
         private int port = -1;
+
         /**
          * Two event loops per core, at least four: copy tools open a few connections per side and
          * each is best served by its own loop, so that one busy connection never delays another's
          * replies.
          */
         private int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+
         private Duration handshakeTimeout = Duration.ofSeconds(30);
         private ServerListener listener = ServerListener.NONE;
         private TlsConfig tls = TlsConfig.OFF;

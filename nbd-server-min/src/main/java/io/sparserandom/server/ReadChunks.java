@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How one structured READ is cut: the request's range along the device's extents, holes apart
- * from data, neighbours of the same kind merged. A reply of many tiny chunks costs more than it
- * saves, so past {@code maxChunks} the last chunk becomes data and takes in everything after it;
- * so does whatever the device left unreported.
+ * How one structured READ is cut: the request's range along the device's extents, holes apart from
+ * data, neighbours of the same kind merged. A reply of many tiny chunks costs more than it saves,
+ * so past {@code maxChunks} the last chunk becomes data and takes in everything after it; so does
+ * whatever the device left unreported.
  */
 final class ReadChunks {
     /** [offset, offset + length) of the request, sent as a hole (no bytes) or as data. */
@@ -44,8 +44,8 @@ final class ReadChunks {
     }
 
     /**
-     * The chunks covering the whole request, or an empty list when the device reported nothing
-     * (the caller then sends the read as one piece of data).
+     * The chunks covering the whole request, or an empty list when the device reported nothing (the
+     * caller then sends the read as one piece of data).
      */
     List<Chunk> finish() {
         if (pos < end && !chunks.isEmpty()) {

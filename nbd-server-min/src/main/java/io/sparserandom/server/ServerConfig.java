@@ -4,10 +4,18 @@ import java.time.Duration;
 import java.util.Map;
 
 /** What the server was built with; shared by every connection. */
-record ServerConfig(Map<String, Export> exports, boolean readOnly, Duration handshakeTimeout, ServerListener listener,
-                    TlsConfig tls) {
+record ServerConfig(
+        Map<String, Export> exports,
+        boolean readOnly,
+        Duration handshakeTimeout,
+        ServerListener listener,
+        TlsConfig tls) {
     /** Without TLS. */
-    ServerConfig(Map<String, Export> exports, boolean readOnly, Duration handshakeTimeout, ServerListener listener) {
+    ServerConfig(
+            Map<String, Export> exports,
+            boolean readOnly,
+            Duration handshakeTimeout,
+            ServerListener listener) {
         this(exports, readOnly, handshakeTimeout, listener, TlsConfig.OFF);
     }
 }

@@ -19,8 +19,13 @@ public interface ServerListener {
     default void requestFinished(ConnectionInfo c, NbdCommand command) {}
 
     /** The request was answered with an error. */
-    default void requestFailed(ConnectionInfo c, NbdCommand command, long offset, long length, NbdErrno errno,
-                               String message) {}
+    default void requestFailed(
+            ConnectionInfo c,
+            NbdCommand command,
+            long offset,
+            long length,
+            NbdErrno errno,
+            String message) {}
 
     ServerListener NONE = new ServerListener() {};
 }

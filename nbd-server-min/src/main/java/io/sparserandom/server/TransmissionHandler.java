@@ -17,25 +17,26 @@ import io.sparserandom.protocol.NbdMagic;
 import io.sparserandom.protocol.NbdReply;
 import io.sparserandom.protocol.NbdRequest;
 import io.sparserandom.protocol.NbdTransmissionFlag;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The transmission phase: validates each request once (the only place that answers EINVAL,
- * ENOSPC or EPERM for bad requests), calls the device, and writes the reply as an {@link NbdReply}
- * value (the {@code NbdReplyEncoder} before it in the pipeline makes the bytes). A failing request
- * never closes the connection. Device calls run on the connection's event loop (our devices are
- * in-memory and fast); replies are flushed once per read batch, and reading stops while the
- * channel is not writable so a client that does not read its replies is throttled, not buffered.
+ * The transmission phase: validates each request once (the only place that answers EINVAL, ENOSPC
+ * or EPERM for bad requests), calls the device, and writes the reply as an {@link NbdReply} value
+ * (the {@code NbdReplyEncoder} before it in the pipeline makes the bytes). A failing request never
+ * closes the connection. Device calls run on the connection's event loop (our devices are in-memory
+ * and fast); replies are flushed once per read batch, and reading stops while the channel is not
+ * writable so a client that does not read its replies is throttled, not buffered.
  */
 final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(TransmissionHandler.class);
+
     /** Descriptors in one block status reply. */
     static final int MAX_DESCRIPTORS = 1024;
+
     /** Chunks in one structured read reply before the rest is sent as data. */
     private static final int MAX_READ_CHUNKS = 64;
 
@@ -45,6 +46,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionInfo conn;
     private boolean disconnecting;
     private final ArrayList<NbdCommand> unflushed = new ArrayList<>();
+
     /** Requests that arrived while the channel was not writable, answered in order once it is. */
     private final ArrayDeque<NbdRequest> pending = new ArrayDeque<>();
 
@@ -172,9 +174,14 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
                 default -> error(ctx, r, cmd, NbdErrno.EINVAL, "unsupported command", -1);
             }
         } catch (DeviceException e) {
-            // An offset only inside the request's range: FLUSH has none, so never ERROR_OFFSET for it.
-            long at = e.hasOffset() && e.offset() >= r.offset() && e.offset() - r.offset() < r.length()
-                    ? e.offset() : -1;
+            // An offset only inside the request's range: FLUSH has none, so never ERROR_OFFSET for
+            // it.
+            long at =
+                    e.hasOffset()
+                                    && e.offset() >= r.offset()
+                                    && e.offset() - r.offset() < r.length()
+                            ? e.offset()
+                            : -1;
             error(ctx, r, cmd, wire(e.errno()), e.getMessage(), at);
         } catch (RuntimeException e) {
             LOG.error("connection {}: {} failed unexpectedly", conn.id(), r, e);
@@ -196,12 +203,14 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
         }
         // The spec makes FUA valid on every command once SEND_FUA is negotiated (clients are known
         // to set it on reads and flushes); it only matters where data is written.
-        int allowed = NbdCommandFlag.FUA | switch (cmd) {
-            case READ -> NbdCommandFlag.DF;
-            case WRITE_ZEROES -> NbdCommandFlag.NO_HOLE | NbdCommandFlag.FAST_ZERO;
-            case BLOCK_STATUS -> NbdCommandFlag.REQ_ONE;
-            default -> 0;
-        };
+        int allowed =
+                NbdCommandFlag.FUA
+                        | switch (cmd) {
+                            case READ -> NbdCommandFlag.DF;
+                            case WRITE_ZEROES -> NbdCommandFlag.NO_HOLE | NbdCommandFlag.FAST_ZERO;
+                            case BLOCK_STATUS -> NbdCommandFlag.REQ_ONE;
+                            default -> 0;
+                        };
         if ((flags & ~allowed) != 0) {
             return invalid("flags 0x" + Integer.toHexString(flags) + " not valid for " + cmd);
         }
@@ -211,20 +220,27 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
         if ((flags & NbdCommandFlag.DF) != 0 && !n.structuredReplies()) {
             return invalid("DF needs structured replies");
         }
-        if ((flags & NbdCommandFlag.FAST_ZERO) != 0 && !n.hasFlag(NbdTransmissionFlag.SEND_FAST_ZERO)) {
+        if ((flags & NbdCommandFlag.FAST_ZERO) != 0
+                && !n.hasFlag(NbdTransmissionFlag.SEND_FAST_ZERO)) {
             return invalid("FAST_ZERO was not negotiated");
         }
-        boolean writeLike = cmd == NbdCommand.WRITE || cmd == NbdCommand.WRITE_ZEROES || cmd == NbdCommand.TRIM;
+        boolean writeLike =
+                cmd == NbdCommand.WRITE || cmd == NbdCommand.WRITE_ZEROES || cmd == NbdCommand.TRIM;
         if (writeLike && conn.readOnly()) {
             return new Rejection(NbdErrno.EPERM, "read-only export");
         }
         if (cmd == NbdCommand.WRITE && r.payloadDropped()) {
-            return invalid("write of " + r.length() + " bytes is larger than the maximum " + NbdMagic.MAX_PAYLOAD);
+            return invalid(
+                    "write of "
+                            + r.length()
+                            + " bytes is larger than the maximum "
+                            + NbdMagic.MAX_PAYLOAD);
         }
         switch (cmd) {
             case FLUSH -> {
                 return n.hasFlag(NbdTransmissionFlag.SEND_FLUSH) || conn.readOnly()
-                        ? null : invalid("flush was not negotiated");
+                        ? null
+                        : invalid("flush was not negotiated");
             }
             case TRIM -> {
                 if (!n.hasFlag(NbdTransmissionFlag.SEND_TRIM)) {
@@ -246,19 +262,31 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
                     return invalid("no meta context was negotiated");
                 }
             }
-            default -> { }
+            default -> {}
         }
         if (r.length() == 0) {
             return invalid("zero-length request");
         }
-        if ((cmd == NbdCommand.READ || cmd == NbdCommand.WRITE) && r.length() > NbdMagic.MAX_PAYLOAD) {
-            return invalid("request of " + r.length() + " bytes is larger than the maximum " + NbdMagic.MAX_PAYLOAD);
+        if ((cmd == NbdCommand.READ || cmd == NbdCommand.WRITE)
+                && r.length() > NbdMagic.MAX_PAYLOAD) {
+            return invalid(
+                    "request of "
+                            + r.length()
+                            + " bytes is larger than the maximum "
+                            + NbdMagic.MAX_PAYLOAD);
         }
         long off = r.offset();
         if (off < 0 || off > n.size() || r.length() > n.size() - off) {
             boolean writes = cmd == NbdCommand.WRITE || cmd == NbdCommand.WRITE_ZEROES;
-            return new Rejection(writes ? NbdErrno.ENOSPC : NbdErrno.EINVAL, "request [" + Long.toUnsignedString(off)
-                    + ", +" + r.length() + ") is beyond the end of the disk (" + n.size() + " bytes)");
+            return new Rejection(
+                    writes ? NbdErrno.ENOSPC : NbdErrno.EINVAL,
+                    "request ["
+                            + Long.toUnsignedString(off)
+                            + ", +"
+                            + r.length()
+                            + ") is beyond the end of the disk ("
+                            + n.size()
+                            + " bytes)");
         }
         return null;
     }
@@ -276,11 +304,18 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
 
     private void read(ChannelHandlerContext ctx, NbdRequest r) throws DeviceException {
         int length = (int) r.length();
-        boolean chunked = n.structuredReplies() && !r.hasFlag(NbdCommandFlag.DF) && n.capabilities().extents();
+        boolean chunked =
+                n.structuredReplies()
+                        && !r.hasFlag(NbdCommandFlag.DF)
+                        && n.capabilities().extents();
         if (chunked) {
-            // Split the read along the device's runs: holes go as OFFSET_HOLE chunks, no bytes sent.
+            // Split the read along the device's runs: holes go as OFFSET_HOLE chunks, no bytes
+            // sent.
             ReadChunks cut = new ReadChunks(r.offset(), length, MAX_READ_CHUNKS);
-            device.extents(r.offset(), length, (len, type) -> cut.add(len, (type & IoFlags.EXTENT_ZERO) != 0));
+            device.extents(
+                    r.offset(),
+                    length,
+                    (len, type) -> cut.add(len, (type & IoFlags.EXTENT_ZERO) != 0));
             List<ReadChunks.Chunk> chunks = cut.finish();
             if (!chunks.isEmpty()) {
                 // Fill every data chunk first: never send success before the data exists.
@@ -303,18 +338,22 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
                 for (int i = 0; i < data.length; i++) {
                     ReadChunks.Chunk c = chunks.get(i);
                     boolean last = i == data.length - 1;
-                    ctx.write(c.hole()
-                            ? new NbdReply.OffsetHole(r.cookie(), last, c.offset(), c.length())
-                            : new NbdReply.OffsetData(r.cookie(), last, c.offset(), data[i]));
+                    ctx.write(
+                            c.hole()
+                                    ? new NbdReply.OffsetHole(
+                                            r.cookie(), last, c.offset(), c.length())
+                                    : new NbdReply.OffsetData(
+                                            r.cookie(), last, c.offset(), data[i]));
                 }
                 finished(NbdCommand.READ);
                 return;
             }
         }
         ByteBuf data = device.readBuffer(r.offset(), length, ctx.alloc());
-        ctx.write(n.structuredReplies()
-                ? new NbdReply.OffsetData(r.cookie(), true, r.offset(), data)
-                : NbdReply.Simple.read(r.cookie(), data));
+        ctx.write(
+                n.structuredReplies()
+                        ? new NbdReply.OffsetData(r.cookie(), true, r.offset(), data)
+                        : NbdReply.Simple.read(r.cookie(), data));
         finished(NbdCommand.READ);
     }
 
@@ -322,30 +361,44 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
         boolean one = r.hasFlag(NbdCommandFlag.REQ_ONE);
         BlockStatusBuilder descriptors = new BlockStatusBuilder();
         if (n.capabilities().extents()) {
-            device.extents(r.offset(), r.length(), (len, type) -> {
-                long take = Math.min(len, r.length() - descriptors.length());
-                if (take <= 0) {
-                    return false;
-                }
-                int state = ((type & IoFlags.EXTENT_HOLE) != 0 ? NbdMagic.STATE_HOLE : 0)
-                        | ((type & IoFlags.EXTENT_ZERO) != 0 ? NbdMagic.STATE_ZERO : 0);
-                descriptors.add(take, state);
-                return descriptors.length() < r.length() && !one && descriptors.size() < MAX_DESCRIPTORS;
-            });
+            device.extents(
+                    r.offset(),
+                    r.length(),
+                    (len, type) -> {
+                        long take = Math.min(len, r.length() - descriptors.length());
+                        if (take <= 0) {
+                            return false;
+                        }
+                        int state =
+                                ((type & IoFlags.EXTENT_HOLE) != 0 ? NbdMagic.STATE_HOLE : 0)
+                                        | ((type & IoFlags.EXTENT_ZERO) != 0
+                                                ? NbdMagic.STATE_ZERO
+                                                : 0);
+                        descriptors.add(take, state);
+                        return descriptors.length() < r.length()
+                                && !one
+                                && descriptors.size() < MAX_DESCRIPTORS;
+                    });
         }
         if (descriptors.isEmpty()) {
             descriptors.add(r.length(), 0); // no map: all data
         }
-        ctx.write(new NbdReply.BlockStatus(r.cookie(), true, n.metaContextId(), descriptors.build()));
+        ctx.write(
+                new NbdReply.BlockStatus(r.cookie(), true, n.metaContextId(), descriptors.build()));
         finished(NbdCommand.BLOCK_STATUS);
     }
 
     private void ok(ChannelHandlerContext ctx, NbdRequest r) {
-        ctx.write(n.structuredReplies() ? new NbdReply.None(r.cookie()) : NbdReply.Simple.ok(r.cookie()));
+        ctx.write(
+                n.structuredReplies()
+                        ? new NbdReply.None(r.cookie())
+                        : NbdReply.Simple.ok(r.cookie()));
         finished(r.command());
     }
 
-    /** A device's error as the wire code the client sees (the device layer knows no wire values). */
+    /**
+     * A device's error as the wire code the client sees (the device layer knows no wire values).
+     */
     static NbdErrno wire(Errno e) {
         return switch (e) {
             case EPERM -> NbdErrno.EPERM;
@@ -360,7 +413,13 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Error replies, mapped to wire codes here and nowhere else. */
-    private void error(ChannelHandlerContext ctx, NbdRequest r, NbdCommand cmd, NbdErrno errno, String message, long offset) {
+    private void error(
+            ChannelHandlerContext ctx,
+            NbdRequest r,
+            NbdCommand cmd,
+            NbdErrno errno,
+            String message,
+            long offset) {
         String msg = message == null ? errno.name() : message;
         if (cmd == null || errno != NbdErrno.EIO) {
             LOG.debug("connection {}: {} -> {}: {}", conn.id(), r, errno, msg);

@@ -1,13 +1,18 @@
 package io.sparserandom.server;
 
-import io.sparserandom.device.DeviceException;
-import io.sparserandom.device.Errno;
-
-import io.sparserandom.device.Capabilities;
-
-import io.sparserandom.device.BlockDevice;
+import static io.sparserandom.server.MemoryDevice.BLOCK;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.netty.buffer.ByteBuf;
+import io.sparserandom.device.BlockDevice;
+import io.sparserandom.device.Capabilities;
+import io.sparserandom.device.DeviceException;
+import io.sparserandom.device.Errno;
 import io.sparserandom.protocol.NbdCommand;
 import io.sparserandom.protocol.NbdCommandFlag;
 import io.sparserandom.protocol.NbdErrno;
@@ -19,13 +24,6 @@ import io.sparserandom.protocol.NbdReplyType;
 import io.sparserandom.protocol.NbdTransmissionFlag;
 import io.sparserandom.testsupport.Interop;
 import io.sparserandom.testsupport.RawClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -36,14 +34,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-
-import static io.sparserandom.server.MemoryDevice.BLOCK;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The server against the NBD spec (/work/shared/ref/nbd-proto.md, upstream doc/proto.md), one
@@ -51,12 +47,13 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Raw-socket tests see every byte; {@link LibnbdStrict} drives the server with libnbd in strict
  * mode (test resource conformance/libnbd_conformance.py). Clauses already checked elsewhere are
  * listed, not repeated:
+ *
  * <ul>
- * <li>greeting, NO_ZEROES padding, EXPORT_NAME of an unknown export, LIST, ABORT, STARTTLS refused,
- *     unknown options, oversized options, bad option magic: {@link HandshakeTest}</li>
- * <li>reads, DF, REQ_ONE, NO_HOLE, FUA on every command, ENOSPC/EINVAL/EPERM, unknown commands and
- *     flags, DISC, bad request magic: {@link TransmissionTest}</li>
- * <li>abrupt clients, option count limit, handshake timeout: {@link RobustnessTest}</li>
+ *   <li>greeting, NO_ZEROES padding, EXPORT_NAME of an unknown export, LIST, ABORT, STARTTLS
+ *       refused, unknown options, oversized options, bad option magic: {@link HandshakeTest}
+ *   <li>reads, DF, REQ_ONE, NO_HOLE, FUA on every command, ENOSPC/EINVAL/EPERM, unknown commands
+ *       and flags, DISC, bad request magic: {@link TransmissionTest}
+ *   <li>abrupt clients, option count limit, handshake timeout: {@link RobustnessTest}
  * </ul>
  */
 @Timeout(60)
@@ -68,8 +65,7 @@ class ConformanceTest {
     private static final int STATUS = NbdCommand.BLOCK_STATUS.wireValue();
     private static final long SIZE = MemoryDevice.DEFAULT_SIZE;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     TestServer ts;
 
     @BeforeEach
@@ -82,7 +78,8 @@ class ConformanceTest {
         ts.close();
     }
 
-    private void restart(MemoryDevice device, java.util.function.UnaryOperator<NbdServer.Builder> customize)
+    private void restart(
+            MemoryDevice device, java.util.function.UnaryOperator<NbdServer.Builder> customize)
             throws Exception {
         ts.close();
         ts = TestServer.start(dir, device, customize);
@@ -97,36 +94,56 @@ class ConformanceTest {
     class TransmissionFlags {
         @Test
         void dontFragmentIsClearWithoutStructuredReplies() throws Exception {
-            // NBD_FLAG_SEND_DF: the server MUST leave it clear if structured replies were not negotiated.
+            // NBD_FLAG_SEND_DF: the server MUST leave it clear if structured replies were not
+            // negotiated.
             try (RawClient c = ts.client()) {
                 int flags = c.connect("", false, false).flags();
-                assertEquals(0, flags & NbdTransmissionFlag.SEND_DF, "SEND_DF without structured replies");
+                assertEquals(
+                        0,
+                        flags & NbdTransmissionFlag.SEND_DF,
+                        "SEND_DF without structured replies");
             }
             try (RawClient c = ts.client()) {
                 c.hello();
                 c.option(NbdOption.EXPORT_NAME, new byte[0]);
                 ByteBuffer b = c.read(10);
                 b.getLong();
-                assertEquals(0, b.getShort() & NbdTransmissionFlag.SEND_DF, "SEND_DF after EXPORT_NAME");
+                assertEquals(
+                        0, b.getShort() & NbdTransmissionFlag.SEND_DF, "SEND_DF after EXPORT_NAME");
             }
             try (RawClient c = ts.client()) {
                 int flags = c.connect("", true, false).flags();
-                assertTrue((flags & NbdTransmissionFlag.SEND_DF) != 0, "SEND_DF with structured replies");
+                assertTrue(
+                        (flags & NbdTransmissionFlag.SEND_DF) != 0,
+                        "SEND_DF with structured replies");
             }
         }
 
         @Test
         void fastZeroOnlyWithWriteZeroesAndHasFlagsAlways() throws Exception {
-            // HAS_FLAGS MUST always be 1; SEND_FAST_ZERO MUST be 0 when SEND_WRITE_ZEROES is not set;
+            // HAS_FLAGS MUST always be 1; SEND_FAST_ZERO MUST be 0 when SEND_WRITE_ZEROES is not
+            // set;
             // the server MUST NOT set flags for features it does not support.
-            restart(new MemoryDevice(SIZE, Capabilities.builder().writable(true).fastZero(true).extents(true).build()),
+            restart(
+                    new MemoryDevice(
+                            SIZE,
+                            Capabilities.builder()
+                                    .writable(true)
+                                    .fastZero(true)
+                                    .extents(true)
+                                    .build()),
                     b -> b);
             try (RawClient c = ts.client()) {
                 int flags = c.connect("", true, false).flags();
                 assertTrue((flags & NbdTransmissionFlag.HAS_FLAGS) != 0);
-                int unsupported = NbdTransmissionFlag.SEND_WRITE_ZEROES | NbdTransmissionFlag.SEND_FAST_ZERO
-                        | NbdTransmissionFlag.SEND_FLUSH | NbdTransmissionFlag.SEND_FUA | NbdTransmissionFlag.SEND_TRIM
-                        | NbdTransmissionFlag.SEND_CACHE | NbdTransmissionFlag.CAN_MULTI_CONN;
+                int unsupported =
+                        NbdTransmissionFlag.SEND_WRITE_ZEROES
+                                | NbdTransmissionFlag.SEND_FAST_ZERO
+                                | NbdTransmissionFlag.SEND_FLUSH
+                                | NbdTransmissionFlag.SEND_FUA
+                                | NbdTransmissionFlag.SEND_TRIM
+                                | NbdTransmissionFlag.SEND_CACHE
+                                | NbdTransmissionFlag.CAN_MULTI_CONN;
                 assertEquals(0, flags & unsupported, "flags 0x" + Integer.toHexString(flags));
                 // Client MUST NOT use what was not exposed; the server answers EINVAL when it does.
                 c.send(NbdCommandFlag.FUA, WRITE, 1, 0, 0);
@@ -146,15 +163,16 @@ class ConformanceTest {
         void fastZeroNotAdvertisedIsEinvalAndPlainZeroStillWorks() throws Exception {
             // Without NBD_FLAG_SEND_FAST_ZERO the server SHOULD fail FAST_ZERO with EINVAL (not
             // ENOTSUP); a WRITE_ZEROES without the flag MUST NOT fail with ENOTSUP.
-            restart(new MemoryDevice(SIZE, Capabilities.all().withFastZero(false)),
-                    b -> b);
+            restart(new MemoryDevice(SIZE, Capabilities.all().withFastZero(false)), b -> b);
             try (RawClient c = ts.client()) {
                 int flags = c.connect("", true, true).flags();
                 assertTrue((flags & NbdTransmissionFlag.SEND_WRITE_ZEROES) != 0);
                 assertEquals(0, flags & NbdTransmissionFlag.SEND_FAST_ZERO);
                 c.send(NbdCommandFlag.FAST_ZERO, ZEROES, 1, 0, 4096);
                 assertEquals(NbdErrno.EINVAL.wireValue(), errorOf(c.chunks()));
-                assertTrue(ts.device.isAllocated(0) && ts.device.copy(0, 1)[0] != 0, "refused: contents unchanged");
+                assertTrue(
+                        ts.device.isAllocated(0) && ts.device.copy(0, 1)[0] != 0,
+                        "refused: contents unchanged");
                 c.send(0, ZEROES, 2, 0, 4096);
                 assertEquals(0, errorOf(c.chunks()));
                 assertArrayEquals(new byte[4096], ts.device.copy(0, 4096));
@@ -168,10 +186,12 @@ class ConformanceTest {
         @Test
         void infoThenGoWithTheSameParametersGiveTheSameInformation() throws Exception {
             // INFO then GO with no option in between: the server MUST reply with the same set of
-            // information. Unknown information requests MUST be ignored; NBD_INFO_EXPORT is always sent.
+            // information. Unknown information requests MUST be ignored; NBD_INFO_EXPORT is always
+            // sent.
             try (RawClient c = ts.client()) {
                 c.hello();
-                byte[] request = RawClient.infoRequest("other", 0x7abc, NbdInfo.NAME.wireValue(), 0x4242);
+                byte[] request =
+                        RawClient.infoRequest("other", 0x7abc, NbdInfo.NAME.wireValue(), 0x4242);
                 c.option(NbdOption.INFO, request);
                 List<RawClient.OptionReply> info = c.optionReplies();
                 c.option(NbdOption.GO, request);
@@ -179,7 +199,9 @@ class ConformanceTest {
                 assertEquals(ACK, last(info).type());
                 assertEquals(ACK, last(go).type());
                 assertEquals(payloads(info), payloads(go));
-                assertTrue(payloads(info).stream().anyMatch(p -> p.startsWith("0000")), "NBD_INFO_EXPORT sent");
+                assertTrue(
+                        payloads(info).stream().anyMatch(p -> p.startsWith("0000")),
+                        "NBD_INFO_EXPORT sent");
                 for (RawClient.OptionReply r : info) {
                     assertEquals(NbdOption.INFO.wireValue(), r.option(), "replies echo the option");
                     if (r.type() == NbdOptionReply.INFO.wireValue()) {
@@ -221,7 +243,8 @@ class ConformanceTest {
 
         @Test
         void optionsWeDoNotImplementAreUnsupportedWithAReadableMessage() throws Exception {
-            // Option types: the withdrawn PEEK_EXPORT (4), EXTENDED_HEADERS (11, an extension we do not
+            // Option types: the withdrawn PEEK_EXPORT (4), EXTENDED_HEADERS (11, an extension we do
+            // not
             // implement) and unknown options get NBD_REP_ERR_UNSUP; an error reply MAY carry a
             // human-readable message, which MUST be UTF-8. Negotiation then continues.
             try (RawClient c = ts.client()) {
@@ -256,15 +279,20 @@ class ConformanceTest {
 
         @Test
         void listMetaContextIgnoresUnknownNamespacesAndIdsAreZero() throws Exception {
-            // LIST_META_CONTEXT: query strings of an unknown namespace MUST be ignored; if none finds
+            // LIST_META_CONTEXT: query strings of an unknown namespace MUST be ignored; if none
+            // finds
             // a context, a single ACK. The context id in list replies SHOULD be zero.
             try (RawClient c = ts.client()) {
                 c.hello();
-                c.option(NbdOption.LIST_META_CONTEXT, RawClient.metaContextRequest("", "x-nope:thing"));
+                c.option(
+                        NbdOption.LIST_META_CONTEXT,
+                        RawClient.metaContextRequest("", "x-nope:thing"));
                 List<RawClient.OptionReply> rs = c.optionReplies();
                 assertEquals(1, rs.size());
                 assertEquals(ACK, rs.get(0).type());
-                c.option(NbdOption.LIST_META_CONTEXT, RawClient.metaContextRequest("", "x-nope:", "base:"));
+                c.option(
+                        NbdOption.LIST_META_CONTEXT,
+                        RawClient.metaContextRequest("", "x-nope:", "base:"));
                 rs = c.optionReplies();
                 assertEquals(2, rs.size());
                 assertEquals(NbdOptionReply.META_CONTEXT.wireValue(), rs.get(0).type());
@@ -279,30 +307,41 @@ class ConformanceTest {
 
         @Test
         void setMetaContextReplacesTheSelectionEvenWhenItFails() throws Exception {
-            // SET_META_CONTEXT replaces all previously set contexts, including when the command fails.
+            // SET_META_CONTEXT replaces all previously set contexts, including when the command
+            // fails.
             try (RawClient c = ts.client()) {
                 c.hello();
                 c.option(NbdOption.STRUCTURED_REPLY, new byte[0]);
                 assertEquals(ACK, c.optionReply().type());
-                c.option(NbdOption.SET_META_CONTEXT, RawClient.metaContextRequest("", NbdMagic.BASE_ALLOCATION));
+                c.option(
+                        NbdOption.SET_META_CONTEXT,
+                        RawClient.metaContextRequest("", NbdMagic.BASE_ALLOCATION));
                 assertEquals(ACK, last(c.optionReplies()).type());
-                c.option(NbdOption.SET_META_CONTEXT, RawClient.metaContextRequest("nope", NbdMagic.BASE_ALLOCATION));
+                c.option(
+                        NbdOption.SET_META_CONTEXT,
+                        RawClient.metaContextRequest("nope", NbdMagic.BASE_ALLOCATION));
                 assertEquals(NbdOptionReply.ERR_UNKNOWN.wireValue(), c.optionReply().type());
                 c.option(NbdOption.GO, RawClient.infoRequest(""));
                 assertEquals(ACK, last(c.optionReplies()).type());
                 c.send(0, STATUS, 1, 0, 4096);
-                assertEquals(NbdErrno.EINVAL.wireValue(), errorOf(c.chunks()), "no context is selected any more");
+                assertEquals(
+                        NbdErrno.EINVAL.wireValue(),
+                        errorOf(c.chunks()),
+                        "no context is selected any more");
             }
         }
 
         @Test
         void setMetaContextWithNoQuerySelectsNothing() throws Exception {
-            // SET_META_CONTEXT: if zero queries are sent, the server MUST select no metadata contexts.
+            // SET_META_CONTEXT: if zero queries are sent, the server MUST select no metadata
+            // contexts.
             try (RawClient c = ts.client()) {
                 c.hello();
                 c.option(NbdOption.STRUCTURED_REPLY, new byte[0]);
                 assertEquals(ACK, c.optionReply().type());
-                c.option(NbdOption.SET_META_CONTEXT, RawClient.metaContextRequest("", NbdMagic.BASE_ALLOCATION));
+                c.option(
+                        NbdOption.SET_META_CONTEXT,
+                        RawClient.metaContextRequest("", NbdMagic.BASE_ALLOCATION));
                 assertEquals(2, c.optionReplies().size());
                 c.option(NbdOption.SET_META_CONTEXT, RawClient.metaContextRequest(""));
                 List<RawClient.OptionReply> rs = c.optionReplies();
@@ -317,13 +356,16 @@ class ConformanceTest {
 
         @Test
         void metaContextOfAnotherExportIsNotUsedByGo() throws Exception {
-            // BLOCK_STATUS is only allowed when the last SET_META_CONTEXT named the export GO chose;
+            // BLOCK_STATUS is only allowed when the last SET_META_CONTEXT named the export GO
+            // chose;
             // the server does not apply a selection made for another export.
             try (RawClient c = ts.client()) {
                 c.hello();
                 c.option(NbdOption.STRUCTURED_REPLY, new byte[0]);
                 assertEquals(ACK, c.optionReply().type());
-                c.option(NbdOption.SET_META_CONTEXT, RawClient.metaContextRequest("other", NbdMagic.BASE_ALLOCATION));
+                c.option(
+                        NbdOption.SET_META_CONTEXT,
+                        RawClient.metaContextRequest("other", NbdMagic.BASE_ALLOCATION));
                 assertEquals(2, c.optionReplies().size());
                 c.option(NbdOption.GO, RawClient.infoRequest(""));
                 assertEquals(ACK, last(c.optionReplies()).type());
@@ -338,7 +380,8 @@ class ConformanceTest {
     class StructuredReplies {
         @Test
         void readRepliesAreWellFramedAndCoverTheRequestExactly() throws Exception {
-            // DONE on the final chunk only; OFFSET_DATA length >= 9 and OFFSET_HOLE length exactly 12
+            // DONE on the final chunk only; OFFSET_DATA length >= 9 and OFFSET_HOLE length exactly
+            // 12
             // with a nonzero size; every content chunk inside the request, none overlapping; a
             // successful read covers the whole request. Random ranges, after writes and trims that
             // fragment the map (large reads pass the server's chunk limit and fall back to data).
@@ -347,16 +390,25 @@ class ConformanceTest {
                 c.connect("", true, true);
                 for (int i = 0; i < 40; i++) {
                     long at = (long) rnd.nextInt((int) (SIZE / 4096)) * 4096;
-                    c.send(0, NbdCommand.TRIM.wireValue(), 1000 + i, at, 4096L * (1 + rnd.nextInt(40)));
+                    c.send(
+                            0,
+                            NbdCommand.TRIM.wireValue(),
+                            1000 + i,
+                            at,
+                            4096L * (1 + rnd.nextInt(40)));
                     assertEquals(NbdReplyType.NONE.wireValue(), c.chunk().type());
                 }
                 for (int i = 0; i < 60; i++) {
-                    int length = i == 0 ? NbdMagic.MAX_PAYLOAD : 1 + rnd.nextInt(i % 5 == 0 ? 8 << 20 : 300_000);
+                    int length =
+                            i == 0
+                                    ? NbdMagic.MAX_PAYLOAD
+                                    : 1 + rnd.nextInt(i % 5 == 0 ? 8 << 20 : 300_000);
                     long offset = (long) (rnd.nextDouble() * (SIZE - length));
                     boolean df = i % 7 == 3;
                     c.send(df ? NbdCommandFlag.DF : 0, READ, i, offset, length);
                     byte[] got = checkRead(c.chunks(), i, offset, length, df);
-                    assertArrayEquals(ts.device.copy(offset, length), got, "read " + offset + "+" + length);
+                    assertArrayEquals(
+                            ts.device.copy(offset, length), got, "read " + offset + "+" + length);
                 }
             }
         }
@@ -402,7 +454,13 @@ class ConformanceTest {
             // longer than the limit, so the server must cut it on a character boundary.
             String huge = "é€".repeat(3000);
             MemoryDevice mem = new MemoryDevice();
-            restart(mem, b -> b.device("faulty", "fails", conn -> new FailingDevice(mem, Errno.EIO, huge)));
+            restart(
+                    mem,
+                    b ->
+                            b.device(
+                                    "faulty",
+                                    "fails",
+                                    conn -> new FailingDevice(mem, Errno.EIO, huge)));
             try (RawClient c = ts.client()) {
                 c.connect("faulty", true, true);
                 long offset = 5L * BLOCK;
@@ -421,21 +479,30 @@ class ConformanceTest {
 
         @Test
         void deviceErrnosAreNotFlattened() throws Exception {
-            // "Error values": ENOSPC, ENOTSUP (WRITE_ZEROES with FAST_ZERO) and EPERM reach the client
+            // "Error values": ENOSPC, ENOTSUP (WRITE_ZEROES with FAST_ZERO) and EPERM reach the
+            // client
             // as the device raised them, not as EIO.
             MemoryDevice mem = new MemoryDevice();
             Errno[] errnos = {Errno.ENOSPC, Errno.ENOTSUP, Errno.EPERM};
-            restart(mem, b -> {
-                for (Errno e : errnos) {
-                    b.device(e.name(), "fails with " + e, conn -> new FailingDevice(mem, e, "no"));
-                }
-                return b;
-            });
+            restart(
+                    mem,
+                    b -> {
+                        for (Errno e : errnos) {
+                            b.device(
+                                    e.name(),
+                                    "fails with " + e,
+                                    conn -> new FailingDevice(mem, e, "no"));
+                        }
+                        return b;
+                    });
             for (Errno e : errnos) {
                 try (RawClient c = ts.client()) {
                     c.connect(e.name(), true, true);
                     c.send(NbdCommandFlag.FAST_ZERO, ZEROES, 3, 0, 4096);
-                    assertEquals(NbdErrno.valueOf(e.name()).wireValue(), checkErrorChunk(c.chunk(), 0, 4096), e.name());
+                    assertEquals(
+                            NbdErrno.valueOf(e.name()).wireValue(),
+                            checkErrorChunk(c.chunk(), 0, 4096),
+                            e.name());
                 }
             }
         }
@@ -446,7 +513,13 @@ class ConformanceTest {
             // BLOCK_STATUS only; FLUSH has no range, so its error is a plain ERROR even when the
             // device names an offset.
             MemoryDevice mem = new MemoryDevice();
-            restart(mem, b -> b.device("faulty", "fails", conn -> new FailingDevice(mem, Errno.EIO, "flush failed")));
+            restart(
+                    mem,
+                    b ->
+                            b.device(
+                                    "faulty",
+                                    "fails",
+                                    conn -> new FailingDevice(mem, Errno.EIO, "flush failed")));
             try (RawClient c = ts.client()) {
                 c.connect("faulty", true, true);
                 c.send(0, NbdCommand.FLUSH.wireValue(), 4, 0, 0);
@@ -459,7 +532,8 @@ class ConformanceTest {
         @Test
         void blockStatusRepliesAreWellFormed() throws Exception {
             // BLOCK_STATUS chunk: length 4 + 8n with n >= 1, nonzero extent lengths, the context id
-            // from SET_META_CONTEXT, consecutive descriptors with different status; REQ_ONE: exactly one descriptor not exceeding the request;
+            // from SET_META_CONTEXT, consecutive descriptors with different status; REQ_ONE:
+            // exactly one descriptor not exceeding the request;
             // otherwise the first N-1 extents sum to less than the requested length.
             Random rnd = new Random(11);
             try (RawClient c = ts.client()) {
@@ -484,7 +558,8 @@ class ConformanceTest {
                         long len = Integer.toUnsignedLong(b.getInt());
                         int state = b.getInt();
                         assertTrue(len > 0);
-                        assertNotEquals(previous, state, "consecutive descriptors SHOULD differ in status");
+                        assertNotEquals(
+                                previous, state, "consecutive descriptors SHOULD differ in status");
                         previous = state;
                         assertEquals(0, state & ~(NbdMagic.STATE_HOLE | NbdMagic.STATE_ZERO));
                         if (d < n / 8 - 1) {
@@ -492,7 +567,8 @@ class ConformanceTest {
                             assertTrue(sum < length, "first N-1 extents reach the length");
                         } else if (one) {
                             assertEquals(8, n, "REQ_ONE: one descriptor");
-                            assertTrue(len <= length, "REQ_ONE: descriptor longer than the request");
+                            assertTrue(
+                                    len <= length, "REQ_ONE: descriptor longer than the request");
                         }
                     }
                 }
@@ -505,14 +581,16 @@ class ConformanceTest {
     class SimpleReplies {
         @Test
         void failedReadSendsNoPayload() throws Exception {
-            // A simple reply with an error: the server MUST NOT send any payload for the request (or
+            // A simple reply with an error: the server MUST NOT send any payload for the request
+            // (or
             // disconnects); the next bytes are the next reply.
             ts.device.failAt(5L * BLOCK + 1);
             try (RawClient c = ts.client()) {
                 c.connect("", false, false);
                 c.send(0, READ, 1, 5L * BLOCK, 4096);
                 c.send(0, READ, 2, 0, 16);
-                assertEquals(new RawClient.SimpleReply(NbdErrno.EIO.wireValue(), 1), c.simpleReply());
+                assertEquals(
+                        new RawClient.SimpleReply(NbdErrno.EIO.wireValue(), 1), c.simpleReply());
                 assertEquals(new RawClient.SimpleReply(0, 2), c.simpleReply());
                 assertArrayEquals(ts.device.copy(0, 16), c.read(16).array());
             }
@@ -576,10 +654,21 @@ class ConformanceTest {
 
         private void python(String section) throws Exception {
             Path python = Interop.pythonNbd();
-            Path script = Path.of(ConformanceTest.class.getResource("/conformance/libnbd_conformance.py").toURI());
+            Path script =
+                    Path.of(
+                            ConformanceTest.class
+                                    .getResource("/conformance/libnbd_conformance.py")
+                                    .toURI());
             Path out = dir.resolve(section + ".out");
-            Process p = new ProcessBuilder(python.toString(), script.toString(), ts.socket.toString(), section)
-                    .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            Process p =
+                    new ProcessBuilder(
+                                    python.toString(),
+                                    script.toString(),
+                                    ts.socket.toString(),
+                                    section)
+                            .redirectErrorStream(true)
+                            .redirectOutput(out.toFile())
+                            .start();
             if (!p.waitFor(40, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 fail(section + " did not finish: " + Files.readString(out));
@@ -600,10 +689,15 @@ class ConformanceTest {
         return 0;
     }
 
-    /** Checks an error chunk's layout; the offset of ERROR_OFFSET must lie in [offset, offset+length). */
+    /**
+     * Checks an error chunk's layout; the offset of ERROR_OFFSET must lie in [offset,
+     * offset+length).
+     */
     private static int checkErrorChunk(RawClient.Chunk ch, long offset, long length) {
         boolean withOffset = ch.type() == NbdReplyType.ERROR_OFFSET.wireValue();
-        assertTrue(withOffset || ch.type() == NbdReplyType.ERROR.wireValue(), "error type " + ch.type());
+        assertTrue(
+                withOffset || ch.type() == NbdReplyType.ERROR.wireValue(),
+                "error type " + ch.type());
         int fixed = withOffset ? 14 : 6;
         assertTrue(ch.data().length >= fixed, "error chunk length " + ch.data().length);
         ByteBuffer b = ch.buf();
@@ -621,7 +715,9 @@ class ConformanceTest {
         }
         if (withOffset) {
             long at = b.getLong();
-            assertTrue(at >= offset && at < offset + length, "error offset " + at + " outside the request");
+            assertTrue(
+                    at >= offset && at < offset + length,
+                    "error offset " + at + " outside the request");
         }
         return error;
     }
@@ -630,7 +726,8 @@ class ConformanceTest {
      * Checks one structured READ reply against the framing rules and returns the bytes it carries.
      * Zero-filled bytes stand for holes; bytes no chunk covered fail the check.
      */
-    static byte[] checkRead(List<RawClient.Chunk> chunks, long cookie, long offset, int length, boolean df) {
+    static byte[] checkRead(
+            List<RawClient.Chunk> chunks, long cookie, long offset, int length, boolean df) {
         byte[] got = new byte[length];
         boolean[] covered = new boolean[length];
         for (int i = 0; i < chunks.size(); i++) {
@@ -655,7 +752,9 @@ class ConformanceTest {
                 return got;
             }
             long rel = start - offset;
-            assertTrue(rel >= 0 && Integer.toUnsignedLong(len) <= length - rel, "chunk outside the request");
+            assertTrue(
+                    rel >= 0 && Integer.toUnsignedLong(len) <= length - rel,
+                    "chunk outside the request");
             for (int k = 0; k < len; k++) {
                 assertFalse(covered[(int) rel + k], "chunks overlap at " + (start + k));
                 covered[(int) rel + k] = true;
@@ -685,9 +784,15 @@ class ConformanceTest {
             this.message = message;
         }
 
-        @Override public long size() { return mem.size(); }
+        @Override
+        public long size() {
+            return mem.size();
+        }
 
-        @Override public Capabilities capabilities() { return mem.capabilities(); }
+        @Override
+        public Capabilities capabilities() {
+            return mem.capabilities();
+        }
 
         @Override
         public void read(long offset, int length, ByteBuf dst) throws DeviceException {

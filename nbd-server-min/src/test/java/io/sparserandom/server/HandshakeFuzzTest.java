@@ -1,15 +1,26 @@
 package io.sparserandom.server;
 
-import io.sparserandom.device.Capabilities;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.sparserandom.device.Capabilities;
 import io.sparserandom.protocol.NbdCommand;
 import io.sparserandom.protocol.NbdMagic;
 import io.sparserandom.protocol.NbdOption;
 import io.sparserandom.protocol.NbdOptionReply;
 import io.sparserandom.testsupport.RawClient;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -18,34 +29,22 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
 /**
- * Property-based fuzzing of the handshake (and the transmission phase behind it) on an
- * {@link EmbeddedChannel}: random and mutated-valid client byte streams, fed split at random
- * points into {@link HandshakeHandler}, which hands over to the request decoder and
- * {@link TransmissionHandler} on a {@link MemoryDevice}. Whatever the bytes:
+ * Property-based fuzzing of the handshake (and the transmission phase behind it) on an {@link
+ * EmbeddedChannel}: random and mutated-valid client byte streams, fed split at random points into
+ * {@link HandshakeHandler}, which hands over to the request decoder and {@link TransmissionHandler}
+ * on a {@link MemoryDevice}. Whatever the bytes:
+ *
  * <ul>
- * <li>nothing escapes the pipeline and nothing hangs (each try has a deadline);</li>
- * <li>the server's output is exactly what a small model of the client stream predicts: the
- *     greeting, then for each complete option, replies naming that option ending in one final
- *     reply (ACK or an error), and after GO/EXPORT_NAME one reply per complete request with its
- *     cookie; or it closes, where the spec says to disconnect, after a whole message;</li>
- * <li>nothing leaks: every buffer the channel wrote is released once, and Netty's leak detector
- *     (PARANOID in this build) reports nothing after the run.</li>
+ *   <li>nothing escapes the pipeline and nothing hangs (each try has a deadline);
+ *   <li>the server's output is exactly what a small model of the client stream predicts: the
+ *       greeting, then for each complete option, replies naming that option ending in one final
+ *       reply (ACK or an error), and after GO/EXPORT_NAME one reply per complete request with its
+ *       cookie; or it closes, where the spec says to disconnect, after a whole message;
+ *   <li>nothing leaks: every buffer the channel wrote is released once, and Netty's leak detector
+ *       (PARANOID in this build) reports nothing after the run.
  * </ul>
+ *
  * A bounded run in every build (jqwik.tries.default in junit-platform.properties); a longer one is
  * described in the README.
  */
@@ -55,10 +54,14 @@ class HandshakeFuzzTest {
     }
 
     private static final MemoryDevice DEVICE = new MemoryDevice(1 << 20, Capabilities.all());
-    private static final ServerConfig CONFIG = new ServerConfig(Map.of(
-            "", new Export("", "fuzzed", c -> DEVICE),
-            "other", new Export("other", null, c -> DEVICE)),
-            false, Duration.ofSeconds(30), ServerListener.NONE);
+    private static final ServerConfig CONFIG =
+            new ServerConfig(
+                    Map.of(
+                            "", new Export("", "fuzzed", c -> DEVICE),
+                            "other", new Export("other", null, c -> DEVICE)),
+                    false,
+                    Duration.ofSeconds(30),
+                    ServerListener.NONE);
 
     @AfterContainer
     static void noLeaks() throws InterruptedException {
@@ -73,120 +76,205 @@ class HandshakeFuzzTest {
     }
 
     private static byte[] option(int option, byte[] data) {
-        return ByteBuffer.allocate(16 + data.length).putLong(NbdMagic.IHAVEOPT).putInt(option).putInt(data.length)
-                .put(data).array();
+        return ByteBuffer.allocate(16 + data.length)
+                .putLong(NbdMagic.IHAVEOPT)
+                .putInt(option)
+                .putInt(data.length)
+                .put(data)
+                .array();
     }
 
     private static Arbitrary<String> names() {
-        return Arbitraries.oneOf(Arbitraries.of("", "other", "nope", "base:allocation", "base:", "x-y:z"),
+        return Arbitraries.oneOf(
+                Arbitraries.of("", "other", "nope", "base:allocation", "base:", "x-y:z"),
                 Arbitraries.strings().ofMaxLength(12));
     }
 
     /** One option with plausible data: valid most of the time, sometimes malformed. */
     @Provide
     Arbitrary<byte[]> options() {
-        Arbitrary<byte[]> infoOrGo = Combinators.combine(Arbitraries.of(NbdOption.INFO, NbdOption.GO), names(),
-                Arbitraries.integers().between(0, 5).list().ofMaxSize(4)).as((o, name, infos) -> {
-                    ByteBuffer b = ByteBuffer.allocate(4 + name.length() * 4 + 2 + 2 * infos.size());
-                    b.put(string32(name)).putShort((short) infos.size());
-                    infos.forEach(i -> b.putShort((short) (int) i));
-                    return option(o.wireValue(), java.util.Arrays.copyOf(b.array(), b.position()));
-                });
-        Arbitrary<byte[]> meta = Combinators.combine(
-                Arbitraries.of(NbdOption.LIST_META_CONTEXT, NbdOption.SET_META_CONTEXT), names(),
-                names().list().ofMaxSize(3)).as((o, name, queries) ->
-                option(o.wireValue(), RawClient.metaContextRequest(name, queries.toArray(String[]::new))));
-        Arbitrary<byte[]> empty = Arbitraries.of(NbdOption.LIST, NbdOption.STRUCTURED_REPLY, NbdOption.STARTTLS,
-                NbdOption.ABORT).map(o -> option(o.wireValue(), new byte[0]));
-        Arbitrary<byte[]> anyData = Combinators.combine(Arbitraries.integers().between(0, 12),
-                Arbitraries.bytes().array(byte[].class).ofMaxSize(40)).as(HandshakeFuzzTest::option);
-        Arbitrary<byte[]> exportName = names().map(n -> option(NbdOption.EXPORT_NAME.wireValue(),
-                n.getBytes(StandardCharsets.UTF_8)));
-        Arbitrary<byte[]> tooBig = Arbitraries.just(option(NbdOption.LIST.wireValue(),
-                new byte[HandshakeHandler.MAX_OPTION_DATA + 1]));
+        Arbitrary<byte[]> infoOrGo =
+                Combinators.combine(
+                                Arbitraries.of(NbdOption.INFO, NbdOption.GO),
+                                names(),
+                                Arbitraries.integers().between(0, 5).list().ofMaxSize(4))
+                        .as(
+                                (o, name, infos) -> {
+                                    ByteBuffer b =
+                                            ByteBuffer.allocate(
+                                                    4 + name.length() * 4 + 2 + 2 * infos.size());
+                                    b.put(string32(name)).putShort((short) infos.size());
+                                    infos.forEach(i -> b.putShort((short) (int) i));
+                                    return option(
+                                            o.wireValue(),
+                                            java.util.Arrays.copyOf(b.array(), b.position()));
+                                });
+        Arbitrary<byte[]> meta =
+                Combinators.combine(
+                                Arbitraries.of(
+                                        NbdOption.LIST_META_CONTEXT, NbdOption.SET_META_CONTEXT),
+                                names(),
+                                names().list().ofMaxSize(3))
+                        .as(
+                                (o, name, queries) ->
+                                        option(
+                                                o.wireValue(),
+                                                RawClient.metaContextRequest(
+                                                        name, queries.toArray(String[]::new))));
+        Arbitrary<byte[]> empty =
+                Arbitraries.of(
+                                NbdOption.LIST,
+                                NbdOption.STRUCTURED_REPLY,
+                                NbdOption.STARTTLS,
+                                NbdOption.ABORT)
+                        .map(o -> option(o.wireValue(), new byte[0]));
+        Arbitrary<byte[]> anyData =
+                Combinators.combine(
+                                Arbitraries.integers().between(0, 12),
+                                Arbitraries.bytes().array(byte[].class).ofMaxSize(40))
+                        .as(HandshakeFuzzTest::option);
+        Arbitrary<byte[]> exportName =
+                names().map(
+                                n ->
+                                        option(
+                                                NbdOption.EXPORT_NAME.wireValue(),
+                                                n.getBytes(StandardCharsets.UTF_8)));
+        Arbitrary<byte[]> tooBig =
+                Arbitraries.just(
+                        option(
+                                NbdOption.LIST.wireValue(),
+                                new byte[HandshakeHandler.MAX_OPTION_DATA + 1]));
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, infoOrGo), net.jqwik.api.Tuple.of(4, meta), net.jqwik.api.Tuple.of(4, empty),
-                net.jqwik.api.Tuple.of(3, anyData), net.jqwik.api.Tuple.of(1, exportName),
+                net.jqwik.api.Tuple.of(6, infoOrGo),
+                net.jqwik.api.Tuple.of(4, meta),
+                net.jqwik.api.Tuple.of(4, empty),
+                net.jqwik.api.Tuple.of(3, anyData),
+                net.jqwik.api.Tuple.of(1, exportName),
                 net.jqwik.api.Tuple.of(1, tooBig));
     }
 
-    /** A request header (and payload for writes), mostly valid, sometimes with odd flags and ranges. */
+    /**
+     * A request header (and payload for writes), mostly valid, sometimes with odd flags and ranges.
+     */
     @Provide
     Arbitrary<byte[]> requests() {
-        Arbitrary<Long> offsets = Arbitraries.oneOf(Arbitraries.longs().between(0, 1 << 20),
-                Arbitraries.of(0L, (1L << 20) - 1, 1L << 20, -1L, Long.MAX_VALUE));
-        Arbitrary<Integer> lengths = Arbitraries.oneOf(Arbitraries.integers().between(0, 70_000),
-                Arbitraries.of(0, 1, NbdMagic.MAX_PAYLOAD + 1));
-        Arbitrary<Integer> flags = Arbitraries.oneOf(Arbitraries.of(0, 1, 2, 4, 8, 16),
-                Arbitraries.integers().between(0, 0xffff));
-        return Combinators.combine(flags, Arbitraries.integers().between(0, 10), Arbitraries.longs(), offsets, lengths)
-                .as((f, type, cookie, offset, length) -> {
-                    boolean write = type == NbdCommand.WRITE.wireValue() && length <= 70_000;
-                    ByteBuffer b = RawClient.request(f, type == NbdCommand.WRITE.wireValue() && !write ? 0 : type,
-                            cookie, offset, length, write ? new byte[length] : null);
-                    byte[] out = new byte[b.remaining()];
-                    b.get(out);
-                    return out;
-                });
+        Arbitrary<Long> offsets =
+                Arbitraries.oneOf(
+                        Arbitraries.longs().between(0, 1 << 20),
+                        Arbitraries.of(0L, (1L << 20) - 1, 1L << 20, -1L, Long.MAX_VALUE));
+        Arbitrary<Integer> lengths =
+                Arbitraries.oneOf(
+                        Arbitraries.integers().between(0, 70_000),
+                        Arbitraries.of(0, 1, NbdMagic.MAX_PAYLOAD + 1));
+        Arbitrary<Integer> flags =
+                Arbitraries.oneOf(
+                        Arbitraries.of(0, 1, 2, 4, 8, 16),
+                        Arbitraries.integers().between(0, 0xffff));
+        return Combinators.combine(
+                        flags,
+                        Arbitraries.integers().between(0, 10),
+                        Arbitraries.longs(),
+                        offsets,
+                        lengths)
+                .as(
+                        (f, type, cookie, offset, length) -> {
+                            boolean write =
+                                    type == NbdCommand.WRITE.wireValue() && length <= 70_000;
+                            ByteBuffer b =
+                                    RawClient.request(
+                                            f,
+                                            type == NbdCommand.WRITE.wireValue() && !write
+                                                    ? 0
+                                                    : type,
+                                            cookie,
+                                            offset,
+                                            length,
+                                            write ? new byte[length] : null);
+                            byte[] out = new byte[b.remaining()];
+                            b.get(out);
+                            return out;
+                        });
     }
 
-    /** A client stream: flags, options, maybe GO and requests; then up to three random mutations. */
+    /**
+     * A client stream: flags, options, maybe GO and requests; then up to three random mutations.
+     */
     @Provide
     Arbitrary<byte[]> streams() {
-        Arbitrary<Integer> clientFlags = Arbitraries.oneOf(Arbitraries.of(3, 1, 0, 2),
-                Arbitraries.integers());
-        Arbitrary<byte[]> go = Arbitraries.of("", "other").map(n ->
-                option(NbdOption.GO.wireValue(), RawClient.infoRequest(n)));
-        Arbitrary<byte[]> stream = Combinators.combine(clientFlags, options().list().ofMaxSize(6),
-                go.injectNull(0.3), requests().list().ofMaxSize(6)).as((f, opts, g, reqs) -> {
-                    ByteArrayOutputStream out = new ByteArrayOutputStream();
-                    out.writeBytes(ByteBuffer.allocate(4).putInt(f).array());
-                    opts.forEach(out::writeBytes);
-                    if (g != null) {
-                        out.writeBytes(g);
-                    }
-                    reqs.forEach(out::writeBytes);
-                    return out.toByteArray();
-                });
-        Arbitrary<int[]> mutation = Combinators.combine(Arbitraries.integers().between(0, 2),
-                Arbitraries.integers().between(0, Integer.MAX_VALUE), Arbitraries.integers().between(0, 255))
-                .as((kind, at, value) -> new int[] {kind, at, value});
-        return Combinators.combine(stream, mutation.list().ofMaxSize(3)).as((s, ms) -> {
-            byte[] b = s;
-            for (int[] m : ms) {
-                if (b.length == 0) {
-                    break;
-                }
-                int at = m[1] % b.length;
-                switch (m[0]) {
-                    case 0 -> b[at] = (byte) m[2];                       // overwrite a byte
-                    case 1 -> b = java.util.Arrays.copyOf(b, at);        // truncate
-                    default -> {                                          // insert a byte
-                        byte[] c = new byte[b.length + 1];
-                        System.arraycopy(b, 0, c, 0, at);
-                        c[at] = (byte) m[2];
-                        System.arraycopy(b, at, c, at + 1, b.length - at);
-                        b = c;
-                    }
-                }
-            }
-            return b;
-        });
+        Arbitrary<Integer> clientFlags =
+                Arbitraries.oneOf(Arbitraries.of(3, 1, 0, 2), Arbitraries.integers());
+        Arbitrary<byte[]> go =
+                Arbitraries.of("", "other")
+                        .map(n -> option(NbdOption.GO.wireValue(), RawClient.infoRequest(n)));
+        Arbitrary<byte[]> stream =
+                Combinators.combine(
+                                clientFlags,
+                                options().list().ofMaxSize(6),
+                                go.injectNull(0.3),
+                                requests().list().ofMaxSize(6))
+                        .as(
+                                (f, opts, g, reqs) -> {
+                                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                                    out.writeBytes(ByteBuffer.allocate(4).putInt(f).array());
+                                    opts.forEach(out::writeBytes);
+                                    if (g != null) {
+                                        out.writeBytes(g);
+                                    }
+                                    reqs.forEach(out::writeBytes);
+                                    return out.toByteArray();
+                                });
+        Arbitrary<int[]> mutation =
+                Combinators.combine(
+                                Arbitraries.integers().between(0, 2),
+                                Arbitraries.integers().between(0, Integer.MAX_VALUE),
+                                Arbitraries.integers().between(0, 255))
+                        .as((kind, at, value) -> new int[] {kind, at, value});
+        return Combinators.combine(stream, mutation.list().ofMaxSize(3))
+                .as(
+                        (s, ms) -> {
+                            byte[] b = s;
+                            for (int[] m : ms) {
+                                if (b.length == 0) {
+                                    break;
+                                }
+                                int at = m[1] % b.length;
+                                switch (m[0]) {
+                                    case 0 -> b[at] = (byte) m[2]; // overwrite a byte
+                                    case 1 -> b = java.util.Arrays.copyOf(b, at); // truncate
+                                    default -> { // insert a byte
+                                        byte[] c = new byte[b.length + 1];
+                                        System.arraycopy(b, 0, c, 0, at);
+                                        c[at] = (byte) m[2];
+                                        System.arraycopy(b, at, c, at + 1, b.length - at);
+                                        b = c;
+                                    }
+                                }
+                            }
+                            return b;
+                        });
     }
 
     // ---------------------------------------------------------------- properties
 
     @Property
-    void mutatedValidStreams(@ForAll("streams") byte[] input, @ForAll("splits") List<Integer> splits) {
+    void mutatedValidStreams(
+            @ForAll("streams") byte[] input, @ForAll("splits") List<Integer> splits) {
         run(input, splits);
     }
 
     @Property
-    void randomBytesAfterTheGreeting(@ForAll byte[] junk, @ForAll boolean pastTheFirstChecks,
-                                     @ForAll("splits") List<Integer> splits) {
+    void randomBytesAfterTheGreeting(
+            @ForAll byte[] junk,
+            @ForAll boolean pastTheFirstChecks,
+            @ForAll("splits") List<Integer> splits) {
         if (pastTheFirstChecks) {
             // Valid client flags and an option magic, so the junk lands in an option header.
-            junk = ByteBuffer.allocate(12 + junk.length).putInt(3).putLong(NbdMagic.IHAVEOPT).put(junk).array();
+            junk =
+                    ByteBuffer.allocate(12 + junk.length)
+                            .putInt(3)
+                            .putLong(NbdMagic.IHAVEOPT)
+                            .put(junk)
+                            .array();
         }
         run(junk, splits);
     }
@@ -207,7 +295,8 @@ class HandshakeFuzzTest {
             int pos = 0;
             for (int i = 0; pos < input.length && ch.isActive(); i++) {
                 int n = Math.min(splits.get(i % splits.size()), input.length - pos);
-                ch.writeInbound(Unpooled.wrappedBuffer(input, pos, n)); // rethrows what reached the tail
+                ch.writeInbound(
+                        Unpooled.wrappedBuffer(input, pos, n)); // rethrows what reached the tail
                 pos += n;
                 drain(ch, written);
             }
@@ -232,7 +321,8 @@ class HandshakeFuzzTest {
             assertTrue(b.release(), "released once, gone");
         }
         while ((o = ch.readInbound()) != null) {
-            io.netty.util.ReferenceCountUtil.release(o); // nothing should get here; the real server's LastResort would drop it
+            io.netty.util.ReferenceCountUtil.release(
+                    o); // nothing should get here; the real server's LastResort would drop it
         }
     }
 
@@ -265,7 +355,8 @@ class HandshakeFuzzTest {
                 return;
             }
             int flags = in.getInt();
-            if ((flags & ~(NbdMagic.CLIENT_FLAG_FIXED_NEWSTYLE | NbdMagic.CLIENT_FLAG_NO_ZEROES)) != 0) {
+            if ((flags & ~(NbdMagic.CLIENT_FLAG_FIXED_NEWSTYLE | NbdMagic.CLIENT_FLAG_NO_ZEROES))
+                    != 0) {
                 closed("unknown client flags");
                 return;
             }
@@ -307,7 +398,8 @@ class HandshakeFuzzTest {
                     closed("ABORT");
                     return;
                 }
-                if (option == NbdOption.STRUCTURED_REPLY.wireValue() && type == NbdOptionReply.ACK.wireValue()) {
+                if (option == NbdOption.STRUCTURED_REPLY.wireValue()
+                        && type == NbdOptionReply.ACK.wireValue()) {
                     structured = true;
                 }
                 if (option == NbdOption.GO.wireValue() && type == NbdOptionReply.ACK.wireValue()) {
@@ -330,8 +422,11 @@ class HandshakeFuzzTest {
                 if (type == NbdOptionReply.ACK.wireValue() || type < 0) {
                     return type;
                 }
-                assertTrue(type == NbdOptionReply.SERVER.wireValue() || type == NbdOptionReply.INFO.wireValue()
-                        || type == NbdOptionReply.META_CONTEXT.wireValue(), "reply type " + type);
+                assertTrue(
+                        type == NbdOptionReply.SERVER.wireValue()
+                                || type == NbdOptionReply.INFO.wireValue()
+                                || type == NbdOptionReply.META_CONTEXT.wireValue(),
+                        "reply type " + type);
             }
         }
 
@@ -366,7 +461,8 @@ class HandshakeFuzzTest {
                 }
                 reply(cookie, type == NbdCommand.READ.wireValue() ? length : 0);
                 if (write && length > NbdMagic.MAX_PAYLOAD) {
-                    // The refused payload still follows and is skipped; nothing after it can be complete.
+                    // The refused payload still follows and is skipped; nothing after it can be
+                    // complete.
                     assertFalse(out.hasRemaining(), "output after a dropped payload");
                     return;
                 }
@@ -400,12 +496,21 @@ class HandshakeFuzzTest {
 
         private void need(int n, String what) {
             if (out.remaining() < n) {
-                fail("expected " + what + " (" + n + " bytes), server sent " + out.remaining() + " more, "
-                        + (open ? "open" : "closed"));
+                fail(
+                        "expected "
+                                + what
+                                + " ("
+                                + n
+                                + " bytes), server sent "
+                                + out.remaining()
+                                + " more, "
+                                + (open ? "open" : "closed"));
             }
         }
 
-        /** The client has not finished its message: the server waits, having said everything due. */
+        /**
+         * The client has not finished its message: the server waits, having said everything due.
+         */
         private void incomplete() {
             assertFalse(out.hasRemaining(), out.remaining() + " unexpected bytes");
             assertTrue(open, "closed while waiting for the rest of a message");

@@ -1,7 +1,10 @@
 package io.sparserandom.server;
 
-import io.sparserandom.device.DeviceException;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparserandom.device.DeviceException;
 import io.sparserandom.protocol.NbdCommand;
 import io.sparserandom.protocol.NbdInfo;
 import io.sparserandom.protocol.NbdMagic;
@@ -9,20 +12,15 @@ import io.sparserandom.protocol.NbdOption;
 import io.sparserandom.protocol.NbdOptionReply;
 import io.sparserandom.protocol.NbdTransmissionFlag;
 import io.sparserandom.testsupport.RawClient;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The fixed newstyle handshake, byte by byte over a real unix socket. */
 @Timeout(20)
@@ -30,8 +28,7 @@ class HandshakeTest {
     private static final int ACK = NbdOptionReply.ACK.wireValue();
     private static final int INFO = NbdOptionReply.INFO.wireValue();
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     TestServer ts;
 
     @BeforeEach
@@ -99,8 +96,13 @@ class HandshakeTest {
     void infoGivesExportBlockSizeNameDescriptionAndStaysInNegotiation() throws Exception {
         try (RawClient c = ts.client()) {
             c.hello();
-            c.option(NbdOption.INFO, RawClient.infoRequest("other", NbdInfo.NAME.wireValue(),
-                    NbdInfo.DESCRIPTION.wireValue(), NbdInfo.BLOCK_SIZE.wireValue()));
+            c.option(
+                    NbdOption.INFO,
+                    RawClient.infoRequest(
+                            "other",
+                            NbdInfo.NAME.wireValue(),
+                            NbdInfo.DESCRIPTION.wireValue(),
+                            NbdInfo.BLOCK_SIZE.wireValue()));
             List<RawClient.OptionReply> rs = c.optionReplies();
             boolean export = false, blockSize = false, name = false, description = false;
             for (RawClient.OptionReply r : rs.subList(0, rs.size() - 1)) {
@@ -113,7 +115,10 @@ class HandshakeTest {
                     assertEquals(MemoryDevice.BLOCK * 4L, b.getLong());
                     int flags = b.getShort();
                     assertTrue((flags & NbdTransmissionFlag.HAS_FLAGS) != 0);
-                    assertEquals(0, flags & NbdTransmissionFlag.SEND_DF, "no SEND_DF without structured replies");
+                    assertEquals(
+                            0,
+                            flags & NbdTransmissionFlag.SEND_DF,
+                            "no SEND_DF without structured replies");
                     assertTrue((flags & NbdTransmissionFlag.SEND_WRITE_ZEROES) != 0);
                     assertEquals(0, flags & NbdTransmissionFlag.READ_ONLY);
                     export = true;
@@ -124,10 +129,14 @@ class HandshakeTest {
                     assertEquals(32 << 20, b.getInt());
                     blockSize = true;
                 } else if (type == NbdInfo.NAME.wireValue()) {
-                    assertEquals("other", new String(r.data(), 2, r.data().length - 2, StandardCharsets.UTF_8));
+                    assertEquals(
+                            "other",
+                            new String(r.data(), 2, r.data().length - 2, StandardCharsets.UTF_8));
                     name = true;
                 } else if (type == NbdInfo.DESCRIPTION.wireValue()) {
-                    assertEquals("a second disk", new String(r.data(), 2, r.data().length - 2, StandardCharsets.UTF_8));
+                    assertEquals(
+                            "a second disk",
+                            new String(r.data(), 2, r.data().length - 2, StandardCharsets.UTF_8));
                     description = true;
                 }
             }
@@ -156,9 +165,14 @@ class HandshakeTest {
             c.hello();
             ByteBuffer all = ByteBuffer.allocate(1024);
             byte[] go = RawClient.infoRequest("");
-            all.putLong(NbdMagic.IHAVEOPT).putInt(NbdOption.GO.wireValue()).putInt(go.length).put(go);
+            all.putLong(NbdMagic.IHAVEOPT)
+                    .putInt(NbdOption.GO.wireValue())
+                    .putInt(go.length)
+                    .put(go);
             for (int i = 0; i < 3; i++) {
-                all.put(RawClient.request(0, NbdCommand.READ.wireValue(), 100 + i, i * 100L, 10, null));
+                all.put(
+                        RawClient.request(
+                                0, NbdCommand.READ.wireValue(), 100 + i, i * 100L, 10, null));
             }
             c.write(all.flip());
             List<RawClient.OptionReply> rs = c.optionReplies();
@@ -184,7 +198,12 @@ class HandshakeTest {
                 ByteBuffer b = r.buf();
                 int len = b.getInt();
                 String name = new String(r.data(), 4, len, StandardCharsets.UTF_8);
-                String desc = new String(r.data(), 4 + len, r.data().length - 4 - len, StandardCharsets.UTF_8);
+                String desc =
+                        new String(
+                                r.data(),
+                                4 + len,
+                                r.data().length - 4 - len,
+                                StandardCharsets.UTF_8);
                 seen.append('[').append(name).append('|').append(desc).append(']');
             }
             assertTrue(seen.toString().contains("[|the test disk]"), seen.toString());
@@ -230,37 +249,54 @@ class HandshakeTest {
         try (RawClient c = ts.client()) {
             c.hello();
             // SET before STRUCTURED_REPLY is refused.
-            c.option(NbdOption.SET_META_CONTEXT, RawClient.metaContextRequest("", NbdMagic.BASE_ALLOCATION));
+            c.option(
+                    NbdOption.SET_META_CONTEXT,
+                    RawClient.metaContextRequest("", NbdMagic.BASE_ALLOCATION));
             assertEquals(NbdOptionReply.ERR_INVALID.wireValue(), c.optionReply().type());
             // LIST with no query lists base:allocation.
             c.option(NbdOption.LIST_META_CONTEXT, RawClient.metaContextRequest(""));
             List<RawClient.OptionReply> rs = c.optionReplies();
             assertEquals(2, rs.size());
             assertEquals(NbdOptionReply.META_CONTEXT.wireValue(), rs.get(0).type());
-            assertEquals(NbdMagic.BASE_ALLOCATION, new String(rs.get(0).data(), 4, rs.get(0).data().length - 4,
-                    StandardCharsets.US_ASCII));
+            assertEquals(
+                    NbdMagic.BASE_ALLOCATION,
+                    new String(
+                            rs.get(0).data(),
+                            4,
+                            rs.get(0).data().length - 4,
+                            StandardCharsets.US_ASCII));
             c.option(NbdOption.STRUCTURED_REPLY, new byte[0]);
             assertEquals(ACK, c.optionReply().type());
             // An unknown context is simply not selected.
-            c.option(NbdOption.SET_META_CONTEXT, RawClient.metaContextRequest("", "qemu:dirty-bitmap:x"));
+            c.option(
+                    NbdOption.SET_META_CONTEXT,
+                    RawClient.metaContextRequest("", "qemu:dirty-bitmap:x"));
             rs = c.optionReplies();
             assertEquals(1, rs.size());
             assertEquals(ACK, rs.get(0).type());
-            c.option(NbdOption.SET_META_CONTEXT, RawClient.metaContextRequest("", NbdMagic.BASE_ALLOCATION));
+            c.option(
+                    NbdOption.SET_META_CONTEXT,
+                    RawClient.metaContextRequest("", NbdMagic.BASE_ALLOCATION));
             rs = c.optionReplies();
             assertEquals(2, rs.size());
             assertEquals(NbdOptionReply.META_CONTEXT.wireValue(), rs.get(0).type());
             int id = rs.get(0).buf().getInt();
             assertEquals(ACK, rs.get(1).type());
             // Unknown export.
-            c.option(NbdOption.SET_META_CONTEXT, RawClient.metaContextRequest("nope", NbdMagic.BASE_ALLOCATION));
+            c.option(
+                    NbdOption.SET_META_CONTEXT,
+                    RawClient.metaContextRequest("nope", NbdMagic.BASE_ALLOCATION));
             assertEquals(NbdOptionReply.ERR_UNKNOWN.wireValue(), c.optionReply().type());
             // Malformed: count says one query, none follows.
-            c.option(NbdOption.LIST_META_CONTEXT, ByteBuffer.allocate(8).putInt(0).putInt(1).array());
+            c.option(
+                    NbdOption.LIST_META_CONTEXT,
+                    ByteBuffer.allocate(8).putInt(0).putInt(1).array());
             assertEquals(NbdOptionReply.ERR_INVALID.wireValue(), c.optionReply().type());
             // A failed SET clears the selection (spec; see ConformanceTest.Options): select again,
             // and block status answers with the id SET gave.
-            c.option(NbdOption.SET_META_CONTEXT, RawClient.metaContextRequest("", NbdMagic.BASE_ALLOCATION));
+            c.option(
+                    NbdOption.SET_META_CONTEXT,
+                    RawClient.metaContextRequest("", NbdMagic.BASE_ALLOCATION));
             rs = c.optionReplies();
             assertEquals(id, rs.get(0).buf().getInt());
             c.option(NbdOption.GO, RawClient.infoRequest(""));
@@ -350,9 +386,19 @@ class HandshakeTest {
     @Test
     void aDeviceThatCannotOpen() throws Exception {
         ts.close();
-        ts = TestServer.start(dir, new MemoryDevice(), b -> b.device("broken", "fails to open", c -> {
-            throw new DeviceException(io.sparserandom.device.Errno.EIO, "no disk today");
-        }));
+        ts =
+                TestServer.start(
+                        dir,
+                        new MemoryDevice(),
+                        b ->
+                                b.device(
+                                        "broken",
+                                        "fails to open",
+                                        c -> {
+                                            throw new DeviceException(
+                                                    io.sparserandom.device.Errno.EIO,
+                                                    "no disk today");
+                                        }));
         try (RawClient c = ts.client()) {
             c.hello();
             c.option(NbdOption.GO, RawClient.infoRequest("broken"));
@@ -360,7 +406,9 @@ class HandshakeTest {
             assertEquals(NbdOptionReply.ERR_UNKNOWN.wireValue(), r.type());
             assertTrue(r.text().contains("no disk today"), r.text());
             c.option(NbdOption.EXPORT_NAME, "broken".getBytes(StandardCharsets.UTF_8));
-            assertTrue(c.closedByServer(), "EXPORT_NAME cannot answer an error: nothing is sent, just a close");
+            assertTrue(
+                    c.closedByServer(),
+                    "EXPORT_NAME cannot answer an error: nothing is sent, just a close");
         }
     }
 

@@ -1,16 +1,13 @@
 package io.sparserandom.server;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.sparserandom.device.Capabilities;
 import io.sparserandom.testsupport.Interop;
 import io.sparserandom.testsupport.Programs;
 import io.sparserandom.testsupport.Programs.Result;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,16 +17,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The real tools (libnbd's nbdinfo, nbdcopy and python bindings; qemu-img) against our server. */
 @Timeout(120)
 class InteropTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     TestServer ts;
 
     @BeforeEach
@@ -44,7 +41,10 @@ class InteropTest {
 
     private static Result ok(String... cmd) throws Exception {
         Result r = Programs.run(Duration.ofSeconds(90), cmd);
-        assertEquals(0, r.exit(), Arrays.toString(cmd) + "\nstdout: " + r.stdout() + "\nstderr: " + r.stderr());
+        assertEquals(
+                0,
+                r.exit(),
+                Arrays.toString(cmd) + "\nstdout: " + r.stdout() + "\nstderr: " + r.stderr());
         return r;
     }
 
@@ -67,7 +67,9 @@ class InteropTest {
         // Runs: 3 data blocks then 1 hole block, repeated.
         int block = MemoryDevice.BLOCK;
         assertTrue(lines.get(0).matches("0\\s+" + 3 * block + "\\s+0\\s+data"), lines.get(0));
-        assertTrue(lines.get(1).matches(3 * block + "\\s+" + block + "\\s+3\\s+hole,zero"), lines.get(1));
+        assertTrue(
+                lines.get(1).matches(3 * block + "\\s+" + block + "\\s+3\\s+hole,zero"),
+                lines.get(1));
         assertEquals((16 << 20) / (4 * block) * 2, lines.size());
     }
 
@@ -92,7 +94,8 @@ class InteropTest {
     @Test
     void pythonLibnbdScript() throws Exception {
         Path python = Interop.pythonNbd();
-        String script = """
+        String script =
+                """
                 import nbd, sys
                 h = nbd.NBD()
                 h.add_meta_context(nbd.CONTEXT_BASE_ALLOCATION)

@@ -1,18 +1,17 @@
 package io.sparserandom.server;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.ResourceLeakDetectorFactory;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Makes a Netty buffer leak fail the test class. Registered for every class through
@@ -25,13 +24,14 @@ public final class LeakCheck implements AfterAllCallback {
 
     static {
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
-        ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new ResourceLeakDetectorFactory() {
-            @Override
-            public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval,
-                                                                        long maxActive) {
-                return new Recording<>(resource, samplingInterval);
-            }
-        });
+        ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(
+                new ResourceLeakDetectorFactory() {
+                    @Override
+                    public <T> ResourceLeakDetector<T> newResourceLeakDetector(
+                            Class<T> resource, int samplingInterval, long maxActive) {
+                        return new Recording<>(resource, samplingInterval);
+                    }
+                });
     }
 
     private static final class Recording<T> extends ResourceLeakDetector<T> {
@@ -91,8 +91,12 @@ public final class LeakCheck implements AfterAllCallback {
     public void afterAll(ExtensionContext context) throws Exception {
         List<String> leaks = collectLeaks();
         if (!leaks.isEmpty()) {
-            fail(leaks.size() + " Netty buffer leak(s) in " + context.getDisplayName() + ":\n"
-                    + String.join("\n", leaks));
+            fail(
+                    leaks.size()
+                            + " Netty buffer leak(s) in "
+                            + context.getDisplayName()
+                            + ":\n"
+                            + String.join("\n", leaks));
         }
     }
 }

@@ -1,13 +1,12 @@
 package io.sparserandom.server;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** The leak check itself must be able to fail. */
 class LeakCheckTest {

@@ -1,16 +1,11 @@
 package io.sparserandom.server;
 
-import io.sparserandom.device.DeviceException;
-
-import io.sparserandom.device.IoFlags;
-
-import io.sparserandom.device.Capabilities;
-
-import io.sparserandom.device.BlockDevice;
-
 import io.netty.buffer.ByteBuf;
+import io.sparserandom.device.BlockDevice;
+import io.sparserandom.device.Capabilities;
+import io.sparserandom.device.DeviceException;
 import io.sparserandom.device.Errno;
-
+import io.sparserandom.device.IoFlags;
 import java.util.Arrays;
 
 /**
@@ -130,7 +125,8 @@ final class MemoryDevice implements BlockDevice {
 
     @Override
     public synchronized void trim(long offset, long length, int flags) throws DeviceException {
-        // Only whole blocks become holes (they then read as zeroes); partial blocks keep their data.
+        // Only whole blocks become holes (they then read as zeroes); partial blocks keep their
+        // data.
         for (long b = (offset + BLOCK - 1) / BLOCK; (b + 1) * BLOCK <= offset + length; b++) {
             allocated[(int) b] = false;
             Arrays.fill(bytes, (int) (b * BLOCK), (int) ((b + 1) * BLOCK), (byte) 0);
@@ -143,7 +139,8 @@ final class MemoryDevice implements BlockDevice {
     }
 
     @Override
-    public synchronized void extents(long offset, long length, ExtentSink sink) throws DeviceException {
+    public synchronized void extents(long offset, long length, ExtentSink sink)
+            throws DeviceException {
         long pos = offset;
         long end = offset + length;
         while (pos < end) {
@@ -153,7 +150,9 @@ final class MemoryDevice implements BlockDevice {
             while (runEnd < bytes.length && allocated[(int) (runEnd / BLOCK)] == a) {
                 runEnd += BLOCK;
             }
-            if (!sink.extent(runEnd - pos, a ? IoFlags.EXTENT_DATA : IoFlags.EXTENT_HOLE | IoFlags.EXTENT_ZERO)) {
+            if (!sink.extent(
+                    runEnd - pos,
+                    a ? IoFlags.EXTENT_DATA : IoFlags.EXTENT_HOLE | IoFlags.EXTENT_ZERO)) {
                 return;
             }
             pos = runEnd;

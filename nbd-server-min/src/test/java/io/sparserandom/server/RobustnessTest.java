@@ -1,5 +1,9 @@
 package io.sparserandom.server;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -8,32 +12,28 @@ import io.sparserandom.protocol.NbdCommand;
 import io.sparserandom.protocol.NbdMagic;
 import io.sparserandom.protocol.NbdOption;
 import io.sparserandom.testsupport.RawClient;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.ByteBuffer;
-import java.nio.file.Path;
-import java.time.Duration;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** Misbehaving clients; after each the server must still serve a new connection. */
 @Timeout(60)
 class RobustnessTest {
     private static final int READ = NbdCommand.READ.wireValue();
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     TestServer ts;
 
     @BeforeEach
     void start() throws Exception {
-        ts = TestServer.start(dir, new MemoryDevice(), b -> b.handshakeTimeout(Duration.ofSeconds(1)));
+        ts =
+                TestServer.start(
+                        dir, new MemoryDevice(), b -> b.handshakeTimeout(Duration.ofSeconds(1)));
     }
 
     @AfterEach
@@ -52,7 +52,9 @@ class RobustnessTest {
     void clientKilledMidWritePayload() throws Exception {
         try (RawClient c = ts.client()) {
             c.connect("", false, false);
-            ByteBuffer b = RawClient.request(0, NbdCommand.WRITE.wireValue(), 1, 0, 1 << 20, new byte[1 << 20]);
+            ByteBuffer b =
+                    RawClient.request(
+                            0, NbdCommand.WRITE.wireValue(), 1, 0, 1 << 20, new byte[1 << 20]);
             b.limit(28 + 1000);
             c.write(b);
         }
@@ -108,7 +110,8 @@ class RobustnessTest {
 
     @Test
     void handshakeTimeout() throws Exception {
-        // Only a lower bound, from before the connection exists: a loaded machine can make the close
+        // Only a lower bound, from before the connection exists: a loaded machine can make the
+        // close
         // late (the class's @Timeout catches a server that never closes) but never early.
         long t0 = System.nanoTime();
         try (RawClient c = ts.client()) {
@@ -125,7 +128,9 @@ class RobustnessTest {
             c.hello();
             ByteBuffer all = ByteBuffer.allocate(1100 * 16);
             for (int i = 0; i < 1100; i++) {
-                all.putLong(NbdMagic.IHAVEOPT).putInt(NbdOption.STRUCTURED_REPLY.wireValue()).putInt(0);
+                all.putLong(NbdMagic.IHAVEOPT)
+                        .putInt(NbdOption.STRUCTURED_REPLY.wireValue())
+                        .putInt(0);
             }
             c.write(all.flip());
             int acks = 0;
@@ -160,14 +165,17 @@ class RobustnessTest {
                 all.put(RawClient.request(0, READ, i, (i % 60) * (1L << 20), 1 << 20, null));
             }
             all.flip();
-            // The server stops reading once its replies back up; writes then block, so push from a thread.
-            Thread pusher = new Thread(() -> {
-                try {
-                    slow.write(all);
-                } catch (Exception e) {
-                    // closed at the end of the test
-                }
-            });
+            // The server stops reading once its replies back up; writes then block, so push from a
+            // thread.
+            Thread pusher =
+                    new Thread(
+                            () -> {
+                                try {
+                                    slow.write(all);
+                                } catch (Exception e) {
+                                    // closed at the end of the test
+                                }
+                            });
             pusher.setDaemon(true);
             pusher.start();
             long peak = 0;
@@ -176,11 +184,19 @@ class RobustnessTest {
                 peak = Math.max(peak, usedDirectMemory());
             }
             // Replies past the 16 MiB high water mark are not produced until the client reads:
-            // measured peak 16 MiB above the baseline alone, 1 MiB in the full suite; without the parking of requests
+            // measured peak 16 MiB above the baseline alone, 1 MiB in the full suite; without the
+            // parking of requests
             // (checked by disabling it in TransmissionHandler) over 1 GiB within the two seconds.
-            System.out.printf("throttle: direct memory %d MiB before, peak %d MiB%n", baseline >> 20, peak >> 20);
-            assertTrue(peak - baseline < 64L << 20, "direct memory " + (baseline >> 20) + " MiB before, peak "
-                    + (peak >> 20) + " MiB");
+            System.out.printf(
+                    "throttle: direct memory %d MiB before, peak %d MiB%n",
+                    baseline >> 20, peak >> 20);
+            assertTrue(
+                    peak - baseline < 64L << 20,
+                    "direct memory "
+                            + (baseline >> 20)
+                            + " MiB before, peak "
+                            + (peak >> 20)
+                            + " MiB");
             // Another connection is served meanwhile.
             try (RawClient c = ts.client()) {
                 c.connect("", false, false);
@@ -192,7 +208,8 @@ class RobustnessTest {
             for (int i = 0; i < 3; i++) {
                 RawClient.SimpleReply r = slow.simpleReply();
                 assertEquals(i, r.cookie());
-                assertArrayEquals(ts.device.copy((i % 60) * (1L << 20), 1 << 20), slow.read(1 << 20).array());
+                assertArrayEquals(
+                        ts.device.copy((i % 60) * (1L << 20), 1 << 20), slow.read(1 << 20).array());
             }
         }
     }

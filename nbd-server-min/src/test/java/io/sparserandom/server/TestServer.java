@@ -2,7 +2,6 @@ package io.sparserandom.server;
 
 import io.sparserandom.device.Capabilities;
 import io.sparserandom.testsupport.RawClient;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
@@ -20,14 +19,17 @@ final class TestServer implements AutoCloseable {
     }
 
     /** Export "" is {@code device}; "other" is a small second export. */
-    static TestServer start(Path dir, MemoryDevice device, UnaryOperator<NbdServer.Builder> customize) throws IOException {
+    static TestServer start(
+            Path dir, MemoryDevice device, UnaryOperator<NbdServer.Builder> customize)
+            throws IOException {
         Path socket = dir.resolve("nbd.sock");
         MemoryDevice other = new MemoryDevice(MemoryDevice.BLOCK * 4L, Capabilities.all());
-        NbdServer.Builder b = NbdServer.builder()
-                .device("", "the test disk", c -> device)
-                .device("other", "a second disk", c -> other)
-                .unixSocket(socket)
-                .eventLoopThreads(2);
+        NbdServer.Builder b =
+                NbdServer.builder()
+                        .device("", "the test disk", c -> device)
+                        .device("other", "a second disk", c -> other)
+                        .unixSocket(socket)
+                        .eventLoopThreads(2);
         NbdServer server = customize.apply(b).build().start();
         return new TestServer(server, socket, device);
     }

@@ -1,29 +1,28 @@
 package io.sparserandom.server;
 
+import static io.sparserandom.server.MemoryDevice.BLOCK;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.sparserandom.protocol.NbdCommand;
 import io.sparserandom.protocol.NbdCommandFlag;
 import io.sparserandom.protocol.NbdErrno;
 import io.sparserandom.protocol.NbdMagic;
 import io.sparserandom.protocol.NbdReplyType;
 import io.sparserandom.testsupport.RawClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-
-import static io.sparserandom.server.MemoryDevice.BLOCK;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Transmission-phase requests and every error case, as raw bytes over a unix socket. */
 @Timeout(30)
@@ -37,8 +36,7 @@ class TransmissionTest {
     private static final int STATUS = NbdCommand.BLOCK_STATUS.wireValue();
     private static final long SIZE = MemoryDevice.DEFAULT_SIZE;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     TestServer ts;
 
     @BeforeEach
@@ -64,7 +62,8 @@ class TransmissionTest {
     }
 
     /** Sends one request on a simple-reply connection and returns its error. */
-    private static int simpleError(RawClient c, int flags, int type, long offset, long length) throws Exception {
+    private static int simpleError(RawClient c, int flags, int type, long offset, long length)
+            throws Exception {
         c.send(flags, type, 42, offset, length);
         RawClient.SimpleReply r = c.simpleReply();
         assertEquals(42, r.cookie());
@@ -74,10 +73,15 @@ class TransmissionTest {
     @Test
     void simpleReadReturnsTheDeviceBytes() throws Exception {
         try (RawClient c = simple()) {
-            long[][] cases = {{0, 1}, {BLOCK - 3, 7}, {3L * BLOCK - 100, BLOCK + 200}, {SIZE - 4096, 4096}};
+            long[][] cases = {
+                {0, 1}, {BLOCK - 3, 7}, {3L * BLOCK - 100, BLOCK + 200}, {SIZE - 4096, 4096}
+            };
             for (long[] k : cases) {
                 assertEquals(0, simpleError(c, 0, READ, k[0], k[1]));
-                assertArrayEquals(ts.device.copy(k[0], (int) k[1]), c.read((int) k[1]).array(), Arrays.toString(k));
+                assertArrayEquals(
+                        ts.device.copy(k[0], (int) k[1]),
+                        c.read((int) k[1]).array(),
+                        Arrays.toString(k));
             }
         }
     }
@@ -148,7 +152,8 @@ class TransmissionTest {
     @Test
     void writeZeroesTrimFlushCache() throws Exception {
         try (RawClient c = structured()) {
-            // Zeroes over two whole blocks without NO_HOLE: they may become holes (our device does).
+            // Zeroes over two whole blocks without NO_HOLE: they may become holes (our device
+            // does).
             c.send(0, ZEROES, 1, 0, 2L * BLOCK);
             assertEquals(NbdReplyType.NONE.wireValue(), c.chunk().type());
             assertArrayEquals(new byte[2 * BLOCK], ts.device.copy(0, 2 * BLOCK));
@@ -189,7 +194,8 @@ class TransmissionTest {
                 long len = Integer.toUnsignedLong(b.getInt());
                 int state = b.getInt();
                 boolean hole = MemoryDevice.isInitialHole((int) (pos / BLOCK));
-                assertEquals(hole ? NbdMagic.STATE_HOLE | NbdMagic.STATE_ZERO : 0, state, "at " + pos);
+                assertEquals(
+                        hole ? NbdMagic.STATE_HOLE | NbdMagic.STATE_ZERO : 0, state, "at " + pos);
                 assertTrue(len > 0);
                 pos += len;
                 descriptors++;
@@ -222,7 +228,8 @@ class TransmissionTest {
             assertEquals(NbdErrno.EINVAL.wireValue(), simpleError(c, 0, CACHE, SIZE, 1));
             assertEquals(NbdErrno.ENOSPC.wireValue(), simpleError(c, 0, ZEROES, SIZE - 1, 2));
             c.sendWrite(0, 42, SIZE - 2, new byte[4]);
-            assertEquals(new RawClient.SimpleReply(NbdErrno.ENOSPC.wireValue(), 42), c.simpleReply());
+            assertEquals(
+                    new RawClient.SimpleReply(NbdErrno.ENOSPC.wireValue(), 42), c.simpleReply());
             // The connection still works.
             assertEquals(0, simpleError(c, 0, READ, SIZE - 1, 1));
             c.read(1);
@@ -247,7 +254,9 @@ class TransmissionTest {
     @Test
     void readOverMaxPayloadIsEinval() throws Exception {
         try (RawClient c = simple()) {
-            assertEquals(NbdErrno.EINVAL.wireValue(), simpleError(c, 0, READ, 0, NbdMagic.MAX_PAYLOAD + 1L));
+            assertEquals(
+                    NbdErrno.EINVAL.wireValue(),
+                    simpleError(c, 0, READ, 0, NbdMagic.MAX_PAYLOAD + 1L));
             assertEquals(0, simpleError(c, 0, READ, 0, NbdMagic.MAX_PAYLOAD));
             byte[] all = c.read(NbdMagic.MAX_PAYLOAD).array();
             assertArrayEquals(ts.device.copy(0, NbdMagic.MAX_PAYLOAD), all);
@@ -261,7 +270,8 @@ class TransmissionTest {
             Arrays.fill(big, (byte) 7);
             c.sendWrite(0, 50, 0, big);
             c.send(0, READ, 51, 0, 8);
-            assertEquals(new RawClient.SimpleReply(NbdErrno.EINVAL.wireValue(), 50), c.simpleReply());
+            assertEquals(
+                    new RawClient.SimpleReply(NbdErrno.EINVAL.wireValue(), 50), c.simpleReply());
             assertEquals(new RawClient.SimpleReply(0, 51), c.simpleReply());
             assertArrayEquals(ts.device.copy(0, 8), c.read(8).array());
             assertTrue(ts.device.copy(0, 8)[0] != 7, "the oversized write was not applied");
@@ -271,16 +281,31 @@ class TransmissionTest {
     @Test
     void badRequestsAreEinval() throws Exception {
         try (RawClient c = simple()) {
-            assertEquals(NbdErrno.EINVAL.wireValue(), simpleError(c, 0, 99, 0, 1), "unknown command");
-            assertEquals(NbdErrno.EINVAL.wireValue(), simpleError(c, 0, NbdCommand.RESIZE.wireValue(), 0, 1));
-            assertEquals(NbdErrno.EINVAL.wireValue(), simpleError(c, 0x8000, READ, 0, 1), "unknown flag");
-            assertEquals(NbdErrno.EINVAL.wireValue(), simpleError(c, NbdCommandFlag.REQ_ONE, READ, 0, 1));
-            assertEquals(NbdErrno.EINVAL.wireValue(), simpleError(c, NbdCommandFlag.NO_HOLE, TRIM, 0, 1));
-            assertEquals(NbdErrno.EINVAL.wireValue(), simpleError(c, NbdCommandFlag.DF, READ, 0, 1),
+            assertEquals(
+                    NbdErrno.EINVAL.wireValue(), simpleError(c, 0, 99, 0, 1), "unknown command");
+            assertEquals(
+                    NbdErrno.EINVAL.wireValue(),
+                    simpleError(c, 0, NbdCommand.RESIZE.wireValue(), 0, 1));
+            assertEquals(
+                    NbdErrno.EINVAL.wireValue(),
+                    simpleError(c, 0x8000, READ, 0, 1),
+                    "unknown flag");
+            assertEquals(
+                    NbdErrno.EINVAL.wireValue(),
+                    simpleError(c, NbdCommandFlag.REQ_ONE, READ, 0, 1));
+            assertEquals(
+                    NbdErrno.EINVAL.wireValue(),
+                    simpleError(c, NbdCommandFlag.NO_HOLE, TRIM, 0, 1));
+            assertEquals(
+                    NbdErrno.EINVAL.wireValue(),
+                    simpleError(c, NbdCommandFlag.DF, READ, 0, 1),
                     "DF without structured replies");
             assertEquals(NbdErrno.EINVAL.wireValue(), simpleError(c, 0, READ, 0, 0), "zero length");
-            assertEquals(NbdErrno.EINVAL.wireValue(), simpleError(c, 0, ZEROES, 0, 0), "zero length");
-            assertEquals(NbdErrno.EINVAL.wireValue(), simpleError(c, 0, STATUS, 0, 512),
+            assertEquals(
+                    NbdErrno.EINVAL.wireValue(), simpleError(c, 0, ZEROES, 0, 0), "zero length");
+            assertEquals(
+                    NbdErrno.EINVAL.wireValue(),
+                    simpleError(c, 0, STATUS, 0, 512),
                     "block status without a meta context");
             assertEquals(0, simpleError(c, 0, READ, 0, 1));
             c.read(1);

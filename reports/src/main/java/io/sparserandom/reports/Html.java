@@ -9,7 +9,8 @@ import java.util.List;
  */
 public final class Html {
 
-  private static final String CSS = """
+    private static final String CSS =
+            """
       body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:24px;color:#1b1f24;background:#fff}
       h1{font-size:24px}h2{font-size:19px;margin-top:28px;border-bottom:1px solid #d0d7de}h3{font-size:16px}
       table{border-collapse:collapse;margin:8px 0 16px;font-size:13px}
@@ -26,149 +27,254 @@ public final class Html {
       svg .whisker{stroke:#111;stroke-width:2;fill:none}
       """;
 
-  private Html() {
-  }
+    private Html() {}
 
-  /** Escapes text for HTML element content and attribute values (also inside inline SVG). */
-  public static String escape(String text) {
-    if (text == null) {
-      return "";
-    }
-    StringBuilder out = new StringBuilder(text.length());
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '&' -> out.append("&amp;");
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> {
-          // Control characters are not allowed in HTML text; show them as a replacement character.
-          out.append(c < 0x20 && c != '\n' && c != '\t' ? '\uFFFD' : c);
+    /** Escapes text for HTML element content and attribute values (also inside inline SVG). */
+    public static String escape(String text) {
+        if (text == null) {
+            return "";
         }
-      }
-    }
-    return out.toString();
-  }
-
-  public static String render(BenchReport report) {
-    List<ToolStats> stats = report.statistics();
-    StringBuilder h = new StringBuilder();
-    h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-        .append("<title>sparse-random benchmark</title><style>").append(CSS).append("</style></head><body>\n");
-    h.append("<h1>sparse-random benchmark</h1>\n<p>Started ").append(escape(String.valueOf(report.started())))
-        .append(", finished ").append(escape(String.valueOf(report.finished()))).append("; ")
-        .append(report.repeat()).append(" counted run(s) per tool after one warm-up, tools interleaved. ")
-        .append("Disk: ").append(escape(diskLine(report))).append(".</p>\n");
-    for (String note : report.notes()) {
-      h.append("<p>Note: ").append(escape(note)).append("</p>\n");
-    }
-
-    List<SvgChart.Bar> wall = new ArrayList<>();
-    List<SvgChart.Bar> rate = new ArrayList<>();
-    for (ToolStats s : stats) {
-      if (s.wall() != null) {
-        wall.add(new SvgChart.Bar(s.tool(), s.wall().median(), s.wall().ci95Low(), s.wall().ci95High(),
-            !s.passed()));
-        rate.add(new SvgChart.Bar(s.tool(), s.dataBytesPerSecond().median(), Double.NaN, Double.NaN,
-            !s.passed()));
-      }
-    }
-    h.append("<h2>Charts</h2>\n");
-    h.append(SvgChart.bars("wall-time", "Median wall time (whiskers: 95 % CI of the mean) — shorter is better",
-        "seconds", wall, Format::seconds));
-    h.append(SvgChart.bars("throughput", "Median data throughput — longer is better", "data bytes per second",
-        rate, Format::rate, SvgChart.binaryUnit(rate.stream().mapToDouble(SvgChart.Bar::value).max().orElse(1))));
-    int i = 0;
-    for (ToolProfile p : report.profiles().values()) {
-      h.append(SvgChart.histogram("histogram-" + i++, "Request sizes: " + p.tool(), p.requestSizes()));
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> {
+                    // Control characters are not allowed in HTML text; show them as a replacement
+                    // character.
+                    out.append(c < 0x20 && c != '\n' && c != '\t' ? '\uFFFD' : c);
+                }
+            }
+        }
+        return out.toString();
     }
 
-    h.append("<h2>Results</h2>\n<table><tr><th>Tool</th><th>Result</th><th>Runs</th><th>Failed</th>")
-        .append("<th>Median wall</th><th>95 % CI of mean</th><th>Std dev</th><th>Median data rate</th>")
-        .append("<th>Ratio to fastest (interval)</th></tr>\n");
-    for (ToolStats s : stats) {
-      h.append("<tr><td>").append(escape(s.tool())).append("</td>")
-          .append(s.passed() ? "<td class=\"ok\">pass</td>" : "<td class=\"fail\">FAIL</td>")
-          .append(num(String.valueOf(s.runs()))).append(num(String.valueOf(s.failed())))
-          .append(num(s.wall() == null ? "—" : Format.seconds(s.wall().median())))
-          .append(num(s.wall() == null ? "—"
-              : Format.seconds(s.wall().ci95Low()) + " – " + Format.seconds(s.wall().ci95High())))
-          .append(num(s.wall() == null ? "—" : Format.seconds(s.wall().stddev())))
-          .append(num(s.dataBytesPerSecond() == null ? "—" : Format.rate(s.dataBytesPerSecond().median())))
-          .append(num(MarkdownReport.ratio(s.ratioToFastest()))).append("</tr>\n");
+    public static String render(BenchReport report) {
+        List<ToolStats> stats = report.statistics();
+        StringBuilder h = new StringBuilder();
+        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+                .append("<title>sparse-random benchmark</title><style>")
+                .append(CSS)
+                .append("</style></head><body>\n");
+        h.append("<h1>sparse-random benchmark</h1>\n<p>Started ")
+                .append(escape(String.valueOf(report.started())))
+                .append(", finished ")
+                .append(escape(String.valueOf(report.finished())))
+                .append("; ")
+                .append(report.repeat())
+                .append(" counted run(s) per tool after one warm-up, tools interleaved. ")
+                .append("Disk: ")
+                .append(escape(diskLine(report)))
+                .append(".</p>\n");
+        for (String note : report.notes()) {
+            h.append("<p>Note: ").append(escape(note)).append("</p>\n");
+        }
+
+        List<SvgChart.Bar> wall = new ArrayList<>();
+        List<SvgChart.Bar> rate = new ArrayList<>();
+        for (ToolStats s : stats) {
+            if (s.wall() != null) {
+                wall.add(
+                        new SvgChart.Bar(
+                                s.tool(),
+                                s.wall().median(),
+                                s.wall().ci95Low(),
+                                s.wall().ci95High(),
+                                !s.passed()));
+                rate.add(
+                        new SvgChart.Bar(
+                                s.tool(),
+                                s.dataBytesPerSecond().median(),
+                                Double.NaN,
+                                Double.NaN,
+                                !s.passed()));
+            }
+        }
+        h.append("<h2>Charts</h2>\n");
+        h.append(
+                SvgChart.bars(
+                        "wall-time",
+                        "Median wall time (whiskers: 95 % CI of the mean) — shorter is better",
+                        "seconds",
+                        wall,
+                        Format::seconds));
+        h.append(
+                SvgChart.bars(
+                        "throughput",
+                        "Median data throughput — longer is better",
+                        "data bytes per second",
+                        rate,
+                        Format::rate,
+                        SvgChart.binaryUnit(
+                                rate.stream().mapToDouble(SvgChart.Bar::value).max().orElse(1))));
+        int i = 0;
+        for (ToolProfile p : report.profiles().values()) {
+            h.append(
+                    SvgChart.histogram(
+                            "histogram-" + i++, "Request sizes: " + p.tool(), p.requestSizes()));
+        }
+
+        h.append(
+                        "<h2>Results</h2>\n<table><tr><th>Tool</th><th>Result</th><th>Runs</th><th>Failed</th>")
+                .append(
+                        "<th>Median wall</th><th>95 % CI of mean</th><th>Std dev</th><th>Median data rate</th>")
+                .append("<th>Ratio to fastest (interval)</th></tr>\n");
+        for (ToolStats s : stats) {
+            h.append("<tr><td>")
+                    .append(escape(s.tool()))
+                    .append("</td>")
+                    .append(
+                            s.passed()
+                                    ? "<td class=\"ok\">pass</td>"
+                                    : "<td class=\"fail\">FAIL</td>")
+                    .append(num(String.valueOf(s.runs())))
+                    .append(num(String.valueOf(s.failed())))
+                    .append(num(s.wall() == null ? "—" : Format.seconds(s.wall().median())))
+                    .append(
+                            num(
+                                    s.wall() == null
+                                            ? "—"
+                                            : Format.seconds(s.wall().ci95Low())
+                                                    + " – "
+                                                    + Format.seconds(s.wall().ci95High())))
+                    .append(num(s.wall() == null ? "—" : Format.seconds(s.wall().stddev())))
+                    .append(
+                            num(
+                                    s.dataBytesPerSecond() == null
+                                            ? "—"
+                                            : Format.rate(s.dataBytesPerSecond().median())))
+                    .append(num(MarkdownReport.ratio(s.ratioToFastest())))
+                    .append("</tr>\n");
+        }
+        h.append("</table>\n");
+
+        h.append(
+                "<h2>Tools</h2>\n<table><tr><th>Tool</th><th>Version</th><th>Available</th><th>Command</th></tr>\n");
+        for (ToolInfo t : report.tools()) {
+            h.append("<tr><td>")
+                    .append(escape(t.name()))
+                    .append("</td><td>")
+                    .append(escape(dash(t.version())))
+                    .append("</td><td>")
+                    .append(
+                            t.available()
+                                    ? "yes"
+                                    : "<span class=\"fail\">no</span>: "
+                                            + escape(dash(t.unavailableReason())))
+                    .append("</td><td><code>")
+                    .append(escape(dash(t.command())))
+                    .append("</code></td></tr>\n");
+        }
+        h.append("</table>\n");
+
+        h.append("<h2>Disk</h2>\n<table><tr><th>Parameter</th><th>Value</th></tr>\n");
+        report.disk()
+                .forEach(
+                        (k, v) ->
+                                h.append("<tr><td>")
+                                        .append(escape(k))
+                                        .append("</td><td>")
+                                        .append(escape(v))
+                                        .append("</td></tr>\n"));
+        h.append("</table>\n");
+
+        Machine m = report.machine();
+        if (m != null) {
+            h.append(
+                            "<h2>Machine</h2>\n<table><tr><th>OS</th><th>Kernel</th><th>CPU</th><th>Cores</th>")
+                    .append("<th>Memory</th><th>Java</th></tr>\n<tr><td>")
+                    .append(escape(m.os()))
+                    .append("</td><td>")
+                    .append(escape(m.kernel()))
+                    .append("</td><td>")
+                    .append(escape(m.cpu()))
+                    .append("</td>")
+                    .append(num(String.valueOf(m.cores())))
+                    .append(num(Format.bytes(m.memoryBytes())))
+                    .append("<td>")
+                    .append(escape(m.java()))
+                    .append("</td></tr>\n</table>\n");
+        }
+
+        h.append(
+                        "<h2>Runs</h2>\n<table><tr><th>Tool</th><th>Run</th><th>Wall</th><th>User CPU</th>")
+                .append(
+                        "<th>System CPU</th><th>Peak RSS</th><th>Server CPU</th><th>Data</th><th>Data rate</th>")
+                .append("<th>Exit</th><th>Verified</th></tr>\n");
+        for (RunResult r : report.runs()) {
+            h.append("<tr><td>")
+                    .append(escape(r.tool()))
+                    .append("</td>")
+                    .append(num(r.warmup() ? "warm-up" : String.valueOf(r.run())))
+                    .append(num(Format.seconds(r.wallSeconds())))
+                    .append(num(Format.seconds(r.userCpuSeconds())))
+                    .append(num(Format.seconds(r.systemCpuSeconds())))
+                    .append(num(Format.bytes(r.peakRssBytes())))
+                    .append(num(Format.seconds(r.serverCpuSeconds())))
+                    .append(num(Format.bytes(r.dataBytes())))
+                    .append(num(Format.rate(r.dataBytesPerSecond())))
+                    .append(num(String.valueOf(r.exitStatus())))
+                    .append(
+                            r.succeeded()
+                                    ? "<td class=\"ok\">ok</td>"
+                                    : "<td class=\"fail\">" + escape(r.failureReason()) + "</td>")
+                    .append("</tr>\n");
+        }
+        h.append("</table>\n");
+
+        h.append("<h2>Profiles</h2>\n");
+        for (ToolProfile p : report.profiles().values()) {
+            h.append("<h3>")
+                    .append(escape(p.tool()))
+                    .append("</h3>\n<p>")
+                    .append(p.connections())
+                    .append(" connection(s), at most ")
+                    .append(p.maxInFlight())
+                    .append(" request(s) in flight, block status ")
+                    .append(p.usedBlockStatus() ? "used" : "not used")
+                    .append(". Read ")
+                    .append(escape(Format.bytes(p.bytesRead())))
+                    .append(", written ")
+                    .append(escape(Format.bytes(p.bytesWritten())))
+                    .append(", zeroed ")
+                    .append(escape(Format.bytes(p.bytesZeroed())))
+                    .append(", trimmed ")
+                    .append(escape(Format.bytes(p.bytesTrimmed())))
+                    .append(".</p>\n<table><tr><th>Command</th><th>Requests</th></tr>\n");
+            for (String c : MarkdownReport.orderedCommands(p.commandCounts())) {
+                h.append("<tr><td>")
+                        .append(escape(c))
+                        .append("</td>")
+                        .append(num(String.valueOf(p.commandCounts().get(c))))
+                        .append("</tr>\n");
+            }
+            h.append("</table>\n");
+        }
+        return h.append("</body></html>\n").toString();
     }
-    h.append("</table>\n");
 
-    h.append("<h2>Tools</h2>\n<table><tr><th>Tool</th><th>Version</th><th>Available</th><th>Command</th></tr>\n");
-    for (ToolInfo t : report.tools()) {
-      h.append("<tr><td>").append(escape(t.name())).append("</td><td>").append(escape(dash(t.version())))
-          .append("</td><td>").append(t.available() ? "yes" : "<span class=\"fail\">no</span>: "
-              + escape(dash(t.unavailableReason())))
-          .append("</td><td><code>").append(escape(dash(t.command()))).append("</code></td></tr>\n");
-    }
-    h.append("</table>\n");
-
-    h.append("<h2>Disk</h2>\n<table><tr><th>Parameter</th><th>Value</th></tr>\n");
-    report.disk().forEach((k, v) -> h.append("<tr><td>").append(escape(k)).append("</td><td>").append(escape(v))
-        .append("</td></tr>\n"));
-    h.append("</table>\n");
-
-    Machine m = report.machine();
-    if (m != null) {
-      h.append("<h2>Machine</h2>\n<table><tr><th>OS</th><th>Kernel</th><th>CPU</th><th>Cores</th>")
-          .append("<th>Memory</th><th>Java</th></tr>\n<tr><td>").append(escape(m.os())).append("</td><td>")
-          .append(escape(m.kernel())).append("</td><td>").append(escape(m.cpu())).append("</td>")
-          .append(num(String.valueOf(m.cores()))).append(num(Format.bytes(m.memoryBytes()))).append("<td>")
-          .append(escape(m.java())).append("</td></tr>\n</table>\n");
+    private static String diskLine(BenchReport report) {
+        StringBuilder s = new StringBuilder();
+        report.disk()
+                .forEach(
+                        (k, v) ->
+                                s.append(s.length() == 0 ? "" : ", ")
+                                        .append(k)
+                                        .append('=')
+                                        .append(v));
+        return s.length() == 0 ? "unknown" : s.toString();
     }
 
-    h.append("<h2>Runs</h2>\n<table><tr><th>Tool</th><th>Run</th><th>Wall</th><th>User CPU</th>")
-        .append("<th>System CPU</th><th>Peak RSS</th><th>Server CPU</th><th>Data</th><th>Data rate</th>")
-        .append("<th>Exit</th><th>Verified</th></tr>\n");
-    for (RunResult r : report.runs()) {
-      h.append("<tr><td>").append(escape(r.tool())).append("</td>")
-          .append(num(r.warmup() ? "warm-up" : String.valueOf(r.run())))
-          .append(num(Format.seconds(r.wallSeconds()))).append(num(Format.seconds(r.userCpuSeconds())))
-          .append(num(Format.seconds(r.systemCpuSeconds()))).append(num(Format.bytes(r.peakRssBytes())))
-          .append(num(Format.seconds(r.serverCpuSeconds()))).append(num(Format.bytes(r.dataBytes())))
-          .append(num(Format.rate(r.dataBytesPerSecond()))).append(num(String.valueOf(r.exitStatus())))
-          .append(r.succeeded() ? "<td class=\"ok\">ok</td>"
-              : "<td class=\"fail\">" + escape(r.failureReason()) + "</td>")
-          .append("</tr>\n");
+    private static String num(String text) {
+        return "<td class=\"num\">" + escape(text) + "</td>";
     }
-    h.append("</table>\n");
 
-    h.append("<h2>Profiles</h2>\n");
-    for (ToolProfile p : report.profiles().values()) {
-      h.append("<h3>").append(escape(p.tool())).append("</h3>\n<p>").append(p.connections())
-          .append(" connection(s), at most ").append(p.maxInFlight()).append(" request(s) in flight, block status ")
-          .append(p.usedBlockStatus() ? "used" : "not used").append(". Read ").append(escape(Format.bytes(p.bytesRead())))
-          .append(", written ").append(escape(Format.bytes(p.bytesWritten()))).append(", zeroed ")
-          .append(escape(Format.bytes(p.bytesZeroed()))).append(", trimmed ")
-          .append(escape(Format.bytes(p.bytesTrimmed()))).append(".</p>\n<table><tr><th>Command</th><th>Requests</th></tr>\n");
-      for (String c : MarkdownReport.orderedCommands(p.commandCounts())) {
-        h.append("<tr><td>").append(escape(c)).append("</td>").append(num(String.valueOf(p.commandCounts().get(c))))
-            .append("</tr>\n");
-      }
-      h.append("</table>\n");
+    private static String dash(String s) {
+        return s == null || s.isEmpty() ? "—" : s;
     }
-    return h.append("</body></html>\n").toString();
-  }
-
-  private static String diskLine(BenchReport report) {
-    StringBuilder s = new StringBuilder();
-    report.disk().forEach((k, v) -> s.append(s.length() == 0 ? "" : ", ").append(k).append('=').append(v));
-    return s.length() == 0 ? "unknown" : s.toString();
-  }
-
-  private static String num(String text) {
-    return "<td class=\"num\">" + escape(text) + "</td>";
-  }
-
-  private static String dash(String s) {
-    return s == null || s.isEmpty() ? "—" : s;
-  }
 }

@@ -25,90 +25,108 @@ import org.w3c.dom.Element;
  */
 public final class JunitReport {
 
-  static final String SUITE = "sparse-random.copy";
+    static final String SUITE = "sparse-random.copy";
 
-  private JunitReport() {
-  }
+    private JunitReport() {}
 
-  public static String render(BenchReport report) {
-    Document doc;
-    try {
-      doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().newDocument();
-    } catch (ParserConfigurationException e) {
-      throw new IllegalStateException(e);
-    }
-    Set<String> names = new LinkedHashSet<>();
-    report.tools().forEach(t -> names.add(t.name()));
-    report.runs().forEach(r -> names.add(r.tool()));
-
-    Element suites = doc.createElement("testsuites");
-    doc.appendChild(suites);
-    Element suite = doc.createElement("testsuite");
-    suites.appendChild(suite);
-    suite.setAttribute("name", SUITE);
-    if (report.started() != null) {
-      suite.setAttribute("timestamp", report.started().toString());
-    }
-    int failures = 0;
-    int skipped = 0;
-    double total = 0;
-    for (String name : names) {
-      ToolInfo info = report.tools().stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
-      List<RunResult> runs = report.runs().stream().filter(r -> r.tool().equals(name)).toList();
-      double time = runs.stream().mapToDouble(RunResult::wallSeconds).sum();
-      total += time;
-      Element testcase = doc.createElement("testcase");
-      suite.appendChild(testcase);
-      testcase.setAttribute("classname", SUITE);
-      testcase.setAttribute("name", name);
-      testcase.setAttribute("time", String.format(Locale.ROOT, "%.3f", time));
-      if (info != null && !info.available() && runs.isEmpty()) {
-        Element skip = doc.createElement("skipped");
-        skip.setAttribute("message", name + " is not available: "
-            + (info.unavailableReason() == null ? "not installed" : info.unavailableReason()));
-        testcase.appendChild(skip);
-        skipped++;
-        continue;
-      }
-      List<String> problems = new ArrayList<>();
-      for (RunResult r : runs) {
-        if (!r.succeeded()) {
-          problems.add((r.warmup() ? "warm-up run" : "run " + r.run()) + ": " + r.failureReason());
+    public static String render(BenchReport report) {
+        Document doc;
+        try {
+            doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().newDocument();
+        } catch (ParserConfigurationException e) {
+            throw new IllegalStateException(e);
         }
-      }
-      if (runs.stream().noneMatch(r -> !r.warmup())) {
-        problems.add("no counted runs recorded");
-      }
-      if (!problems.isEmpty()) {
-        Element failure = doc.createElement("failure");
-        failure.setAttribute("type", "CopyFailed");
-        failure.setAttribute("message", name + " failed " + problems.size() + " time(s); first: " + problems.get(0));
-        failure.setTextContent(String.join("\n", problems));
-        testcase.appendChild(failure);
-        failures++;
-      }
-    }
-    for (Element e : List.of(suites, suite)) {
-      e.setAttribute("tests", String.valueOf(names.size()));
-      e.setAttribute("failures", String.valueOf(failures));
-      e.setAttribute("errors", "0");
-      e.setAttribute("time", String.format(Locale.ROOT, "%.3f", total));
-    }
-    suite.setAttribute("skipped", String.valueOf(skipped));
-    return serialise(doc);
-  }
+        Set<String> names = new LinkedHashSet<>();
+        report.tools().forEach(t -> names.add(t.name()));
+        report.runs().forEach(r -> names.add(r.tool()));
 
-  private static String serialise(Document doc) {
-    try {
-      var transformer = TransformerFactory.newInstance().newTransformer();
-      transformer.setOutputProperty(OutputKeys.INDENT, "yes");
-      transformer.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
-      transformer.setOutputProperty("{http://xml.apache.org/xslt}indent-amount", "2");
-      StringWriter out = new StringWriter();
-      transformer.transform(new DOMSource(doc), new StreamResult(out));
-      return out.toString();
-    } catch (TransformerException e) {
-      throw new IllegalStateException(new IOException("cannot write JUnit XML", e));
+        Element suites = doc.createElement("testsuites");
+        doc.appendChild(suites);
+        Element suite = doc.createElement("testsuite");
+        suites.appendChild(suite);
+        suite.setAttribute("name", SUITE);
+        if (report.started() != null) {
+            suite.setAttribute("timestamp", report.started().toString());
+        }
+        int failures = 0;
+        int skipped = 0;
+        double total = 0;
+        for (String name : names) {
+            ToolInfo info =
+                    report.tools().stream()
+                            .filter(t -> t.name().equals(name))
+                            .findFirst()
+                            .orElse(null);
+            List<RunResult> runs =
+                    report.runs().stream().filter(r -> r.tool().equals(name)).toList();
+            double time = runs.stream().mapToDouble(RunResult::wallSeconds).sum();
+            total += time;
+            Element testcase = doc.createElement("testcase");
+            suite.appendChild(testcase);
+            testcase.setAttribute("classname", SUITE);
+            testcase.setAttribute("name", name);
+            testcase.setAttribute("time", String.format(Locale.ROOT, "%.3f", time));
+            if (info != null && !info.available() && runs.isEmpty()) {
+                Element skip = doc.createElement("skipped");
+                skip.setAttribute(
+                        "message",
+                        name
+                                + " is not available: "
+                                + (info.unavailableReason() == null
+                                        ? "not installed"
+                                        : info.unavailableReason()));
+                testcase.appendChild(skip);
+                skipped++;
+                continue;
+            }
+            List<String> problems = new ArrayList<>();
+            for (RunResult r : runs) {
+                if (!r.succeeded()) {
+                    problems.add(
+                            (r.warmup() ? "warm-up run" : "run " + r.run())
+                                    + ": "
+                                    + r.failureReason());
+                }
+            }
+            if (runs.stream().noneMatch(r -> !r.warmup())) {
+                problems.add("no counted runs recorded");
+            }
+            if (!problems.isEmpty()) {
+                Element failure = doc.createElement("failure");
+                failure.setAttribute("type", "CopyFailed");
+                failure.setAttribute(
+                        "message",
+                        name
+                                + " failed "
+                                + problems.size()
+                                + " time(s); first: "
+                                + problems.get(0));
+                failure.setTextContent(String.join("\n", problems));
+                testcase.appendChild(failure);
+                failures++;
+            }
+        }
+        for (Element e : List.of(suites, suite)) {
+            e.setAttribute("tests", String.valueOf(names.size()));
+            e.setAttribute("failures", String.valueOf(failures));
+            e.setAttribute("errors", "0");
+            e.setAttribute("time", String.format(Locale.ROOT, "%.3f", total));
+        }
+        suite.setAttribute("skipped", String.valueOf(skipped));
+        return serialise(doc);
     }
-  }
+
+    private static String serialise(Document doc) {
+        try {
+            var transformer = TransformerFactory.newInstance().newTransformer();
+            transformer.setOutputProperty(OutputKeys.INDENT, "yes");
+            transformer.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
+            transformer.setOutputProperty("{http://xml.apache.org/xslt}indent-amount", "2");
+            StringWriter out = new StringWriter();
+            transformer.transform(new DOMSource(doc), new StreamResult(out));
+            return out.toString();
+        } catch (TransformerException e) {
+            throw new IllegalStateException(new IOException("cannot write JUnit XML", e));
+        }
+    }
 }

@@ -3,6 +3,8 @@ package io.sparserandom.reports;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparserandom.testsupport.Interop;
+import io.sparserandom.testsupport.Programs;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,8 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import javax.imageio.ImageIO;
-import io.sparserandom.testsupport.Interop;
-import io.sparserandom.testsupport.Programs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,76 +25,92 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BrowserTest {
 
-  private static final int WIDTH = 1200;
-  private static final int HEIGHT = 2000;
-  private static final int BAR_BLUE = 0x3b6fd8;
-  private static final int BAR_RED = 0xd9534f;
+    private static final int WIDTH = 1200;
+    private static final int HEIGHT = 2000;
+    private static final int BAR_BLUE = 0x3b6fd8;
+    private static final int BAR_RED = 0xd9534f;
 
-  @TempDir
-  Path dir;
+    @TempDir Path dir;
 
-  private Path chromium;
-  private Path html;
+    private Path chromium;
+    private Path html;
 
-  @BeforeEach
-  void writeReport() throws IOException {
-    chromium = Interop.require("chromium");
-    html = ReportWriter.writeAll(SampleReports.threeTools(), dir.resolve("out")).html();
-  }
-
-  @Test
-  void screenshotShowsTheCharts() throws Exception {
-    Path png = dir.resolve("report.png");
-    run("--screenshot=" + png, "--window-size=" + WIDTH + "," + HEIGHT, html.toUri().toString());
-    assertTrue(Files.isRegularFile(png), "chromium wrote no screenshot");
-    BufferedImage image = ImageIO.read(png.toFile());
-    assertTrue(image != null, "not a PNG ImageIO can decode");
-    assertEquals(WIDTH, image.getWidth());
-    assertEquals(HEIGHT, image.getHeight());
-    Set<Integer> colours = new HashSet<>();
-    int blue = 0;
-    int red = 0;
-    for (int y = 0; y < image.getHeight(); y += 2) {
-      for (int x = 0; x < image.getWidth(); x += 2) {
-        int rgb = image.getRGB(x, y) & 0xffffff;
-        colours.add(rgb);
-        blue += near(rgb, BAR_BLUE) ? 1 : 0;
-        red += near(rgb, BAR_RED) ? 1 : 0;
-      }
+    @BeforeEach
+    void writeReport() throws IOException {
+        chromium = Interop.require("chromium");
+        html = ReportWriter.writeAll(SampleReports.threeTools(), dir.resolve("out")).html();
     }
-    assertTrue(colours.size() > 20, "a blank page: only " + colours.size() + " colours");
-    // Bars are drawn: passing tools' bars and histograms in blue, the failed tool's bars in red.
-    assertTrue(blue > 5_000, "too few blue bar pixels: " + blue);
-    assertTrue(red > 1_000, "too few red (failed tool) bar pixels: " + red);
-  }
 
-  @Test
-  void renderedDomHasTheSvgCharts() throws Exception {
-    String dom = run("--dump-dom", html.toUri().toString());
-    assertEquals(4, RenderTest.svgElements(dom).size(), dom);
-    assertTrue(dom.contains("id=\"wall-time\""));
-    assertTrue(dom.contains("&lt;nbdkit-copy&gt;"), "escaped text stays text after parsing");
-    assertTrue(dom.contains("class=\"whisker\""));
-  }
-
-  private static boolean near(int rgb, int target) {
-    for (int shift = 0; shift <= 16; shift += 8) {
-      if (Math.abs(((rgb >> shift) & 0xff) - ((target >> shift) & 0xff)) > 6) {
-        return false;
-      }
+    @Test
+    void screenshotShowsTheCharts() throws Exception {
+        Path png = dir.resolve("report.png");
+        run(
+                "--screenshot=" + png,
+                "--window-size=" + WIDTH + "," + HEIGHT,
+                html.toUri().toString());
+        assertTrue(Files.isRegularFile(png), "chromium wrote no screenshot");
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertTrue(image != null, "not a PNG ImageIO can decode");
+        assertEquals(WIDTH, image.getWidth());
+        assertEquals(HEIGHT, image.getHeight());
+        Set<Integer> colours = new HashSet<>();
+        int blue = 0;
+        int red = 0;
+        for (int y = 0; y < image.getHeight(); y += 2) {
+            for (int x = 0; x < image.getWidth(); x += 2) {
+                int rgb = image.getRGB(x, y) & 0xffffff;
+                colours.add(rgb);
+                blue += near(rgb, BAR_BLUE) ? 1 : 0;
+                red += near(rgb, BAR_RED) ? 1 : 0;
+            }
+        }
+        assertTrue(colours.size() > 20, "a blank page: only " + colours.size() + " colours");
+        // Bars are drawn: passing tools' bars and histograms in blue, the failed tool's bars in
+        // red.
+        assertTrue(blue > 5_000, "too few blue bar pixels: " + blue);
+        assertTrue(red > 1_000, "too few red (failed tool) bar pixels: " + red);
     }
-    return true;
-  }
 
-  /** Runs headless chromium with a fresh profile; returns its stdout; fails on a non-zero exit or a hang. */
-  private String run(String... args) throws Exception {
-    Path profile = Files.createTempDirectory(dir, "profile");
-    List<String> command = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--user-data-dir=" + profile));
-    command.addAll(List.of(args));
-    Programs.Result r = Programs.run(Duration.ofSeconds(120), null, command);
-    assertEquals(0, r.exit(), "chromium failed: " + r.stderr());
-    return r.stdout();
-  }
+    @Test
+    void renderedDomHasTheSvgCharts() throws Exception {
+        String dom = run("--dump-dom", html.toUri().toString());
+        assertEquals(4, RenderTest.svgElements(dom).size(), dom);
+        assertTrue(dom.contains("id=\"wall-time\""));
+        assertTrue(dom.contains("&lt;nbdkit-copy&gt;"), "escaped text stays text after parsing");
+        assertTrue(dom.contains("class=\"whisker\""));
+    }
+
+    private static boolean near(int rgb, int target) {
+        for (int shift = 0; shift <= 16; shift += 8) {
+            if (Math.abs(((rgb >> shift) & 0xff) - ((target >> shift) & 0xff)) > 6) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Runs headless chromium with a fresh profile; returns its stdout; fails on a non-zero exit or
+     * a hang.
+     */
+    private String run(String... args) throws Exception {
+        Path profile = Files.createTempDirectory(dir, "profile");
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                chromium.toString(),
+                                "--headless",
+                                "--no-sandbox",
+                                "--disable-gpu",
+                                "--disable-quic",
+                                "--no-first-run",
+                                "--disable-background-networking",
+                                "--disable-component-update",
+                                "--disable-sync",
+                                "--user-data-dir=" + profile));
+        command.addAll(List.of(args));
+        Programs.Result r = Programs.run(Duration.ofSeconds(120), null, command);
+        assertEquals(0, r.exit(), "chromium failed: " + r.stderr());
+        return r.stdout();
+    }
 }

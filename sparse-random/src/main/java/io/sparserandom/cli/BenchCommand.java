@@ -1,18 +1,12 @@
 package io.sparserandom.cli;
 
-import io.sparserandom.runner.VectorRelaunch;
-
 import io.sparserandom.reports.BenchReport;
 import io.sparserandom.reports.ReportWriter;
 import io.sparserandom.reports.ToolStats;
 import io.sparserandom.runner.Bench;
 import io.sparserandom.runner.CaptiveServer;
 import io.sparserandom.runner.ToolSpec;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
+import io.sparserandom.runner.VectorRelaunch;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,10 +18,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** {@code sparse-random bench SIZE [PARAM...] [--tool NAME[=COMMAND]]... [--repeat N] [--out DIR]}. */
-@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        sortOptions = false, usageHelpAutoWidth = true,
+/**
+ * {@code sparse-random bench SIZE [PARAM...] [--tool NAME[=COMMAND]]... [--repeat N] [--out DIR]}.
+ */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         description = {
             "Time copy tools side by side: each copies the same verified disk onto itself, one warm-up run",
             "each, then --repeat runs with the tools interleaved; writes report.json, report.md,",
@@ -35,37 +39,61 @@ import java.util.concurrent.Callable;
             "",
             "  sparse-random bench 64G",
             "  sparse-random bench 1T --tool nbdcopy --tool 'qemu-img=qemu-img convert -n \"$uri\" \"$uri\"' --repeat 3",
-            ""},
+            ""
+        },
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:every run of every installed tool verified", "1:some run failed", "2:bad command line"})
+        exitCodeList = {
+            "0:every run of every installed tool verified",
+            "1:some run failed",
+            "2:bad command line"
+        })
 final class BenchCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "PARAM", arity = "0..*",
-            description = "Disk parameters as for serving: [size=]SIZE seed=N percent=P runlength=BYTES"
-                    + " random-content=BOOL compat=nbdkit. One seed is used for every tool (random if not given, printed).")
+    @Parameters(
+            paramLabel = "PARAM",
+            arity = "0..*",
+            description =
+                    "Disk parameters as for serving: [size=]SIZE seed=N percent=P runlength=BYTES"
+                            + " random-content=BOOL compat=nbdkit. One seed is used for every tool (random if not given, printed).")
     List<String> params = new ArrayList<>();
 
-    @Option(names = "--tool", paramLabel = "NAME[=COMMAND]",
-            description = "A tool to time: a known one (builtin, nbdcopy, qemu-img) or NAME=COMMAND using $uri like --run."
-                    + " Repeatable. The built-in copier always runs. Default: builtin, nbdcopy and qemu-img when installed.")
+    @Option(
+            names = "--tool",
+            paramLabel = "NAME[=COMMAND]",
+            description =
+                    "A tool to time: a known one (builtin, nbdcopy, qemu-img) or NAME=COMMAND using $uri like --run."
+                            + " Repeatable. The built-in copier always runs. Default: builtin, nbdcopy and qemu-img when installed.")
     List<String> toolSpecs = new ArrayList<>();
 
-    @Option(names = "--repeat", paramLabel = "N", defaultValue = "5", description = "Counted runs per tool (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--repeat",
+            paramLabel = "N",
+            defaultValue = "5",
+            description = "Counted runs per tool (default ${DEFAULT-VALUE}).")
     int repeat;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Report folder (default reports/<timestamp>/).")
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description = "Report folder (default reports/<timestamp>/).")
     Path out;
 
-    @Option(names = "--tcp", description = "Serve on TCP 127.0.0.1 instead of a private unix socket.")
+    @Option(
+            names = "--tcp",
+            description = "Serve on TCP 127.0.0.1 instead of a private unix socket.")
     boolean tcp;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "3600",
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "3600",
             description = "A run taking longer is killed and failed (default ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
-    @Option(names = {"-v", "--verbose"}, description = "Debug logging on stderr.")
+    @Option(
+            names = {"-v", "--verbose"},
+            description = "Debug logging on stderr.")
     boolean verbose;
 
     @Override
@@ -80,7 +108,8 @@ final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--repeat: " + repeat + " must be at least 1");
             }
             if (timeoutSeconds < 1) {
-                throw new IllegalArgumentException("--timeout: " + timeoutSeconds + " must be at least 1");
+                throw new IllegalArgumentException(
+                        "--timeout: " + timeoutSeconds + " must be at least 1");
             }
             tools = resolveTools();
         } catch (IllegalArgumentException e) {
@@ -92,29 +121,62 @@ final class BenchCommand implements Callable<Integer> {
                 return status;
             }
         }
-        Path dir = out != null ? out
-                : Path.of("reports", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        err.printf("bench: disk %s; tools: %s; %d run(s) each after one warm-up%n",
+        Path dir =
+                out != null
+                        ? out
+                        : Path.of(
+                                "reports",
+                                LocalDateTime.now()
+                                        .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        err.printf(
+                "bench: disk %s; tools: %s; %d run(s) each after one warm-up%n",
                 CaptiveServer.describe(parsed.params()),
-                String.join(", ", tools.stream().map(t -> t.name() + (t.available() ? "" : " (not installed)")).toList()),
+                String.join(
+                        ", ",
+                        tools.stream()
+                                .map(t -> t.name() + (t.available() ? "" : " (not installed)"))
+                                .toList()),
                 repeat);
         err.flush();
-        Bench bench = new Bench(parsed.params(), tools, repeat, tcp, Duration.ofSeconds(timeoutSeconds), err,
-                System.console() != null);
+        Bench bench =
+                new Bench(
+                        parsed.params(),
+                        tools,
+                        repeat,
+                        tcp,
+                        Duration.ofSeconds(timeoutSeconds),
+                        err,
+                        System.console() != null);
         BenchReport report = bench.run();
         ReportWriter.Written w = ReportWriter.writeAll(report, dir);
         List<Path> files = List.of(w.json(), w.markdown(), w.html(), w.junit());
         boolean failed = false;
         outWriter.println();
-        outWriter.printf(Locale.ROOT, "%-12s %5s %6s %12s %24s %10s%n", "tool", "runs", "failed", "median", "95% CI", "ratio");
+        outWriter.printf(
+                Locale.ROOT,
+                "%-12s %5s %6s %12s %24s %10s%n",
+                "tool",
+                "runs",
+                "failed",
+                "median",
+                "95% CI",
+                "ratio");
         for (ToolStats s : report.statistics()) {
             failed |= s.failed() > 0;
             if (s.wall() == null || s.wall().n() == 0) {
-                outWriter.printf(Locale.ROOT, "%-12s %5d %6d %12s%n", s.tool(), s.runs(), s.failed(), "-");
+                outWriter.printf(
+                        Locale.ROOT, "%-12s %5d %6d %12s%n", s.tool(), s.runs(), s.failed(), "-");
                 continue;
             }
-            outWriter.printf(Locale.ROOT, "%-12s %5d %6d %10.3f s   [%8.3f, %8.3f] s %9.3fx%n", s.tool(), s.runs(),
-                    s.failed(), s.wall().median(), s.wall().ci95Low(), s.wall().ci95High(),
+            outWriter.printf(
+                    Locale.ROOT,
+                    "%-12s %5d %6d %10.3f s   [%8.3f, %8.3f] s %9.3fx%n",
+                    s.tool(),
+                    s.runs(),
+                    s.failed(),
+                    s.wall().median(),
+                    s.wall().ci95Low(),
+                    s.wall().ci95High(),
                     s.ratioToFastest() == null ? Double.NaN : s.ratioToFastest().value());
         }
         outWriter.println();

@@ -4,55 +4,78 @@ import io.sparserandom.copy.Copier;
 import io.sparserandom.copy.CopyException;
 import io.sparserandom.copy.CopyOptions;
 import io.sparserandom.copy.CopyResult;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.PrintStream;
-import java.util.Locale;
-import java.util.concurrent.Callable;
-
 /**
  * {@code copy [OPTIONS] SRC DST}: the built-in copier. SRC and DST are NBD URIs
  * (nbd://host[:port]/export, nbd+unix:///export?socket=PATH) or local files. The logic lives in
- * {@link Copier}; this class only parses, prints and maps the outcome to an exit code
- * (0 success, 1 copy error, 2 bad arguments).
+ * {@link Copier}; this class only parses, prints and maps the outcome to an exit code (0 success, 1
+ * copy error, 2 bad arguments).
  */
-@Command(name = "copy", mixinStandardHelpOptions = true,
+@Command(
+        name = "copy",
+        mixinStandardHelpOptions = true,
         description = "Copy an NBD export or file to another, skipping holes (like nbdcopy).")
 public final class CopyCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SRC", description = "Source: NBD URI or file.")
     String source;
 
-    @Parameters(index = "1", paramLabel = "DST", description = "Target: NBD URI or file (created if missing).")
+    @Parameters(
+            index = "1",
+            paramLabel = "DST",
+            description = "Target: NBD URI or file (created if missing).")
     String target;
 
-    @Option(names = "--connections", paramLabel = "N",
-            description = "Connections per side (default: 4 when both sides allow multi-conn, else 1).")
+    @Option(
+            names = "--connections",
+            paramLabel = "N",
+            description =
+                    "Connections per side (default: 4 when both sides allow multi-conn, else 1).")
     Integer connections;
 
-    @Option(names = "--requests", paramLabel = "N", defaultValue = "64",
+    @Option(
+            names = "--requests",
+            paramLabel = "N",
+            defaultValue = "64",
             description = "Requests in flight per connection (default: ${DEFAULT-VALUE}).")
     int requests;
 
-    @Option(names = "--request-size", paramLabel = "SIZE", defaultValue = "256K", converter = SizeConverter.class,
-            description = "Bytes per read/write request, e.g. 256K, 1M (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--request-size",
+            paramLabel = "SIZE",
+            defaultValue = "256K",
+            converter = SizeConverter.class,
+            description =
+                    "Bytes per read/write request, e.g. 256K, 1M (default: ${DEFAULT-VALUE}).")
     int requestSize;
 
-    @Option(names = "--no-extents", description = "Do not ask the source for holes; copy everything as data.")
+    @Option(
+            names = "--no-extents",
+            description = "Do not ask the source for holes; copy everything as data.")
     boolean noExtents;
 
-    @Option(names = "--target-is-zero", description = "The target already reads as zeroes: skip zeroing holes.")
+    @Option(
+            names = "--target-is-zero",
+            description = "The target already reads as zeroes: skip zeroing holes.")
     boolean targetIsZero;
 
     @Option(names = "--flush", description = "Flush the target at the end.")
     boolean flush;
 
-    @Option(names = {"-p", "--progress"}, description = "Show a progress bar on stderr (when it is a terminal).")
+    @Option(
+            names = {"-p", "--progress"},
+            description = "Show a progress bar on stderr (when it is a terminal).")
     boolean progress;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print the resolved copy plan before copying.")
+    @Option(
+            names = {"-v", "--verbose"},
+            description = "Print the resolved copy plan before copying.")
     boolean verbose;
 
     PrintStream out = System.out;
@@ -62,8 +85,17 @@ public final class CopyCommand implements Callable<Integer> {
     public Integer call() {
         CopyOptions options;
         try {
-            options = new CopyOptions(source, target, connections, requests, requestSize, !noExtents,
-                    targetIsZero, flush, progress);
+            options =
+                    new CopyOptions(
+                            source,
+                            target,
+                            connections,
+                            requests,
+                            requestSize,
+                            !noExtents,
+                            targetIsZero,
+                            flush,
+                            progress);
         } catch (IllegalArgumentException e) {
             err.println("copy: " + e.getMessage());
             return 2;
@@ -71,11 +103,13 @@ public final class CopyCommand implements Callable<Integer> {
         Copier copier = new Copier(options);
         Thread bar = progress && System.console() != null ? startProgressBar(copier) : null;
         try {
-            CopyResult result = copier.run(plan -> {
-                if (verbose) {
-                    err.println(plan);
-                }
-            });
+            CopyResult result =
+                    copier.run(
+                            plan -> {
+                                if (verbose) {
+                                    err.println(plan);
+                                }
+                            });
             out.println(result.summary());
             return 0;
         } catch (IllegalArgumentException e) {
@@ -98,17 +132,20 @@ public final class CopyCommand implements Callable<Integer> {
     }
 
     private Thread startProgressBar(Copier copier) {
-        Thread t = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                drawBar(copier);
-                try {
-                    Thread.sleep(250);
-                } catch (InterruptedException e) {
-                    break;
-                }
-            }
-            drawBar(copier);
-        }, "copy-progress");
+        Thread t =
+                new Thread(
+                        () -> {
+                            while (!Thread.currentThread().isInterrupted()) {
+                                drawBar(copier);
+                                try {
+                                    Thread.sleep(250);
+                                } catch (InterruptedException e) {
+                                    break;
+                                }
+                            }
+                            drawBar(copier);
+                        },
+                        "copy-progress");
         t.setDaemon(true);
         t.start();
         return t;
@@ -122,8 +159,12 @@ public final class CopyCommand implements Callable<Integer> {
         int width = 40;
         double frac = Math.min(1.0, (double) copier.bytesDone() / total);
         int filled = (int) (frac * width);
-        err.print("\r[" + "#".repeat(filled) + ".".repeat(width - filled) + "] "
-                + String.format(Locale.ROOT, "%5.1f%%", frac * 100));
+        err.print(
+                "\r["
+                        + "#".repeat(filled)
+                        + ".".repeat(width - filled)
+                        + "] "
+                        + String.format(Locale.ROOT, "%5.1f%%", frac * 100));
         err.flush();
     }
 

@@ -1,9 +1,8 @@
 package io.sparserandom.cli;
 
 import io.sparserandom.runner.VectorRelaunch;
-import picocli.CommandLine;
-
 import java.util.Arrays;
+import picocli.CommandLine;
 
 /** Entry point: logging set up from the arguments, then picocli. */
 public final class Main {
@@ -16,23 +15,27 @@ public final class Main {
 
     /** Runs the command line and returns the exit status (used by tests too). */
     public static int run(String... args) {
-        configureLogging(Arrays.asList(args).contains("-v") || Arrays.asList(args).contains("--verbose"));
+        configureLogging(
+                Arrays.asList(args).contains("-v") || Arrays.asList(args).contains("--verbose"));
         return commandLine().execute(args);
     }
 
     static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new SparseRandomCommand())
-                .addSubcommand("bench", new BenchCommand())
-                .addSubcommand("report", new ReportCommand())
-                .addSubcommand("copy", new CopyCommand());
-        cl.setParameterExceptionHandler((ex, args) -> {
-            ex.getCommandLine().getErr().println("sparse-random: " + ex.getMessage());
-            return CommandLine.ExitCode.USAGE;
-        });
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            commandLine.getErr().println("sparse-random: error: " + ex);
-            return 1;
-        });
+        CommandLine cl =
+                new CommandLine(new SparseRandomCommand())
+                        .addSubcommand("bench", new BenchCommand())
+                        .addSubcommand("report", new ReportCommand())
+                        .addSubcommand("copy", new CopyCommand());
+        cl.setParameterExceptionHandler(
+                (ex, args) -> {
+                    ex.getCommandLine().getErr().println("sparse-random: " + ex.getMessage());
+                    return CommandLine.ExitCode.USAGE;
+                });
+        cl.setExecutionExceptionHandler(
+                (ex, commandLine, parseResult) -> {
+                    commandLine.getErr().println("sparse-random: error: " + ex);
+                    return 1;
+                });
         return cl;
     }
 

@@ -1,8 +1,7 @@
 package io.sparserandom.cli;
 
-import sun.misc.Signal;
-
 import java.util.concurrent.atomic.AtomicReference;
+import sun.misc.Signal;
 
 /**
  * SIGINT and SIGTERM as events, so that the main thread can end the --run command, stop serving,
@@ -13,10 +12,12 @@ final class Signals {
 
     Signals() {
         for (String name : new String[] {"INT", "TERM"}) {
-            Signal.handle(new Signal(name), s -> {
-                Runnable r = action.get();
-                new Thread(r, "signal-" + name).start();
-            });
+            Signal.handle(
+                    new Signal(name),
+                    s -> {
+                        Runnable r = action.get();
+                        new Thread(r, "signal-" + name).start();
+                    });
         }
     }
 

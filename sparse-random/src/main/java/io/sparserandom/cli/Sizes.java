@@ -2,7 +2,9 @@ package io.sparserandom.cli;
 
 import java.util.Locale;
 
-/** Parsing of sizes and numbers as nbdkit writes them: plain bytes or K M G T P E (powers of 1024). */
+/**
+ * Parsing of sizes and numbers as nbdkit writes them: plain bytes or K M G T P E (powers of 1024).
+ */
 public final class Sizes {
     private Sizes() {}
 
@@ -20,31 +22,41 @@ public final class Sizes {
         char last = Character.toUpperCase(s.charAt(s.length() - 1));
         String digits = s;
         if (!Character.isDigit(last)) {
-            shift = switch (last) {
-                case 'B' -> 0;
-                case 'K' -> 10;
-                case 'M' -> 20;
-                case 'G' -> 30;
-                case 'T' -> 40;
-                case 'P' -> 50;
-                case 'E' -> 60;
-                default -> throw new IllegalArgumentException(what + ": cannot parse '" + text
-                        + "' (bytes, or a number followed by K M G T P or E)");
-            };
+            shift =
+                    switch (last) {
+                        case 'B' -> 0;
+                        case 'K' -> 10;
+                        case 'M' -> 20;
+                        case 'G' -> 30;
+                        case 'T' -> 40;
+                        case 'P' -> 50;
+                        case 'E' -> 60;
+                        default ->
+                                throw new IllegalArgumentException(
+                                        what
+                                                + ": cannot parse '"
+                                                + text
+                                                + "' (bytes, or a number followed by K M G T P or E)");
+                    };
             digits = s.substring(0, s.length() - 1);
         }
         if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit)) {
-            throw new IllegalArgumentException(what + ": cannot parse '" + text
-                    + "' (bytes, or a number followed by K M G T P or E)");
+            throw new IllegalArgumentException(
+                    what
+                            + ": cannot parse '"
+                            + text
+                            + "' (bytes, or a number followed by K M G T P or E)");
         }
         long n;
         try {
             n = Long.parseLong(digits);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + ": '" + text + "' is larger than 2^63-1 bytes");
+            throw new IllegalArgumentException(
+                    what + ": '" + text + "' is larger than 2^63-1 bytes");
         }
         if (shift > 0 && n > (Long.MAX_VALUE >> shift)) {
-            throw new IllegalArgumentException(what + ": '" + text + "' is larger than 2^63-1 bytes");
+            throw new IllegalArgumentException(
+                    what + ": '" + text + "' is larger than 2^63-1 bytes");
         }
         return n << shift;
     }
@@ -59,7 +71,8 @@ public final class Sizes {
             }
             return v;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + ": '" + text + "' is not an unsigned 32-bit number");
+            throw new IllegalArgumentException(
+                    what + ": '" + text + "' is not an unsigned 32-bit number");
         }
     }
 
@@ -75,8 +88,13 @@ public final class Sizes {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(what + ": '" + text + "' is not a number");
         }
-        if (!(v >= 0 && v <= 100) || s.endsWith("d") || s.endsWith("f") || s.endsWith("D") || s.endsWith("F")) {
-            throw new IllegalArgumentException(what + ": '" + text + "' is not a number from 0 to 100");
+        if (!(v >= 0 && v <= 100)
+                || s.endsWith("d")
+                || s.endsWith("f")
+                || s.endsWith("D")
+                || s.endsWith("F")) {
+            throw new IllegalArgumentException(
+                    what + ": '" + text + "' is not a number from 0 to 100");
         }
         return v;
     }
@@ -86,7 +104,9 @@ public final class Sizes {
         return switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "1", "true", "t", "yes", "y", "on" -> true;
             case "0", "false", "f", "no", "n", "off" -> false;
-            default -> throw new IllegalArgumentException(what + ": '" + text + "' is not a boolean (true/false)");
+            default ->
+                    throw new IllegalArgumentException(
+                            what + ": '" + text + "' is not a boolean (true/false)");
         };
     }
 }

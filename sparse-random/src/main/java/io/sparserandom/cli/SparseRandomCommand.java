@@ -1,9 +1,10 @@
 package io.sparserandom.cli;
 
-import io.sparserandom.runner.VectorRelaunch;
-
-import io.sparserandom.generator.DiskParams;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sparserandom.copy.Copier;
+import io.sparserandom.copy.CopyException;
+import io.sparserandom.copy.CopyOptions;
+import io.sparserandom.generator.DiskParams;
 import io.sparserandom.generator.SparseRandomDisk;
 import io.sparserandom.metrics.PrometheusEndpoint;
 import io.sparserandom.metrics.ServerMetrics;
@@ -11,20 +12,12 @@ import io.sparserandom.metrics.StatsText;
 import io.sparserandom.runner.CaptiveCommand;
 import io.sparserandom.runner.CaptiveServer;
 import io.sparserandom.runner.Endpoint;
+import io.sparserandom.runner.VectorRelaunch;
+import io.sparserandom.server.TlsConfig;
 import io.sparserandom.verifier.CoverageLedger;
 import io.sparserandom.verifier.Verdict;
 import io.sparserandom.verifier.VerdictWriter;
 import io.sparserandom.verifier.Verifier;
-import io.sparserandom.server.TlsConfig;
-import io.sparserandom.copy.CopyException;
-import io.sparserandom.copy.CopyOptions;
-import io.sparserandom.copy.Copier;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -35,13 +28,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code sparse-random [OPTIONS] [size=]SIZE [seed=N] [percent=P] [runlength=BYTES]
  * [random-content=BOOL] [compat=nbdkit]}: serve the disk, verifying every write; with --run, run a
  * command against it and exit with the verdict.
  */
-@Command(name = "sparse-random",
+@Command(
+        name = "sparse-random",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         sortOptions = false,
@@ -52,7 +51,8 @@ import java.util.concurrent.CountDownLatch;
             "the disk's bytes (else EIO), so one server is both the source and the target of a copy:",
             "",
             "  sparse-random 1T --run 'nbdcopy \"$uri\" \"$uri\"'",
-            ""},
+            ""
+        },
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0:all is well",
@@ -60,92 +60,149 @@ import java.util.concurrent.CountDownLatch;
             "2:bad command line",
             "3:a write, zero or trim was rejected (and the tool still exited 0)",
             "4:with --check-complete: some data was never written back",
-            "N:the --run command's own non-zero status wins over 3 and 4"})
+            "N:the --run command's own non-zero status wins over 3 and 4"
+        })
 public final class SparseRandomCommand implements Callable<Integer> {
-    @Spec
-    CommandLine.Model.CommandSpec spec;
+    @Spec CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "PARAM", arity = "0..*",
-            description = {"[size=]SIZE (required; bytes or K M G T P E, up to 2^63-1), seed=N (unsigned 32-bit;"
-                    + " default random, printed), percent=P (0-100, default 10), runlength=BYTES (mean data run,"
-                    + " default 16M), random-content=BOOL (default false), compat=nbdkit (byte-exact nbdkit bytes)"})
+    @Parameters(
+            paramLabel = "PARAM",
+            arity = "0..*",
+            description = {
+                "[size=]SIZE (required; bytes or K M G T P E, up to 2^63-1), seed=N (unsigned 32-bit;"
+                        + " default random, printed), percent=P (0-100, default 10), runlength=BYTES (mean data run,"
+                        + " default 16M), random-content=BOOL (default false), compat=nbdkit (byte-exact nbdkit bytes)"
+            })
     List<String> params = new ArrayList<>();
 
-    @Option(names = {"-U", "--unix"}, paramLabel = "PATH",
-            description = "Listen on a unix socket; '-' makes a private one in a fresh 0700 folder (the default with --run).")
+    @Option(
+            names = {"-U", "--unix"},
+            paramLabel = "PATH",
+            description =
+                    "Listen on a unix socket; '-' makes a private one in a fresh 0700 folder (the default with --run).")
     String unixSocket;
 
-    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "Listen on TCP (default 10809 without --run and -U).")
+    @Option(
+            names = {"-p", "--port"},
+            paramLabel = "PORT",
+            description = "Listen on TCP (default 10809 without --run and -U).")
     Integer port;
 
-    @Option(names = {"-i", "--ipaddr"}, paramLabel = "ADDR", defaultValue = "127.0.0.1",
-            description = "TCP address to listen on (default ${DEFAULT-VALUE}; give 0.0.0.0 to listen on all interfaces).")
+    @Option(
+            names = {"-i", "--ipaddr"},
+            paramLabel = "ADDR",
+            defaultValue = "127.0.0.1",
+            description =
+                    "TCP address to listen on (default ${DEFAULT-VALUE}; give 0.0.0.0 to listen on all interfaces).")
     String ipaddr;
 
-    @Option(names = {"-r", "--readonly"}, description = "Serve read-only: writes, zeroes and trims fail with EPERM.")
+    @Option(
+            names = {"-r", "--readonly"},
+            description = "Serve read-only: writes, zeroes and trims fail with EPERM.")
     boolean readOnly;
 
-    @Option(names = {"-e", "--exportname"}, paramLabel = "NAME", defaultValue = "",
+    @Option(
+            names = {"-e", "--exportname"},
+            paramLabel = "NAME",
+            defaultValue = "",
             description = "Export name (default: the empty name).")
     String exportName;
 
-    @Option(names = "--run", paramLabel = "CMD",
-            description = "Run CMD with /bin/sh -c once serving, with $uri $nbd $unixsocket $port $exportname set;"
-                    + " stop when it exits and exit with the verdict.")
+    @Option(
+            names = "--run",
+            paramLabel = "CMD",
+            description =
+                    "Run CMD with /bin/sh -c once serving, with $uri $nbd $unixsocket $port $exportname set;"
+                            + " stop when it exits and exit with the verdict.")
     String run;
 
-    @Option(names = "--self-copy", hidden = true,
-            description = "Instead of --run: copy the disk onto itself with the built-in copier in this JVM"
-                    + " (the launcher's class-data training run).")
+    @Option(
+            names = "--self-copy",
+            hidden = true,
+            description =
+                    "Instead of --run: copy the disk onto itself with the built-in copier in this JVM"
+                            + " (the launcher's class-data training run).")
     boolean selfCopy;
 
-    @Option(names = "--check-complete", description = "Fail (exit 4) unless every data byte was written back and verified.")
+    @Option(
+            names = "--check-complete",
+            description = "Fail (exit 4) unless every data byte was written back and verified.")
     boolean checkComplete;
 
-    @Option(names = "--verdict", paramLabel = "FILE", description = "Write the verdict as JSON to FILE.")
+    @Option(
+            names = "--verdict",
+            paramLabel = "FILE",
+            description = "Write the verdict as JSON to FILE.")
     Path verdictFile;
 
-    @Option(names = "--junit", paramLabel = "FILE", description = "Write the verdict as JUnit XML to FILE.")
+    @Option(
+            names = "--junit",
+            paramLabel = "FILE",
+            description = "Write the verdict as JUnit XML to FILE.")
     Path junitFile;
 
-    @Option(names = "--stats", description = "Print what the clients did (commands, request sizes, bytes, connections) at exit.")
+    @Option(
+            names = "--stats",
+            description =
+                    "Print what the clients did (commands, request sizes, bytes, connections) at exit.")
     boolean stats;
 
-    @Option(names = "--metrics-port", paramLabel = "PORT",
-            description = "Expose the server's meters for Prometheus at http://ADDR:PORT/metrics (ADDR from -i).")
+    @Option(
+            names = "--metrics-port",
+            paramLabel = "PORT",
+            description =
+                    "Expose the server's meters for Prometheus at http://ADDR:PORT/metrics (ADDR from -i).")
     Integer metricsPort;
 
-    @Option(names = "--no-coverage", hidden = true,
-            description = "Benchmarking only: verify writes but record no coverage (cannot prove completeness).")
+    @Option(
+            names = "--no-coverage",
+            hidden = true,
+            description =
+                    "Benchmarking only: verify writes but record no coverage (cannot prove completeness).")
     boolean noCoverage;
 
-    @Option(names = "--tls", paramLabel = "off|on|require", defaultValue = "off",
-            description = "TLS through NBD_OPT_STARTTLS: on offers it, require refuses clients without it"
-                    + " (default: ${DEFAULT-VALUE}). Needs --tls-certificates.")
+    @Option(
+            names = "--tls",
+            paramLabel = "off|on|require",
+            defaultValue = "off",
+            description =
+                    "TLS through NBD_OPT_STARTTLS: on offers it, require refuses clients without it"
+                            + " (default: ${DEFAULT-VALUE}). Needs --tls-certificates.")
     String tls;
 
-    @Option(names = "--tls-certificates", paramLabel = "DIR",
-            description = "Folder with ca-cert.pem, server-cert.pem and server-key.pem (the layout of nbdkit and libnbd).")
+    @Option(
+            names = "--tls-certificates",
+            paramLabel = "DIR",
+            description =
+                    "Folder with ca-cert.pem, server-cert.pem and server-key.pem (the layout of nbdkit and libnbd).")
     Path tlsCertificates;
 
-    @Option(names = {"-v", "--verbose"}, description = "Debug logging on stderr.")
+    @Option(
+            names = {"-v", "--verbose"},
+            description = "Debug logging on stderr.")
     boolean verbose;
 
     /** --tls and --tls-certificates, checked and loaded now: a bad folder is a usage error. */
     private TlsConfig tlsConfig() {
-        TlsConfig.Mode mode = switch (tls.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "off", "false", "no", "0" -> TlsConfig.Mode.OFF;
-            case "on", "true", "yes", "1" -> TlsConfig.Mode.ON;
-            case "require", "required" -> TlsConfig.Mode.REQUIRE;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--tls: '" + tls + "' is not one of off, on, require");
-        };
+        TlsConfig.Mode mode =
+                switch (tls.trim().toLowerCase(java.util.Locale.ROOT)) {
+                    case "off", "false", "no", "0" -> TlsConfig.Mode.OFF;
+                    case "on", "true", "yes", "1" -> TlsConfig.Mode.ON;
+                    case "require", "required" -> TlsConfig.Mode.REQUIRE;
+                    default ->
+                            throw new CommandLine.ParameterException(
+                                    spec.commandLine(),
+                                    "--tls: '" + tls + "' is not one of off, on, require");
+                };
         if (mode == TlsConfig.Mode.OFF) {
             return TlsConfig.OFF;
         }
         if (tlsCertificates == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--tls=" + tls + " needs --tls-certificates DIR (with ca-cert.pem, server-cert.pem, server-key.pem)");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--tls="
+                            + tls
+                            + " needs --tls-certificates DIR (with ca-cert.pem, server-cert.pem, server-key.pem)");
         }
         try {
             return TlsConfig.fromDirectory(tlsCertificates, mode);
@@ -170,21 +227,30 @@ public final class SparseRandomCommand implements Callable<Integer> {
             }
         }
         if (port != null && (port < 0 || port > 65535)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--port: " + port + " is not a TCP port");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--port: " + port + " is not a TCP port");
         }
         if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--metrics-port: " + metricsPort + " is not a TCP port");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--metrics-port: " + metricsPort + " is not a TCP port");
         }
         if (selfCopy && run != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--self-copy and --run cannot be used together");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--self-copy and --run cannot be used together");
         }
         if (port != null && unixSocket != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "-U and -p cannot be used together");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "-U and -p cannot be used together");
         }
         TlsConfig tlsConfig = tlsConfig();
         DiskParams p = parsed.params();
-        err.printf("sparse-random: size=%d seed=%d percent=%s runlength=%d random-content=%b%s%n",
-                p.size(), p.seed(), CaptiveServer.trimDouble(p.percent()), p.runlength(), p.randomContent(),
+        err.printf(
+                "sparse-random: size=%d seed=%d percent=%s runlength=%d random-content=%b%s%n",
+                p.size(),
+                p.seed(),
+                CaptiveServer.trimDouble(p.percent()),
+                p.runlength(),
+                p.randomContent(),
                 p.model() == DiskParams.Model.NBDKIT ? " compat=nbdkit" : "");
         err.flush();
 
@@ -215,10 +281,21 @@ public final class SparseRandomCommand implements Callable<Integer> {
         try {
             if (metricsPort != null) {
                 prometheus = PrometheusEndpoint.start(registry, ipaddr, metricsPort);
-                err.println("sparse-random: metrics at http://" + ipaddr + ":" + prometheus.port() + "/metrics");
+                err.println(
+                        "sparse-random: metrics at http://"
+                                + ipaddr
+                                + ":"
+                                + prometheus.port()
+                                + "/metrics");
             }
-            captive = CaptiveServer.start(disk, endpoint, readOnly, metrics,
-                    noCoverage ? CoverageLedger.countersOnly() : new CoverageLedger(), tlsConfig);
+            captive =
+                    CaptiveServer.start(
+                            disk,
+                            endpoint,
+                            readOnly,
+                            metrics,
+                            noCoverage ? CoverageLedger.countersOnly() : new CoverageLedger(),
+                            tlsConfig);
         } catch (IOException e) {
             err.println("sparse-random: " + e.getMessage());
             if (prometheus != null) {
@@ -226,7 +303,8 @@ public final class SparseRandomCommand implements Callable<Integer> {
             }
             return 1;
         }
-        try (captive; PrometheusEndpoint ignored = prometheus) {
+        try (captive;
+                PrometheusEndpoint ignored = prometheus) {
             verifier = captive.verifier();
             if (run != null) {
                 CaptiveCommand child = CaptiveCommand.start(run, endpoint);
@@ -243,7 +321,8 @@ public final class SparseRandomCommand implements Callable<Integer> {
             }
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-        Verdict verdict = Verdict.compute(disk, verifier.ledger(), toolStatus, checkComplete, elapsed);
+        Verdict verdict =
+                Verdict.compute(disk, verifier.ledger(), toolStatus, checkComplete, elapsed);
         if (stats) {
             err.print(StatsText.format(metrics));
         }
@@ -253,12 +332,17 @@ public final class SparseRandomCommand implements Callable<Integer> {
             Files.writeString(verdictFile, VerdictWriter.json(verdict), StandardCharsets.UTF_8);
         }
         if (junitFile != null) {
-            Files.writeString(junitFile, VerdictWriter.junit(verdict, "sparse-random"), StandardCharsets.UTF_8);
+            Files.writeString(
+                    junitFile,
+                    VerdictWriter.junit(verdict, "sparse-random"),
+                    StandardCharsets.UTF_8);
         }
         return verdict.exitStatus();
     }
 
-    /** The built-in copier from the endpoint onto itself; its status as a --run command's would be. */
+    /**
+     * The built-in copier from the endpoint onto itself; its status as a --run command's would be.
+     */
     private static int selfCopy(Endpoint endpoint, PrintWriter err) {
         try {
             new Copier(CopyOptions.defaults(endpoint.uri(), endpoint.uri())).run(plan -> {});

@@ -3,7 +3,6 @@ package io.sparserandom.metrics;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -21,21 +20,27 @@ public final class PrometheusEndpoint implements AutoCloseable {
         return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     }
 
-    public static PrometheusEndpoint start(PrometheusMeterRegistry registry, String host, int port) throws IOException {
+    public static PrometheusEndpoint start(PrometheusMeterRegistry registry, String host, int port)
+            throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 0);
-        http.createContext("/metrics", exchange -> {
-            byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream os = exchange.getResponseBody()) {
-                os.write(body);
-            }
-        });
+        http.createContext(
+                "/metrics",
+                exchange -> {
+                    byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders()
+                            .set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+                    exchange.sendResponseHeaders(200, body.length);
+                    try (OutputStream os = exchange.getResponseBody()) {
+                        os.write(body);
+                    }
+                });
         http.start();
         return new PrometheusEndpoint(http);
     }
 
-    public int port() { return http.getAddress().getPort(); }
+    public int port() {
+        return http.getAddress().getPort();
+    }
 
     @Override
     public void close() {

@@ -8,7 +8,6 @@ import io.sparserandom.protocol.NbdCommand;
 import io.sparserandom.protocol.NbdErrno;
 import io.sparserandom.server.ConnectionInfo;
 import io.sparserandom.server.ServerListener;
-
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,8 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * What a copy tool did to the server, as Micrometer meters: commands and their counts, the
  * request-size distribution, bytes read / written / zeroed / trimmed, connections opened, the most
  * requests seen in flight, and whether block status was used. This is what tells a user why one
- * tool is faster than another. Counted as the server sees requests (not as devices are called),
- * so internal calls never count; recording is a few atomic adds per request.
+ * tool is faster than another. Counted as the server sees requests (not as devices are called), so
+ * internal calls never count; recording is a few atomic adds per request.
  */
 public final class ServerMetrics implements ServerListener {
     /** Request-size histogram buckets: powers of two from 512 bytes to 64 MiB (and above). */
@@ -46,23 +45,55 @@ public final class ServerMetrics implements ServerListener {
     public ServerMetrics(MeterRegistry registry) {
         this.registry = registry;
         for (NbdCommand c : NbdCommand.values()) {
-            commands.put(c, Counter.builder("nbd.requests").tag("command", c.name())
-                    .description("NBD requests received").register(registry));
-            sizes.put(c, DistributionSummary.builder("nbd.request.size").tag("command", c.name()).baseUnit("bytes")
-                    .serviceLevelObjectives(SIZE_BUCKETS).description("NBD request lengths").register(registry));
+            commands.put(
+                    c,
+                    Counter.builder("nbd.requests")
+                            .tag("command", c.name())
+                            .description("NBD requests received")
+                            .register(registry));
+            sizes.put(
+                    c,
+                    DistributionSummary.builder("nbd.request.size")
+                            .tag("command", c.name())
+                            .baseUnit("bytes")
+                            .serviceLevelObjectives(SIZE_BUCKETS)
+                            .description("NBD request lengths")
+                            .register(registry));
         }
-        bytesRead = Counter.builder("nbd.bytes").tag("op", "read").baseUnit("bytes").register(registry);
-        bytesWritten = Counter.builder("nbd.bytes").tag("op", "written").baseUnit("bytes").register(registry);
-        bytesZeroed = Counter.builder("nbd.bytes").tag("op", "zeroed").baseUnit("bytes").register(registry);
-        bytesTrimmed = Counter.builder("nbd.bytes").tag("op", "trimmed").baseUnit("bytes").register(registry);
-        connections = Counter.builder("nbd.connections").description("connections opened").register(registry);
-        errors = Counter.builder("nbd.errors").description("requests answered with an error").register(registry);
+        bytesRead =
+                Counter.builder("nbd.bytes").tag("op", "read").baseUnit("bytes").register(registry);
+        bytesWritten =
+                Counter.builder("nbd.bytes")
+                        .tag("op", "written")
+                        .baseUnit("bytes")
+                        .register(registry);
+        bytesZeroed =
+                Counter.builder("nbd.bytes")
+                        .tag("op", "zeroed")
+                        .baseUnit("bytes")
+                        .register(registry);
+        bytesTrimmed =
+                Counter.builder("nbd.bytes")
+                        .tag("op", "trimmed")
+                        .baseUnit("bytes")
+                        .register(registry);
+        connections =
+                Counter.builder("nbd.connections")
+                        .description("connections opened")
+                        .register(registry);
+        errors =
+                Counter.builder("nbd.errors")
+                        .description("requests answered with an error")
+                        .register(registry);
         Gauge.builder("nbd.requests.in.flight.max", maxInFlight, AtomicLong::get)
-                .description("most requests seen in flight at once, over all connections").register(registry);
+                .description("most requests seen in flight at once, over all connections")
+                .register(registry);
         Gauge.builder("nbd.requests.in.flight", inFlight, AtomicLong::get).register(registry);
     }
 
-    public MeterRegistry registry() { return registry; }
+    public MeterRegistry registry() {
+        return registry;
+    }
 
     private void request(NbdCommand command, long length) {
         commands.get(command).increment();
@@ -72,7 +103,7 @@ public final class ServerMetrics implements ServerListener {
             case WRITE -> bytesWritten.increment(length);
             case WRITE_ZEROES -> bytesZeroed.increment(length);
             case TRIM -> bytesTrimmed.increment(length);
-            default -> { }
+            default -> {}
         }
     }
 
@@ -85,7 +116,9 @@ public final class ServerMetrics implements ServerListener {
     public void requestStarted(ConnectionInfo c, NbdCommand command, long offset, long length) {
         request(command, length);
         long now = inFlight.incrementAndGet();
-        if (now > maxInFlight.get()) { // read first: the shared line is written only for a new maximum
+        if (now
+                > maxInFlight
+                        .get()) { // read first: the shared line is written only for a new maximum
             maxInFlight.accumulateAndGet(now, Math::max);
         }
     }
@@ -96,25 +129,49 @@ public final class ServerMetrics implements ServerListener {
     }
 
     @Override
-    public void requestFailed(ConnectionInfo c, NbdCommand cmd, long offset, long length, NbdErrno errno, String message) {
+    public void requestFailed(
+            ConnectionInfo c,
+            NbdCommand cmd,
+            long offset,
+            long length,
+            NbdErrno errno,
+            String message) {
         errors.increment();
     }
 
-    public long count(NbdCommand c) { return (long) commands.get(c).count(); }
+    public long count(NbdCommand c) {
+        return (long) commands.get(c).count();
+    }
 
-    public DistributionSummary sizes(NbdCommand c) { return sizes.get(c); }
+    public DistributionSummary sizes(NbdCommand c) {
+        return sizes.get(c);
+    }
 
-    public long bytesRead() { return (long) bytesRead.count(); }
+    public long bytesRead() {
+        return (long) bytesRead.count();
+    }
 
-    public long bytesWritten() { return (long) bytesWritten.count(); }
+    public long bytesWritten() {
+        return (long) bytesWritten.count();
+    }
 
-    public long bytesZeroed() { return (long) bytesZeroed.count(); }
+    public long bytesZeroed() {
+        return (long) bytesZeroed.count();
+    }
 
-    public long bytesTrimmed() { return (long) bytesTrimmed.count(); }
+    public long bytesTrimmed() {
+        return (long) bytesTrimmed.count();
+    }
 
-    public long connections() { return (long) connections.count(); }
+    public long connections() {
+        return (long) connections.count();
+    }
 
-    public long maxInFlight() { return maxInFlight.get(); }
+    public long maxInFlight() {
+        return maxInFlight.get();
+    }
 
-    public long errors() { return (long) errors.count(); }
+    public long errors() {
+        return (long) errors.count();
+    }
 }

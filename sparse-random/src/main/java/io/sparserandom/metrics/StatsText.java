@@ -2,7 +2,6 @@ package io.sparserandom.metrics;
 
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.sparserandom.protocol.NbdCommand;
-
 import java.util.Locale;
 
 /** The --stats text: what the clients did, printed at exit. */
@@ -11,17 +10,34 @@ public final class StatsText {
 
     public static String format(ServerMetrics m) {
         StringBuilder sb = new StringBuilder("sparse-random stats:\n");
-        sb.append(String.format(Locale.ROOT, "  connections opened: %d, most requests in flight: %d, errors: %d%n",
-                m.connections(), m.maxInFlight(), m.errors()));
-        sb.append(String.format(Locale.ROOT, "  bytes read %d, written %d, zeroed %d, trimmed %d%n",
-                m.bytesRead(), m.bytesWritten(), m.bytesZeroed(), m.bytesTrimmed()));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "  connections opened: %d, most requests in flight: %d, errors: %d%n",
+                        m.connections(),
+                        m.maxInFlight(),
+                        m.errors()));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "  bytes read %d, written %d, zeroed %d, trimmed %d%n",
+                        m.bytesRead(),
+                        m.bytesWritten(),
+                        m.bytesZeroed(),
+                        m.bytesTrimmed()));
         for (NbdCommand c : NbdCommand.values()) {
             long n = m.count(c);
             if (n == 0) {
                 continue;
             }
-            sb.append(String.format(Locale.ROOT, "  %-13s %10d requests, mean %.0f bytes, max %.0f bytes%n",
-                    c.name(), n, m.sizes(c).mean(), m.sizes(c).max()));
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "  %-13s %10d requests, mean %.0f bytes, max %.0f bytes%n",
+                            c.name(),
+                            n,
+                            m.sizes(c).mean(),
+                            m.sizes(c).max()));
             CountAtBucket[] buckets = m.sizes(c).takeSnapshot().histogramCounts();
             double prev = 0;
             StringBuilder h = new StringBuilder();

@@ -2,20 +2,19 @@ package io.sparserandom.runner;
 
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sparserandom.device.DeviceException;
 import io.sparserandom.generator.DiskParams;
 import io.sparserandom.generator.SparseRandomDisk;
 import io.sparserandom.metrics.ServerMetrics;
 import io.sparserandom.protocol.NbdCommand;
-import io.sparserandom.device.DeviceException;
 import io.sparserandom.reports.BenchReport;
-import io.sparserandom.reports.ToolProfile.Bucket;
 import io.sparserandom.reports.Format;
 import io.sparserandom.reports.Machine;
 import io.sparserandom.reports.RunResult;
 import io.sparserandom.reports.ToolInfo;
 import io.sparserandom.reports.ToolProfile;
+import io.sparserandom.reports.ToolProfile.Bucket;
 import io.sparserandom.verifier.Verdict;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -31,8 +30,8 @@ import java.util.Map;
  * The benchmark runner: one warm-up run per tool (not counted), then {@code repeat} runs with the
  * tools interleaved (A B C A B C ...) so that drift on a noisy machine hits all alike. Every run
  * gets a fresh server and ledger on a private socket; the tool copies the disk onto itself and the
- * verdict is taken with --check-complete semantics: a run that does not verify is a failed run, never
- * a timing.
+ * verdict is taken with --check-complete semantics: a run that does not verify is a failed run,
+ * never a timing.
  */
 public final class Bench {
     private final DiskParams params;
@@ -43,8 +42,14 @@ public final class Bench {
     private final PrintWriter err;
     private final boolean terminal;
 
-    public Bench(DiskParams params, List<ToolSpec> tools, int repeat, boolean tcp, Duration timeout, PrintWriter err,
-          boolean terminal) {
+    public Bench(
+            DiskParams params,
+            List<ToolSpec> tools,
+            int repeat,
+            boolean tcp,
+            Duration timeout,
+            PrintWriter err,
+            boolean terminal) {
         this.params = params;
         this.tools = tools;
         this.repeat = repeat;
@@ -83,11 +88,28 @@ public final class Bench {
                 }
             }
         }
-        List<ToolInfo> infos = tools.stream()
-                .map(t -> new ToolInfo(t.name(), t.command(), t.version(), t.available(), t.unavailableReason()))
-                .toList();
-        return new BenchReport(BenchReport.SCHEMA, started, Instant.now(), Machine.detect(), diskMap(), repeat, infos,
-                runs, profiles, notes);
+        List<ToolInfo> infos =
+                tools.stream()
+                        .map(
+                                t ->
+                                        new ToolInfo(
+                                                t.name(),
+                                                t.command(),
+                                                t.version(),
+                                                t.available(),
+                                                t.unavailableReason()))
+                        .toList();
+        return new BenchReport(
+                BenchReport.SCHEMA,
+                started,
+                Instant.now(),
+                Machine.detect(),
+                diskMap(),
+                repeat,
+                infos,
+                runs,
+                profiles,
+                notes);
     }
 
     private record Measured(RunResult result, ToolProfile profile) {}
@@ -104,35 +126,73 @@ public final class Bench {
         try (CaptiveServer server = CaptiveServer.start(disk, endpoint, false, metrics)) {
             long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
-            run = runner.run(tool.command(), endpoint, timeout, Duration.ofMillis(terminal ? 250 : 1000), () -> {
-                if (terminal) {
-                    err.printf(Locale.ROOT, "\r\033[K%s  %.1f s  %s moved", label, (System.nanoTime() - t0) / 1e9,
-                            Format.bytes(metrics.bytesRead() + metrics.bytesWritten()));
-                    err.flush();
-                }
-            });
+            run =
+                    runner.run(
+                            tool.command(),
+                            endpoint,
+                            timeout,
+                            Duration.ofMillis(terminal ? 250 : 1000),
+                            () -> {
+                                if (terminal) {
+                                    err.printf(
+                                            Locale.ROOT,
+                                            "\r\033[K%s  %.1f s  %s moved",
+                                            label,
+                                            (System.nanoTime() - t0) / 1e9,
+                                            Format.bytes(
+                                                    metrics.bytesRead() + metrics.bytesWritten()));
+                                    err.flush();
+                                }
+                            });
             serverCpu = (processCpuNanos() - cpu0) / 1e9;
             if (run.timedOut()) {
                 failure = "timed out after " + timeout.toSeconds() + " s";
             } else if (run.exitStatus() != 0) {
-                failure = "exited with status " + run.exitStatus() + (run.lastLine().isEmpty() ? "" : ": " + run.lastLine());
+                failure =
+                        "exited with status "
+                                + run.exitStatus()
+                                + (run.lastLine().isEmpty() ? "" : ": " + run.lastLine());
             }
-            verdict = Verdict.compute(disk, server.verifier().ledger(), run.exitStatus(), true,
-                    Duration.ofNanos((long) (run.wallSeconds() * 1e9)));
+            verdict =
+                    Verdict.compute(
+                            disk,
+                            server.verifier().ledger(),
+                            run.exitStatus(),
+                            true,
+                            Duration.ofNanos((long) (run.wallSeconds() * 1e9)));
         }
         if (failure == null && !verdict.passed()) {
-            failure = verdict.noRejects() ? verdict.incompleteReason()
-                    : verdict.ledger().rejectedCount() + " request(s) rejected: "
-                    + verdict.ledger().mismatches().get(0).message();
+            failure =
+                    verdict.noRejects()
+                            ? verdict.incompleteReason()
+                            : verdict.ledger().rejectedCount()
+                                    + " request(s) rejected: "
+                                    + verdict.ledger().mismatches().get(0).message();
         }
-        RunResult result = new RunResult(tool.name(), round, round == 0, run.wallSeconds(), run.userSeconds(),
-                run.systemSeconds(), run.peakRssBytes(), serverCpu, disk.size(), verdict.dataVerified(),
-                run.exitStatus(), verdict.passed(), failure);
+        RunResult result =
+                new RunResult(
+                        tool.name(),
+                        round,
+                        round == 0,
+                        run.wallSeconds(),
+                        run.userSeconds(),
+                        run.systemSeconds(),
+                        run.peakRssBytes(),
+                        serverCpu,
+                        disk.size(),
+                        verdict.dataVerified(),
+                        run.exitStatus(),
+                        verdict.passed(),
+                        failure);
         if (terminal) {
             err.print("\r\033[K");
         }
-        err.printf(Locale.ROOT, "bench: %-10s %-12s %8.3f s  %s%n", tool.name(),
-                round == 0 ? "warm-up" : "run " + round + "/" + repeat, run.wallSeconds(),
+        err.printf(
+                Locale.ROOT,
+                "bench: %-10s %-12s %8.3f s  %s%n",
+                tool.name(),
+                round == 0 ? "warm-up" : "run " + round + "/" + repeat,
+                run.wallSeconds(),
                 verdict.passed() ? "verified" : "FAILED: " + failure);
         err.flush();
         return new Measured(result, profile(tool.name(), metrics, disk.size()));
@@ -147,7 +207,10 @@ public final class Bench {
             if (n > 0) {
                 counts.put(c.name(), n);
             }
-            if (c == NbdCommand.READ || c == NbdCommand.WRITE || c == NbdCommand.WRITE_ZEROES || c == NbdCommand.TRIM) {
+            if (c == NbdCommand.READ
+                    || c == NbdCommand.WRITE
+                    || c == NbdCommand.WRITE_ZEROES
+                    || c == NbdCommand.TRIM) {
                 CountAtBucket[] cab = m.sizes(c).takeSnapshot().histogramCounts();
                 // Cumulative counts per bucket: turn them into per-bucket counts.
                 double prev = 0;
@@ -160,12 +223,24 @@ public final class Bench {
         }
         List<Bucket> sizes = new ArrayList<>();
         for (int i = 0; i < buckets.length; i++) {
-            long upper = i < ServerMetrics.SIZE_BUCKETS.length ? (long) ServerMetrics.SIZE_BUCKETS[i] : Long.MAX_VALUE;
+            long upper =
+                    i < ServerMetrics.SIZE_BUCKETS.length
+                            ? (long) ServerMetrics.SIZE_BUCKETS[i]
+                            : Long.MAX_VALUE;
             sizes.add(new Bucket(upper, buckets[i]));
         }
         boolean usedBlockStatus = m.count(NbdCommand.BLOCK_STATUS) > 0 && m.bytesRead() < diskSize;
-        return new ToolProfile(tool, counts, sizes, m.bytesRead(), m.bytesWritten(), m.bytesZeroed(), m.bytesTrimmed(),
-                m.connections(), m.maxInFlight(), usedBlockStatus);
+        return new ToolProfile(
+                tool,
+                counts,
+                sizes,
+                m.bytesRead(),
+                m.bytesWritten(),
+                m.bytesZeroed(),
+                m.bytesTrimmed(),
+                m.connections(),
+                m.maxInFlight(),
+                usedBlockStatus);
     }
 
     private Map<String, String> diskMap() {
@@ -180,7 +255,8 @@ public final class Bench {
     }
 
     private static long processCpuNanos() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+        if (ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
             return os.getProcessCpuTime();
         }
         return 0;

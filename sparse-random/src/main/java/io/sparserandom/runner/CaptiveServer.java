@@ -3,11 +3,10 @@ package io.sparserandom.runner;
 import io.sparserandom.generator.DiskParams;
 import io.sparserandom.generator.SparseRandomDisk;
 import io.sparserandom.server.NbdServer;
-import io.sparserandom.server.TlsConfig;
 import io.sparserandom.server.ServerListener;
+import io.sparserandom.server.TlsConfig;
 import io.sparserandom.verifier.CoverageLedger;
 import io.sparserandom.verifier.Verifier;
-
 import java.io.IOException;
 
 /**
@@ -25,24 +24,39 @@ public final class CaptiveServer implements AutoCloseable {
         this.server = server;
     }
 
-    static CaptiveServer start(SparseRandomDisk disk, Endpoint endpoint, boolean readOnly, ServerListener listener)
+    static CaptiveServer start(
+            SparseRandomDisk disk, Endpoint endpoint, boolean readOnly, ServerListener listener)
             throws IOException {
         return start(disk, endpoint, readOnly, listener, new CoverageLedger());
     }
 
-    static CaptiveServer start(SparseRandomDisk disk, Endpoint endpoint, boolean readOnly, ServerListener listener,
-                               CoverageLedger ledger) throws IOException {
+    static CaptiveServer start(
+            SparseRandomDisk disk,
+            Endpoint endpoint,
+            boolean readOnly,
+            ServerListener listener,
+            CoverageLedger ledger)
+            throws IOException {
         return start(disk, endpoint, readOnly, listener, ledger, TlsConfig.OFF);
     }
 
-    public static CaptiveServer start(SparseRandomDisk disk, Endpoint endpoint, boolean readOnly,
-                                      ServerListener listener, CoverageLedger ledger, TlsConfig tls) throws IOException {
+    public static CaptiveServer start(
+            SparseRandomDisk disk,
+            Endpoint endpoint,
+            boolean readOnly,
+            ServerListener listener,
+            CoverageLedger ledger,
+            TlsConfig tls)
+            throws IOException {
         Verifier verifier = new Verifier(disk, ledger);
-        NbdServer.Builder builder = NbdServer.builder()
-                .device(endpoint.exportName(), "sparse-random " + describe(disk.params()),
-                        c -> verifier.forConnection(c.id()))
-                .readOnly(readOnly)
-                .tls(tls);
+        NbdServer.Builder builder =
+                NbdServer.builder()
+                        .device(
+                                endpoint.exportName(),
+                                "sparse-random " + describe(disk.params()),
+                                c -> verifier.forConnection(c.id()))
+                        .readOnly(readOnly)
+                        .tls(tls);
         if (listener != null) {
             builder.listener(listener);
         }
@@ -57,8 +71,14 @@ public final class CaptiveServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             server.close();
             endpoint.cleanUp();
-            throw new IOException("cannot listen on " + (endpoint.isUnix() ? endpoint.socket()
-                    : endpoint.host() + ":" + endpoint.port()) + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "cannot listen on "
+                            + (endpoint.isUnix()
+                                    ? endpoint.socket()
+                                    : endpoint.host() + ":" + endpoint.port())
+                            + ": "
+                            + e.getMessage(),
+                    e);
         }
         if (!endpoint.isUnix()) {
             endpoint.boundPort(server.port());
@@ -66,9 +86,13 @@ public final class CaptiveServer implements AutoCloseable {
         return new CaptiveServer(endpoint, verifier, server);
     }
 
-    public Endpoint endpoint() { return endpoint; }
+    public Endpoint endpoint() {
+        return endpoint;
+    }
 
-    public Verifier verifier() { return verifier; }
+    public Verifier verifier() {
+        return verifier;
+    }
 
     @Override
     public void close() {
@@ -77,8 +101,15 @@ public final class CaptiveServer implements AutoCloseable {
     }
 
     public static String describe(DiskParams p) {
-        return "size=" + p.size() + " seed=" + p.seed() + " percent=" + trimDouble(p.percent())
-                + " runlength=" + p.runlength() + (p.randomContent() ? " random-content=true" : "")
+        return "size="
+                + p.size()
+                + " seed="
+                + p.seed()
+                + " percent="
+                + trimDouble(p.percent())
+                + " runlength="
+                + p.runlength()
+                + (p.randomContent() ? " random-content=true" : "")
                 + (p.model() == DiskParams.Model.NBDKIT ? " compat=nbdkit" : "");
     }
 

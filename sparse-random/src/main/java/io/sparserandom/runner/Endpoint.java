@@ -21,6 +21,7 @@ public final class Endpoint {
     private final String host;
     private int port;
     private final String exportName;
+
     /** The TLS certificates folder clients should use, or null without TLS. */
     private Path tlsCertificates;
 
@@ -34,8 +35,11 @@ public final class Endpoint {
 
     public static Endpoint unix(String path, String exportName) throws IOException {
         if (path.equals("-")) {
-            Path dir = Files.createTempDirectory("sparse-random-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path dir =
+                    Files.createTempDirectory(
+                            "sparse-random-",
+                            PosixFilePermissions.asFileAttribute(
+                                    PosixFilePermissions.fromString("rwx------")));
             return new Endpoint(dir.resolve("nbd.sock"), dir, null, -1, exportName);
         }
         return new Endpoint(Path.of(path).toAbsolutePath(), null, null, -1, exportName);
@@ -45,22 +49,38 @@ public final class Endpoint {
         return new Endpoint(null, null, host, port, exportName);
     }
 
-    public boolean isUnix() { return socket != null; }
+    public boolean isUnix() {
+        return socket != null;
+    }
 
-    public Path socket() { return socket; }
+    public Path socket() {
+        return socket;
+    }
 
-    public String host() { return host; }
+    public String host() {
+        return host;
+    }
 
-    public int port() { return port; }
+    public int port() {
+        return port;
+    }
 
-    void boundPort(int actual) { this.port = actual; }
+    void boundPort(int actual) {
+        this.port = actual;
+    }
 
-    public String exportName() { return exportName; }
+    public String exportName() {
+        return exportName;
+    }
 
     /** Clients must use TLS, trusting the authority in {@code dir} (it goes into the URI). */
-    public void useTls(Path dir) { this.tlsCertificates = dir.toAbsolutePath(); }
+    public void useTls(Path dir) {
+        this.tlsCertificates = dir.toAbsolutePath();
+    }
 
-    public boolean tls() { return tlsCertificates != null; }
+    public boolean tls() {
+        return tlsCertificates != null;
+    }
 
     /**
      * A standard NBD URI: {@code nbd+unix:///EXPORT?socket=PATH} or {@code nbd://HOST:PORT/EXPORT};
@@ -70,9 +90,17 @@ public final class Endpoint {
     public String uri() {
         String export = encode(exportName).replace("%2F", "/");
         String scheme = tls() ? "nbds" : "nbd";
-        String tlsQuery = tls() ? "tls-certificates=" + encode(tlsCertificates.toString()).replace("%2F", "/") : "";
+        String tlsQuery =
+                tls()
+                        ? "tls-certificates="
+                                + encode(tlsCertificates.toString()).replace("%2F", "/")
+                        : "";
         if (isUnix()) {
-            return scheme + "+unix:///" + export + "?socket=" + encode(socket.toString()).replace("%2F", "/")
+            return scheme
+                    + "+unix:///"
+                    + export
+                    + "?socket="
+                    + encode(socket.toString()).replace("%2F", "/")
                     + (tls() ? "&" + tlsQuery : "");
         }
         String h = host.contains(":") ? "[" + host + "]" : host;
@@ -84,9 +112,9 @@ public final class Endpoint {
     }
 
     /**
-     * What a command run against this endpoint finds in its environment: {@code uri} and {@code nbd},
-     * {@code exportname}, {@code unixsocket} or {@code port}, and {@code tls=1} with TLS. A null value
-     * means the variable must be unset (an inherited one would mislead the command).
+     * What a command run against this endpoint finds in its environment: {@code uri} and {@code
+     * nbd}, {@code exportname}, {@code unixsocket} or {@code port}, and {@code tls=1} with TLS. A
+     * null value means the variable must be unset (an inherited one would mislead the command).
      */
     Map<String, String> environment() {
         Map<String, String> env = new HashMap<>();
@@ -101,13 +129,15 @@ public final class Endpoint {
 
     /** Sets {@link #environment()} in a process's environment. */
     void exportTo(Map<String, String> processEnvironment) {
-        environment().forEach((k, v) -> {
-            if (v == null) {
-                processEnvironment.remove(k);
-            } else {
-                processEnvironment.put(k, v);
-            }
-        });
+        environment()
+                .forEach(
+                        (k, v) -> {
+                            if (v == null) {
+                                processEnvironment.remove(k);
+                            } else {
+                                processEnvironment.put(k, v);
+                            }
+                        });
     }
 
     /** Removes the private socket folder, if we made one. */

@@ -8,14 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The options every sparse-random JVM runs with, kept in one file, jvm.options (next to this class):
- * bin/sparse-random hands it to java as an @argfile, and the runner starts the built-in copier
- * with the same list.
+ * The options every sparse-random JVM runs with, kept in one file, jvm.options (next to this
+ * class): bin/sparse-random hands it to java as an @argfile, and the runner starts the built-in
+ * copier with the same list.
  */
 public final class JvmOptions {
     private JvmOptions() {}
 
-    /** The options in order: the argfile's words, comments ('#' to the end of the line) left out. */
+    /**
+     * The options in order: the argfile's words, comments ('#' to the end of the line) left out.
+     */
     public static List<String> load() {
         return load("jvm.options");
     }

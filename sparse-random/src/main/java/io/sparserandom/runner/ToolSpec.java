@@ -5,14 +5,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * A copy tool under test: a name, a shell command that uses {@code $uri} as both source and target
  * (like --run), and whether it is installed. Resolved once, before any run.
  */
-public record ToolSpec(String name, String command, boolean available, String unavailableReason, String version) {
+public record ToolSpec(
+        String name, String command, boolean available, String unavailableReason, String version) {
 
     public static final String BUILTIN = "builtin";
 
@@ -32,10 +33,22 @@ public record ToolSpec(String name, String command, boolean available, String un
     public static ToolSpec builtin() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("java.class.path");
-        String command = quote(java) + " " + JvmOptions.load().stream().map(ToolSpec::word).collect(Collectors.joining(" "))
-                + " -cp " + quote(cp) + " io.sparserandom.cli.Main copy \"$uri\" \"$uri\"";
+        String command =
+                quote(java)
+                        + " "
+                        + JvmOptions.load().stream()
+                                .map(ToolSpec::word)
+                                .collect(Collectors.joining(" "))
+                        + " -cp "
+                        + quote(cp)
+                        + " io.sparserandom.cli.Main copy \"$uri\" \"$uri\"";
         String v = ToolSpec.class.getPackage().getImplementationVersion();
-        return new ToolSpec(BUILTIN, command, true, null, "sparse-random " + (v == null ? "(development build)" : v));
+        return new ToolSpec(
+                BUILTIN,
+                command,
+                true,
+                null,
+                "sparse-random " + (v == null ? "(development build)" : v));
     }
 
     /** {@code NAME} (a known tool) or {@code NAME=COMMAND}. */
@@ -43,15 +56,19 @@ public record ToolSpec(String name, String command, boolean available, String un
         int eq = spec.indexOf('=');
         String name = (eq < 0 ? spec : spec.substring(0, eq)).trim();
         if (name.isEmpty() || !name.matches("[A-Za-z0-9._+-]+")) {
-            throw new IllegalArgumentException("--tool: '" + spec + "': the name must be letters, digits, . _ + -");
+            throw new IllegalArgumentException(
+                    "--tool: '" + spec + "': the name must be letters, digits, . _ + -");
         }
         if (eq < 0 && name.equals(BUILTIN)) {
             return builtin();
         }
         String command = eq < 0 ? knownCommand(name) : spec.substring(eq + 1).trim();
         if (command == null) {
-            throw new IllegalArgumentException("--tool: '" + name + "' is not a known tool (known: builtin nbdcopy qemu-img);"
-                    + " give NAME=COMMAND");
+            throw new IllegalArgumentException(
+                    "--tool: '"
+                            + name
+                            + "' is not a known tool (known: builtin nbdcopy qemu-img);"
+                            + " give NAME=COMMAND");
         }
         if (command.isEmpty()) {
             throw new IllegalArgumentException("--tool: '" + spec + "' has an empty command");
@@ -65,23 +82,36 @@ public record ToolSpec(String name, String command, boolean available, String un
         if (program.matches("[A-Za-z0-9._+-]+")) {
             Path found = onPath(program);
             if (found == null) {
-                return new ToolSpec(name, command, false, program + " is not installed (not found on PATH)", null);
+                return new ToolSpec(
+                        name,
+                        command,
+                        false,
+                        program + " is not installed (not found on PATH)",
+                        null);
             }
             return new ToolSpec(name, command, true, null, version(found));
         }
         if (program.startsWith("/") && !Files.isExecutable(Path.of(program))) {
-            return new ToolSpec(name, command, false, program + " is not installed (not executable)", null);
+            return new ToolSpec(
+                    name, command, false, program + " is not installed (not executable)", null);
         }
         return new ToolSpec(name, command, true, null, null);
     }
 
-    /** The tools to run when none is named: the built-in copier always, nbdcopy and qemu-img when installed. */
+    /**
+     * The tools to run when none is named: the built-in copier always, nbdcopy and qemu-img when
+     * installed.
+     */
     public static List<ToolSpec> defaults() {
-        return List.of(builtin(), resolve("nbdcopy", knownCommand("nbdcopy")), resolve("qemu-img", knownCommand("qemu-img")));
+        return List.of(
+                builtin(),
+                resolve("nbdcopy", knownCommand("nbdcopy")),
+                resolve("qemu-img", knownCommand("qemu-img")));
     }
 
     static Path onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
+        for (String dir :
+                System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
             Path p = Path.of(dir.isEmpty() ? "." : dir, program);
             if (Files.isExecutable(p) && !Files.isDirectory(p)) {
                 return p;
@@ -92,7 +122,10 @@ public record ToolSpec(String name, String command, boolean available, String un
 
     private static String version(Path program) {
         try {
-            Process p = new ProcessBuilder(program.toString(), "--version").redirectErrorStream(true).start();
+            Process p =
+                    new ProcessBuilder(program.toString(), "--version")
+                            .redirectErrorStream(true)
+                            .start();
             String out = new String(p.getInputStream().readNBytes(4096));
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
@@ -114,5 +147,7 @@ public record ToolSpec(String name, String command, boolean available, String un
         return s.matches("[A-Za-z0-9_./:=+,@%-]+") ? s : quote(s);
     }
 
-    String displayName() { return name.toLowerCase(Locale.ROOT); }
+    String displayName() {
+        return name.toLowerCase(Locale.ROOT);
+    }
 }

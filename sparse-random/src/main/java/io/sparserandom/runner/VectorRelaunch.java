@@ -10,9 +10,9 @@ import java.util.List;
 /**
  * Random content wants the incubating Vector API, whose module makes the JVM print a warning at
  * every start. So the launcher starts without it, and a run that turns out to need it (which only
- * picocli knows, after parsing) starts itself once more with {@link JvmOptions#vector()}: the
- * same JVM options and arguments, the same standard streams, and this process waits and exits with
- * the child's status. Signals that end this process end the child too.
+ * picocli knows, after parsing) starts itself once more with {@link JvmOptions#vector()}: the same
+ * JVM options and arguments, the same standard streams, and this process waits and exits with the
+ * child's status. Signals that end this process end the child too.
  */
 public final class VectorRelaunch {
     static final String MARK = "sparse-random.relaunched";
@@ -51,14 +51,16 @@ public final class VectorRelaunch {
         } catch (java.io.IOException e) {
             return null;
         }
-        Thread stop = new Thread(() -> {
-            child.destroy();
-            try {
-                child.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        Thread stop =
+                new Thread(
+                        () -> {
+                            child.destroy();
+                            try {
+                                child.waitFor();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        });
         Runtime.getRuntime().addShutdownHook(stop);
         int status = child.waitFor();
         Runtime.getRuntime().removeShutdownHook(stop);
@@ -77,7 +79,13 @@ public final class VectorRelaunch {
         command.addAll(JvmOptions.vector());
         command.add("-D" + MARK + "=true");
         try {
-            Path source = Path.of(VectorRelaunch.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path source =
+                    Path.of(
+                            VectorRelaunch.class
+                                    .getProtectionDomain()
+                                    .getCodeSource()
+                                    .getLocation()
+                                    .toURI());
             if (Files.isRegularFile(source)) {
                 command.add("-jar");
                 command.add(source.toString());

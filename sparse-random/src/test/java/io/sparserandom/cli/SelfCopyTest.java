@@ -1,15 +1,17 @@
 package io.sparserandom.cli;
 
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
-
-import java.io.PrintWriter;
-import java.io.StringWriter;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The hidden --self-copy that bin/sparse-random trains its class-data archive with: no outside tool. */
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * The hidden --self-copy that bin/sparse-random trains its class-data archive with: no outside
+ * tool.
+ */
 class SelfCopyTest {
     private static int run(StringWriter err, String... args) {
         CommandLine cl = Main.commandLine();
@@ -21,7 +23,8 @@ class SelfCopyTest {
     @Test
     void copiesTheDiskOntoItselfInThisJvmAndPasses() {
         StringWriter err = new StringWriter();
-        assertEquals(0, run(err, "8M", "seed=3", "--self-copy", "--check-complete"), err.toString());
+        assertEquals(
+                0, run(err, "8M", "seed=3", "--self-copy", "--check-complete"), err.toString());
         assertTrue(err.toString().contains("verdict: PASS"), err.toString());
     }
 

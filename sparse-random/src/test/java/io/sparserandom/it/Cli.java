@@ -1,8 +1,9 @@
 package io.sparserandom.it;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 import io.sparserandom.testsupport.Programs;
 import io.sparserandom.testsupport.Programs.Result;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,16 +11,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 /** Runs the packaged command line (target/sparse-random.jar) as a real process. */
 public final class Cli {
     private Cli() {}
 
     public static Path jar() {
-        Path jar = Path.of(System.getProperty("sparse-random.jar", "target/sparse-random.jar")).toAbsolutePath();
+        Path jar =
+                Path.of(System.getProperty("sparse-random.jar", "target/sparse-random.jar"))
+                        .toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
-            fail("the packaged jar is missing: " + jar + " (integration tests run after 'package', in 'mvn verify')");
+            fail(
+                    "the packaged jar is missing: "
+                            + jar
+                            + " (integration tests run after 'package', in 'mvn verify')");
         }
         return jar;
     }
@@ -29,11 +33,19 @@ public final class Cli {
     }
 
     public static Result run(Duration timeout, Path workDir, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("java", "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1",
-                "--add-opens", "java.base/java.nio=ALL-UNNAMED",
-                "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
-                "-Dio.netty.tryReflectionSetAccessible=true",
-                "-jar", jar().toString()));
+        List<String> cmd =
+                new ArrayList<>(
+                        List.of(
+                                "java",
+                                "-XX:+UseParallelGC",
+                                "-XX:TieredStopAtLevel=1",
+                                "--add-opens",
+                                "java.base/java.nio=ALL-UNNAMED",
+                                "--add-opens",
+                                "java.base/jdk.internal.misc=ALL-UNNAMED",
+                                "-Dio.netty.tryReflectionSetAccessible=true",
+                                "-jar",
+                                jar().toString()));
         cmd.addAll(List.of(args));
         return Programs.run(timeout, workDir, cmd);
     }

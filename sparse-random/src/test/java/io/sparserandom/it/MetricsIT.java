@@ -1,15 +1,13 @@
 package io.sparserandom.it;
 
-import io.sparserandom.testsupport.Interop;
-import io.sparserandom.testsupport.Programs.Result;
-
-import org.junit.jupiter.api.Test;
-
-import java.net.ServerSocket;
-import java.time.Duration;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparserandom.testsupport.Interop;
+import io.sparserandom.testsupport.Programs.Result;
+import java.net.ServerSocket;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 /** --stats and --metrics-port show what a real copy tool did. */
 class MetricsIT {
@@ -21,10 +19,22 @@ class MetricsIT {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        String scrape = Interop.PYTHON + " -c \"import urllib.request; print(urllib.request.urlopen("
-                + "'http://127.0.0.1:" + port + "/metrics').read().decode())\"";
-        Result r = Cli.run(Duration.ofMinutes(2), "2G", "seed=1", "--stats", "--metrics-port", Integer.toString(port),
-                "--run", "nbdcopy \"$uri\" \"$uri\" && " + scrape);
+        String scrape =
+                Interop.PYTHON
+                        + " -c \"import urllib.request; print(urllib.request.urlopen("
+                        + "'http://127.0.0.1:"
+                        + port
+                        + "/metrics').read().decode())\"";
+        Result r =
+                Cli.run(
+                        Duration.ofMinutes(2),
+                        "2G",
+                        "seed=1",
+                        "--stats",
+                        "--metrics-port",
+                        Integer.toString(port),
+                        "--run",
+                        "nbdcopy \"$uri\" \"$uri\" && " + scrape);
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.stdout().contains("nbd_requests_total{command=\"READ\"}"), r.stdout());
         assertTrue(r.stdout().contains("nbd_requests_total{command=\"BLOCK_STATUS\"}"), r.stdout());

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.sparserandom.client.Extent;
 import io.sparserandom.client.NbdClient;
 import io.sparserandom.client.NbdUri;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,8 +11,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A deliberately broken copier for the tests, on our Java client: copies every data run of the
  * server onto itself, except one run in {@code every} (the runs whose index modulo {@code every}
- * equals {@code which}), prints each skipped run as {@code SKIPPED=offset+length}, and exits 0
- * like a tool that loses data silently.
+ * equals {@code which}), prints each skipped run as {@code SKIPPED=offset+length}, and exits 0 like
+ * a tool that loses data silently.
  *
  * <p>Usage: {@code SkippingCopier URI EVERY WHICH}
  */

@@ -1,24 +1,24 @@
 package io.sparserandom.it;
 
-import io.sparserandom.testsupport.Interop;
-import io.sparserandom.testsupport.Programs.Result;
-import io.sparserandom.testsupport.TestCa;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.time.Duration;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** --tls from the command line: nbdcopy self-copies over TLS through $uri; bad TLS options are usage errors. */
+import io.sparserandom.testsupport.Interop;
+import io.sparserandom.testsupport.Programs.Result;
+import io.sparserandom.testsupport.TestCa;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * --tls from the command line: nbdcopy self-copies over TLS through $uri; bad TLS options are usage
+ * errors.
+ */
 class TlsIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     /** A CA and a localhost server certificate made by the real openssl, in nbdkit's layout. */
     private Path certificates() throws Exception {
@@ -29,9 +29,18 @@ class TlsIT {
     void nbdcopySelfCopyOverTls() throws Exception {
         Interop.require("nbdcopy");
         Path certs = certificates();
-        Result r = Cli.run(TIMEOUT, "1G", "seed=5", "--tls=require", "--tls-certificates", certs.toString(),
-                "--check-complete", "--run", "case \"$uri\" in nbds+unix://*tls-certificates=*) ;; *) exit 9 ;; esac;"
-                        + " test \"$tls\" = 1 && nbdcopy \"$uri\" \"$uri\"");
+        Result r =
+                Cli.run(
+                        TIMEOUT,
+                        "1G",
+                        "seed=5",
+                        "--tls=require",
+                        "--tls-certificates",
+                        certs.toString(),
+                        "--check-complete",
+                        "--run",
+                        "case \"$uri\" in nbds+unix://*tls-certificates=*) ;; *) exit 9 ;; esac;"
+                                + " test \"$tls\" = 1 && nbdcopy \"$uri\" \"$uri\"");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.stderr().contains("PASS"), r.toString());
     }
@@ -40,8 +49,15 @@ class TlsIT {
     void plainClientsAreRefusedWhenTlsIsRequired() throws Exception {
         Interop.require("nbdinfo");
         Path certs = certificates();
-        Result r = Cli.run(TIMEOUT, "1G", "--tls=require", "--tls-certificates", certs.toString(),
-                "--run", "nbdinfo --size \"nbd+unix:///?socket=$unixsocket\"");
+        Result r =
+                Cli.run(
+                        TIMEOUT,
+                        "1G",
+                        "--tls=require",
+                        "--tls-certificates",
+                        certs.toString(),
+                        "--run",
+                        "nbdinfo --size \"nbd+unix:///?socket=$unixsocket\"");
         assertTrue(r.exit() != 0, r.toString());
     }
 
@@ -55,8 +71,15 @@ class TlsIT {
         assertEquals(2, mode.exit(), mode.toString());
         assertTrue(mode.stderr().contains("off, on, require"), mode.toString());
 
-        Result folder = Cli.run(TIMEOUT, "1G", "--tls=on", "--tls-certificates", dir.resolve("none").toString(),
-                "--run", "true");
+        Result folder =
+                Cli.run(
+                        TIMEOUT,
+                        "1G",
+                        "--tls=on",
+                        "--tls-certificates",
+                        dir.resolve("none").toString(),
+                        "--run",
+                        "true");
         assertEquals(2, folder.exit(), folder.toString());
         assertTrue(folder.stderr().contains("does not exist"), folder.toString());
     }

@@ -1,38 +1,48 @@
 package io.sparserandom.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.sparserandom.testsupport.Interop;
 import io.sparserandom.testsupport.Programs.Result;
-
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-/** The verdict: broken copiers fail with the documented status and the bad offset; right ones pass. */
+/**
+ * The verdict: broken copiers fail with the documented status and the bad offset; right ones pass.
+ */
 class VerdictIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
     private static final String[] DISK = {"1G", "seed=11", "runlength=1M"};
 
-    private static Result runCopier(Path dir, String mode, Path verdict, Path junit) throws Exception {
+    private static Result runCopier(Path dir, String mode, Path verdict, Path junit)
+            throws Exception {
         Path script = Cli.script("copier.py", dir);
-        String[] args = concat(DISK, "--check-complete", "--verdict", verdict.toString(), "--junit", junit.toString(),
-                "--run", Interop.PYTHON + " " + script + " " + mode);
+        String[] args =
+                concat(
+                        DISK,
+                        "--check-complete",
+                        "--verdict",
+                        verdict.toString(),
+                        "--junit",
+                        junit.toString(),
+                        "--run",
+                        Interop.PYTHON + " " + script + " " + mode);
         return Cli.run(TIMEOUT, args);
     }
 
     @ParameterizedTest
     @CsvSource({"skip-last,4", "first-half,4", "flip-byte,3", "zero-run,3"})
-    void brokenCopiersFailWithTheDocumentedStatus(String mode, int status, @TempDir Path dir) throws Exception {
+    void brokenCopiersFailWithTheDocumentedStatus(String mode, int status, @TempDir Path dir)
+            throws Exception {
         Interop.pythonNbd();
         Path verdict = dir.resolve("verdict.json");
         Path junit = dir.resolve("junit.xml");
@@ -45,10 +55,14 @@ class VerdictIT {
         assertTrue(json.contains("\"passed\": false"), json);
         assertTrue(json.contains("\"exit_status\": " + status), json);
         if (status == 4) {
-            assertTrue(json.contains("\"offset\": " + bad), "verdict names the first missing offset " + bad + ": " + json);
+            assertTrue(
+                    json.contains("\"offset\": " + bad),
+                    "verdict names the first missing offset " + bad + ": " + json);
             assertTrue(r.stderr().contains("0x" + Long.toHexString(bad)), r.toString());
         } else {
-            assertTrue(json.contains("\"offset\": " + bad), "verdict names the rejected offset " + bad + ": " + json);
+            assertTrue(
+                    json.contains("\"offset\": " + bad),
+                    "verdict names the rejected offset " + bad + ": " + json);
         }
         String xml = Files.readString(junit);
         assertTrue(xml.contains("<failure"), xml);
@@ -66,13 +80,26 @@ class VerdictIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nbdcopy \"$uri\" \"$uri\"", "nbdcopy --connections=1 \"$uri\" \"$uri\"",
-        "nbdcopy --requests=1 \"$uri\" \"$uri\"", "qemu-img convert -n -f raw -O raw \"$uri\" \"$uri\""})
+    @ValueSource(
+            strings = {
+                "nbdcopy \"$uri\" \"$uri\"",
+                "nbdcopy --connections=1 \"$uri\" \"$uri\"",
+                "nbdcopy --requests=1 \"$uri\" \"$uri\"",
+                "qemu-img convert -n -f raw -O raw \"$uri\" \"$uri\""
+            })
     void realCopiesPassWithCheckComplete(String command, @TempDir Path dir) throws Exception {
         Interop.require(command.split(" ")[0]);
         Path verdict = dir.resolve("v.json");
-        Result r = Cli.run(TIMEOUT, concat(new String[] {"4G", "seed=12"}, "--check-complete",
-                "--verdict", verdict.toString(), "--run", command));
+        Result r =
+                Cli.run(
+                        TIMEOUT,
+                        concat(
+                                new String[] {"4G", "seed=12"},
+                                "--check-complete",
+                                "--verdict",
+                                verdict.toString(),
+                                "--run",
+                                command));
         assertEquals(0, r.exit(), r.toString());
         assertTrue(Files.readString(verdict).contains("\"complete\": true"));
     }
@@ -82,7 +109,14 @@ class VerdictIT {
         Interop.require("nbdinfo");
         Result r = Cli.run(TIMEOUT, "64G", "seed=1", "--run", "nbdinfo --map \"$uri\" >/dev/null");
         assertEquals(0, r.exit(), r.toString());
-        Result strict = Cli.run(TIMEOUT, "64G", "seed=1", "--check-complete", "--run", "nbdinfo --map \"$uri\" >/dev/null");
+        Result strict =
+                Cli.run(
+                        TIMEOUT,
+                        "64G",
+                        "seed=1",
+                        "--check-complete",
+                        "--run",
+                        "nbdinfo --map \"$uri\" >/dev/null");
         assertEquals(4, strict.exit(), strict.toString());
     }
 

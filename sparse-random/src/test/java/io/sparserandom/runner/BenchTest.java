@@ -1,20 +1,19 @@
 package io.sparserandom.runner;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.sparserandom.generator.DiskParams;
 import io.sparserandom.reports.BenchReport;
 import io.sparserandom.reports.MarkdownReport;
 import io.sparserandom.reports.RunResult;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 class BenchTest {
     @AfterEach
@@ -26,7 +25,15 @@ class BenchTest {
         DiskParams params = DiskParams.defaults(1 << 20, 7, DiskParams.Model.DEFAULT);
         // "true" connects to nothing and exits 0: every run ends, and fails its verdict.
         List<ToolSpec> tools = List.of(ToolSpec.parse("idle=true"));
-        return new Bench(params, tools, 2, false, Duration.ofMinutes(1), new PrintWriter(err, true), false).run();
+        return new Bench(
+                        params,
+                        tools,
+                        2,
+                        false,
+                        Duration.ofMinutes(1),
+                        new PrintWriter(err, true),
+                        false)
+                .run();
     }
 
     @Test
@@ -38,15 +45,21 @@ class BenchTest {
         assertEquals(3, report.runs().size(), "a warm-up and 2 counted runs");
         for (RunResult r : report.runs()) {
             assertEquals(0, r.exitStatus());
-            assertTrue(Double.isNaN(r.userCpuSeconds()) && Double.isNaN(r.systemCpuSeconds()), r.toString());
+            assertTrue(
+                    Double.isNaN(r.userCpuSeconds()) && Double.isNaN(r.systemCpuSeconds()),
+                    r.toString());
             assertEquals(-1, r.peakRssBytes());
             assertTrue(r.wallSeconds() > 0);
         }
-        List<String> notes = err.toString().lines().filter(l -> l.contains("/nonexistent/python3")).toList();
+        List<String> notes =
+                err.toString().lines().filter(l -> l.contains("/nonexistent/python3")).toList();
         assertEquals(1, notes.size(), err.toString());
-        assertTrue(notes.get(0).startsWith("bench: ") && notes.get(0).contains("not measured"), notes.get(0));
+        assertTrue(
+                notes.get(0).startsWith("bench: ") && notes.get(0).contains("not measured"),
+                notes.get(0));
         assertEquals(1, report.notes().size());
-        assertTrue(report.notes().get(0).contains("/nonexistent/python3"), report.notes().toString());
+        assertTrue(
+                report.notes().get(0).contains("/nonexistent/python3"), report.notes().toString());
         assertTrue(MarkdownReport.render(report).contains("Note: " + report.notes().get(0)));
     }
 

@@ -1,18 +1,19 @@
 package io.sparserandom.runner;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
 class JvmOptionsTest {
     @Test
     void wordsWithoutComments() {
-        assertEquals(List.of("-Xms64m", "--add-opens", "java.base/java.nio=ALL-UNNAMED", "-Da=b"),
-                JvmOptions.parse("# heading\n-Xms64m   # why\n\n--add-opens\n  java.base/java.nio=ALL-UNNAMED\n-Da=b c#d\n")
+        assertEquals(
+                List.of("-Xms64m", "--add-opens", "java.base/java.nio=ALL-UNNAMED", "-Da=b"),
+                JvmOptions.parse(
+                                "# heading\n-Xms64m   # why\n\n--add-opens\n  java.base/java.nio=ALL-UNNAMED\n-Da=b c#d\n")
                         .subList(0, 4));
     }
 

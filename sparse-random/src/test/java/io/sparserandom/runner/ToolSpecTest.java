@@ -1,11 +1,11 @@
 package io.sparserandom.runner;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 class ToolSpecTest {
     @Test
@@ -21,7 +21,8 @@ class ToolSpecTest {
     void theBuiltInCopierRunsWithTheLaunchersOptions() {
         String command = ToolSpec.builtin().command();
         for (String option : JvmOptions.load()) {
-            assertTrue(command.contains(" " + ToolSpec.word(option) + " "), option + " in " + command);
+            assertTrue(
+                    command.contains(" " + ToolSpec.word(option) + " "), option + " in " + command);
         }
     }
 
@@ -37,7 +38,9 @@ class ToolSpecTest {
     void aMissingProgramIsUnavailableWithAReason() {
         ToolSpec t = ToolSpec.parse("ghost=no-such-program-here \"$uri\"");
         assertFalse(t.available());
-        assertTrue(t.unavailableReason().contains("no-such-program-here is not installed"), t.unavailableReason());
+        assertTrue(
+                t.unavailableReason().contains("no-such-program-here is not installed"),
+                t.unavailableReason());
     }
 
     @Test

@@ -1,14 +1,13 @@
 package io.sparserandom.testsupport;
 
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
-
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The real programs an interop test drives (nbdkit, nbdcopy, nbdinfo, qemu-img, openssl, chromium,
@@ -48,7 +47,9 @@ public final class Interop {
         }
     }
 
-    /** {@link #PYTHON}, after checking that it imports the libnbd bindings (skip or fail as above). */
+    /**
+     * {@link #PYTHON}, after checking that it imports the libnbd bindings (skip or fail as above).
+     */
     public static Path pythonNbd() {
         Path python = require(PYTHON);
         Programs.Result r;
@@ -58,12 +59,18 @@ public final class Interop {
             return Assertions.fail(e);
         }
         if (r.exit() != 0) {
-            missing("python3-libnbd is not installed (" + PYTHON + " cannot import nbd): " + r.stderr().strip());
+            missing(
+                    "python3-libnbd is not installed ("
+                            + PYTHON
+                            + " cannot import nbd): "
+                            + r.stderr().strip());
         }
         return python;
     }
 
-    /** An executable file: {@code tool} itself when it is an absolute path, else the first on PATH. */
+    /**
+     * An executable file: {@code tool} itself when it is an absolute path, else the first on PATH.
+     */
     public static Optional<Path> find(String tool) {
         if (tool.startsWith("/")) {
             return executable(Path.of(tool));

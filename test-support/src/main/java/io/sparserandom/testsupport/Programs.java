@@ -1,7 +1,5 @@
 package io.sparserandom.testsupport;
 
-import org.junit.jupiter.api.Assertions;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assertions;
 
 /** Runs a program to completion with a timeout and hands back its exit status and output. */
 public final class Programs {
@@ -26,15 +25,19 @@ public final class Programs {
     }
 
     /**
-     * Runs {@code command} in {@code workDir} (null: this process's). Output goes to temporary files,
-     * not pipes, so a chatty program cannot block on a full pipe. On timeout the program and its
-     * children are killed and the test fails with what it wrote to stderr.
+     * Runs {@code command} in {@code workDir} (null: this process's). Output goes to temporary
+     * files, not pipes, so a chatty program cannot block on a full pipe. On timeout the program and
+     * its children are killed and the test fails with what it wrote to stderr.
      */
-    public static Result run(Duration timeout, Path workDir, List<String> command) throws IOException {
+    public static Result run(Duration timeout, Path workDir, List<String> command)
+            throws IOException {
         Path out = Files.createTempFile("program-out", ".txt");
         Path err = Files.createTempFile("program-err", ".txt");
         try {
-            ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            ProcessBuilder pb =
+                    new ProcessBuilder(command)
+                            .redirectOutput(out.toFile())
+                            .redirectError(err.toFile());
             if (workDir != null) {
                 pb.directory(workDir.toFile());
             }
@@ -42,15 +45,22 @@ public final class Programs {
             try {
                 if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     kill(p);
-                    Assertions.fail("timed out after " + timeout + ": " + String.join(" ", command) + "\n"
-                            + Files.readString(err, StandardCharsets.UTF_8));
+                    Assertions.fail(
+                            "timed out after "
+                                    + timeout
+                                    + ": "
+                                    + String.join(" ", command)
+                                    + "\n"
+                                    + Files.readString(err, StandardCharsets.UTF_8));
                 }
             } catch (InterruptedException e) {
                 kill(p);
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted waiting for " + command, e);
             }
-            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            return new Result(
+                    p.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
         } finally {
             Files.deleteIfExists(out);

@@ -1,9 +1,10 @@
 package io.sparserandom.testsupport;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.sparserandom.protocol.NbdMagic;
 import io.sparserandom.protocol.NbdOption;
 import io.sparserandom.protocol.NbdOptionReply;
-
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -15,8 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 /**
  * A tiny blocking NBD client speaking raw bytes over a unix socket, so tests see exactly what the
  * server sends. Not thread-safe. Blocking reads are interrupted by JUnit's {@code @Timeout}.
@@ -25,15 +24,23 @@ public final class RawClient implements AutoCloseable {
     private final SocketChannel ch;
 
     public record OptionReply(int option, int type, byte[] data) {
-        public ByteBuffer buf() { return ByteBuffer.wrap(data); }
+        public ByteBuffer buf() {
+            return ByteBuffer.wrap(data);
+        }
 
-        public String text() { return new String(data, StandardCharsets.UTF_8); }
+        public String text() {
+            return new String(data, StandardCharsets.UTF_8);
+        }
     }
 
     public record Chunk(int flags, int type, long cookie, byte[] data) {
-        public ByteBuffer buf() { return ByteBuffer.wrap(data); }
+        public ByteBuffer buf() {
+            return ByteBuffer.wrap(data);
+        }
 
-        public boolean done() { return (flags & 1) != 0; }
+        public boolean done() {
+            return (flags & 1) != 0;
+        }
     }
 
     public record SimpleReply(int error, long cookie) {}
@@ -104,7 +111,10 @@ public final class RawClient implements AutoCloseable {
     /** Data of INFO/GO: name, then the requested information types. */
     public static byte[] infoRequest(String name, int... infos) {
         byte[] n = string32(name);
-        ByteBuffer b = ByteBuffer.allocate(n.length + 2 + 2 * infos.length).put(n).putShort((short) infos.length);
+        ByteBuffer b =
+                ByteBuffer.allocate(n.length + 2 + 2 * infos.length)
+                        .put(n)
+                        .putShort((short) infos.length);
         for (int i : infos) {
             b.putShort((short) i);
         }
@@ -123,8 +133,8 @@ public final class RawClient implements AutoCloseable {
     }
 
     /**
-     * The usual path: hello, optionally STRUCTURED_REPLY and SET_META_CONTEXT base:allocation,
-     * then GO on {@code name}. Returns the export's size and flags.
+     * The usual path: hello, optionally STRUCTURED_REPLY and SET_META_CONTEXT base:allocation, then
+     * GO on {@code name}. Returns the export's size and flags.
      */
     public Export connect(String name, boolean structured, boolean metaContext) throws IOException {
         hello();
@@ -149,8 +159,10 @@ public final class RawClient implements AutoCloseable {
                 ByteBuffer b = r.buf();
                 b.getShort();
                 e = new Export(b.getLong(), Short.toUnsignedInt(b.getShort()));
-            } else if (r.type() != NbdOptionReply.INFO.wireValue() && r.type() != NbdOptionReply.ACK.wireValue()) {
-                throw new IOException("GO failed: " + NbdOptionReply.name(r.type()) + " " + r.text());
+            } else if (r.type() != NbdOptionReply.INFO.wireValue()
+                    && r.type() != NbdOptionReply.ACK.wireValue()) {
+                throw new IOException(
+                        "GO failed: " + NbdOptionReply.name(r.type()) + " " + r.text());
             }
         }
         if (e == null) {
@@ -159,17 +171,23 @@ public final class RawClient implements AutoCloseable {
         return e;
     }
 
-    public static ByteBuffer request(int flags, int type, long cookie, long offset, long length, byte[] payload) {
+    public static ByteBuffer request(
+            int flags, int type, long cookie, long offset, long length, byte[] payload) {
         ByteBuffer b = ByteBuffer.allocate(28 + (payload == null ? 0 : payload.length));
-        b.putInt(NbdMagic.REQUEST_MAGIC).putShort((short) flags).putShort((short) type).putLong(cookie)
-                .putLong(offset).putInt((int) length);
+        b.putInt(NbdMagic.REQUEST_MAGIC)
+                .putShort((short) flags)
+                .putShort((short) type)
+                .putLong(cookie)
+                .putLong(offset)
+                .putInt((int) length);
         if (payload != null) {
             b.put(payload);
         }
         return b.flip();
     }
 
-    public void send(int flags, int type, long cookie, long offset, long length) throws IOException {
+    public void send(int flags, int type, long cookie, long offset, long length)
+            throws IOException {
         write(request(flags, type, cookie, offset, length, null));
     }
 
@@ -218,7 +236,8 @@ public final class RawClient implements AutoCloseable {
         ByteBuffer b = ByteBuffer.allocate(n);
         while (b.hasRemaining()) {
             if (ch.read(b) < 0) {
-                throw new EOFException("server closed after " + b.position() + " of " + n + " bytes");
+                throw new EOFException(
+                        "server closed after " + b.position() + " of " + n + " bytes");
             }
         }
         return b.flip();

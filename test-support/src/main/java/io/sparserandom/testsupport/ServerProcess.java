@@ -24,8 +24,16 @@ public final class ServerProcess implements AutoCloseable {
         String name = "nbdkit-" + System.nanoTime();
         Path sock = dir.resolve(name + ".sock");
         Path pid = dir.resolve(name + ".pid");
-        List<String> cmd = new ArrayList<>(List.of("nbdkit", "-U", sock.toString(), "-P", pid.toString(), "-f",
-                "--exit-with-parent"));
+        List<String> cmd =
+                new ArrayList<>(
+                        List.of(
+                                "nbdkit",
+                                "-U",
+                                sock.toString(),
+                                "-P",
+                                pid.toString(),
+                                "-f",
+                                "--exit-with-parent"));
         cmd.addAll(List.of(args));
         return start(cmd, sock, pid);
     }
@@ -36,8 +44,20 @@ public final class ServerProcess implements AutoCloseable {
         String name = "qemu-" + System.nanoTime();
         Path sock = dir.resolve(name + ".sock");
         Path pid = dir.resolve(name + ".pid");
-        return start(List.of("qemu-nbd", "-f", "raw", "-t", "-e", "8", "-k", sock.toString(),
-                "--pid-file=" + pid, file.toString()), sock, pid);
+        return start(
+                List.of(
+                        "qemu-nbd",
+                        "-f",
+                        "raw",
+                        "-t",
+                        "-e",
+                        "8",
+                        "-k",
+                        sock.toString(),
+                        "--pid-file=" + pid,
+                        file.toString()),
+                sock,
+                pid);
     }
 
     /**
@@ -46,8 +66,11 @@ public final class ServerProcess implements AutoCloseable {
      * between is refused.
      */
     private static ServerProcess start(List<String> cmd, Path sock, Path pid) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p =
+                new ProcessBuilder(cmd)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!written(pid)) {
             if (!p.isAlive()) {
@@ -76,10 +99,14 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    public Path socket() { return socket; }
+    public Path socket() {
+        return socket;
+    }
 
     /** The default export's URI, {@code nbd+unix:///?socket=...}. */
-    public String uri() { return "nbd+unix:///?socket=" + socket; }
+    public String uri() {
+        return "nbd+unix:///?socket=" + socket;
+    }
 
     /** SIGKILL: the server gets no chance to answer what is in flight. */
     public void kill() {

@@ -18,16 +18,67 @@ public final class TestCa {
     public static Path create(Path dir, boolean pkcs1) throws Exception {
         Path openssl = Interop.require("openssl");
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("server.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
-                + "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n");
-        run(dir, openssl.toString(), "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                "-keyout", "ca-key.pem", "-out", "ca-cert.pem", "-subj", "/CN=sparse-random test CA");
-        run(dir, openssl.toString(), "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server-key.pem",
-                "-out", "server.csr", "-subj", "/CN=localhost");
-        run(dir, openssl.toString(), "x509", "-req", "-in", "server.csr", "-CA", "ca-cert.pem", "-CAkey", "ca-key.pem",
-                "-CAcreateserial", "-days", "2", "-out", "server-cert.pem", "-extfile", "server.ext");
+        Files.writeString(
+                dir.resolve("server.ext"),
+                "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
+                        + "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n");
+        run(
+                dir,
+                openssl.toString(),
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-keyout",
+                "ca-key.pem",
+                "-out",
+                "ca-cert.pem",
+                "-subj",
+                "/CN=sparse-random test CA");
+        run(
+                dir,
+                openssl.toString(),
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "server-key.pem",
+                "-out",
+                "server.csr",
+                "-subj",
+                "/CN=localhost");
+        run(
+                dir,
+                openssl.toString(),
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "ca-cert.pem",
+                "-CAkey",
+                "ca-key.pem",
+                "-CAcreateserial",
+                "-days",
+                "2",
+                "-out",
+                "server-cert.pem",
+                "-extfile",
+                "server.ext");
         if (pkcs1) {
-            run(dir, openssl.toString(), "rsa", "-in", "server-key.pem", "-traditional", "-out", "server-key.pem");
+            run(
+                    dir,
+                    openssl.toString(),
+                    "rsa",
+                    "-in",
+                    "server-key.pem",
+                    "-traditional",
+                    "-out",
+                    "server-key.pem");
         }
         for (String f : List.of("ca-key.pem", "server.csr", "server.ext", "ca-cert.srl")) {
             Files.deleteIfExists(dir.resolve(f));

@@ -1,19 +1,21 @@
 package io.sparserandom.testsupport;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 import org.opentest4j.TestAbortedException;
 
-import java.nio.file.Path;
-import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-/** A missing tool skips an interop test on a developer machine, and fails it when interop.required=true (CI). */
+/**
+ * A missing tool skips an interop test on a developer machine, and fails it when
+ * interop.required=true (CI).
+ */
 class InteropTest {
     private static final String MISSING = "no-such-tool-sparse-random-xyz";
 
@@ -36,7 +38,8 @@ class InteropTest {
     @Test
     void missingToolSkipsByDefault() {
         System.clearProperty(Interop.REQUIRED);
-        TestAbortedException e = assertThrows(TestAbortedException.class, () -> Interop.require(MISSING));
+        TestAbortedException e =
+                assertThrows(TestAbortedException.class, () -> Interop.require(MISSING));
         assertTrue(e.getMessage().contains(MISSING), e.getMessage());
         System.setProperty(Interop.REQUIRED, "false");
         assertThrows(TestAbortedException.class, () -> Interop.require(MISSING));
@@ -46,7 +49,8 @@ class InteropTest {
     @Test
     void missingToolFailsWhenRequired() {
         System.setProperty(Interop.REQUIRED, "true");
-        AssertionFailedError e = assertThrows(AssertionFailedError.class, () -> Interop.require(MISSING));
+        AssertionFailedError e =
+                assertThrows(AssertionFailedError.class, () -> Interop.require(MISSING));
         assertTrue(e.getMessage().contains(MISSING), e.getMessage());
         assertThrows(AssertionFailedError.class, () -> Interop.requireAll("sh", MISSING));
         assertThrows(AssertionFailedError.class, () -> Interop.require("/nonexistent/" + MISSING));

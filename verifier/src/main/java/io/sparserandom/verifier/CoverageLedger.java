@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the verifying write path saw, across all connections: where data was written and verified,
- * where zeroes were written over holes, and every rejected request (the first
- * {@link #KEEP_MISMATCHES} in full, the rest counted).
+ * where zeroes were written over holes, and every rejected request (the first {@link
+ * #KEEP_MISMATCHES} in full, the rest counted).
  *
  * <p>Completeness only concerns data bytes, so the ranges are kept in <em>data coordinates</em>: a
  * write that ends where a hole begins is recorded as reaching the end of that hole. A copy that
@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class CoverageLedger {
     /** Rejected requests kept in full. */
     public static final int KEEP_MISMATCHES = 100;
+
     /** Default cap on separate ranges per set: at most about 80 MiB per set when reached. */
     public static final int DEFAULT_MAX_RANGES = 2_000_000;
 
@@ -72,9 +73,9 @@ public final class CoverageLedger {
     /**
      * A verified write of [offset, offset + length).
      *
-     * @param reach      where the write counts up to in data coordinates: at least its end, further
-     *                   when the disk holds no data from its end up to there
-     * @param overHoles  whether some of its bytes lie where the disk has no data
+     * @param reach where the write counts up to in data coordinates: at least its end, further when
+     *     the disk holds no data from its end up to there
+     * @param overHoles whether some of its bytes lie where the disk has no data
      */
     void recordWrite(long offset, long length, long reach, boolean overHoles) {
         writeRequests.increment();
@@ -91,7 +92,7 @@ public final class CoverageLedger {
      * An accepted zero or trim of [offset, offset + length).
      *
      * @param reach where it counts up to in hole coordinates: at least its end, further when the
-     *              disk holds only data from its end up to there
+     *     disk holds only data from its end up to there
      */
     void recordZero(long offset, long length, long reach, boolean trim) {
         if (trim) {
@@ -176,7 +177,9 @@ public final class CoverageLedger {
         return !tracksRanges || written.overflowed();
     }
 
-    /** Whether the statistics of holes zeroed or written are a lower bound (their sets hit the cap). */
+    /**
+     * Whether the statistics of holes zeroed or written are a lower bound (their sets hit the cap).
+     */
     public boolean holeStatsPartial() {
         return zeroed.overflowed() || holeWrites.overflowed();
     }

@@ -11,19 +11,19 @@ import java.util.TreeMap;
  *
  * <p>Ranges are kept sorted in chunks of at most {@link #CHUNK} ranges, each chunk a pair of
  * primitive arrays, and the chunks in a tree keyed by their first start. Chunks split in halves and
- * sparse ones join a neighbour, so a range costs 16 to about 40 bytes (a boxed tree entry per
- * range would cost about 80, and the collector would walk every one).
- * Adding costs O(log(n / CHUNK) + CHUNK) plus the ranges it swallows, whatever was added before;
- * queries cost O(log(n / CHUNK)) plus the ranges they visit.
+ * sparse ones join a neighbour, so a range costs 16 to about 40 bytes (a boxed tree entry per range
+ * would cost about 80, and the collector would walk every one). Adding costs O(log(n / CHUNK) +
+ * CHUNK) plus the ranges it swallows, whatever was added before; queries cost O(log(n / CHUNK))
+ * plus the ranges they visit.
  *
- * <p>The number of separate ranges is capped at {@code maxRanges}: an addition that would need
- * one more is dropped and {@link #overflowed()} turns true, so a caller can say that the set no
- * longer knows everything that was added. An addition that merges with what is there is never
- * dropped.
+ * <p>The number of separate ranges is capped at {@code maxRanges}: an addition that would need one
+ * more is dropped and {@link #overflowed()} turns true, so a caller can say that the set no longer
+ * knows everything that was added. An addition that merges with what is there is never dropped.
  */
 public final class RangeSet {
     /** Ranges per chunk: small enough that shifting within a chunk is cheap. */
     static final int CHUNK = 64;
+
     /** A chunk this empty is merged into its successor when they fit in one. */
     private static final int SPARSE = CHUNK / 4;
 
@@ -128,7 +128,9 @@ public final class RangeSet {
         return true;
     }
 
-    /** Merges [start, end) with range i of c, which touches it, and every later range it reaches. */
+    /**
+     * Merges [start, end) with range i of c, which touches it, and every later range it reaches.
+     */
     private void merge(Chunk c, int i, long start, long end) {
         long lo = Math.min(start, c.s[i]);
         long hi = end;
@@ -242,13 +244,17 @@ public final class RangeSet {
      */
     public synchronized boolean forEachGap(long start, long end, RangeSink sink) {
         long[] pos = {start};
-        boolean whole = forEach(start, end, (a, b) -> {
-            if (a > pos[0] && !sink.range(pos[0], a)) {
-                return false;
-            }
-            pos[0] = b;
-            return true;
-        });
+        boolean whole =
+                forEach(
+                        start,
+                        end,
+                        (a, b) -> {
+                            if (a > pos[0] && !sink.range(pos[0], a)) {
+                                return false;
+                            }
+                            pos[0] = b;
+                            return true;
+                        });
         if (!whole) {
             return false;
         }
@@ -284,10 +290,13 @@ public final class RangeSet {
     /** Bytes of [start, end) covered by the set. */
     public synchronized long coveredBytes(long start, long end) {
         long[] covered = {0};
-        forEach(start, end, (a, b) -> {
-            covered[0] += b - a;
-            return true;
-        });
+        forEach(
+                start,
+                end,
+                (a, b) -> {
+                    covered[0] += b - a;
+                    return true;
+                });
         return covered[0];
     }
 

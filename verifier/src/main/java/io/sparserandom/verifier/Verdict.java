@@ -3,7 +3,6 @@ package io.sparserandom.verifier;
 import io.sparserandom.device.BlockDevice;
 import io.sparserandom.device.DeviceException;
 import io.sparserandom.device.IoFlags;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,38 +19,56 @@ import java.util.List;
  * out the missing figures are a lower bound and completeness is not proven.
  *
  * @param toolExitStatus the --run command's exit status, or null in serve mode
- * @param checkComplete  whether completeness was required
- * @param diskSize       bytes
- * @param walked         bytes of the disk the statistics cover (== diskSize unless too many runs)
- * @param dataBytes      data bytes expected (in the walked part)
- * @param dataVerified   data bytes written back and verified (in the walked part)
- * @param missingBytes   data bytes never written back (in the examined part)
- * @param missingRuns    separate missing ranges (in the examined part)
- * @param missing        the first {@link #KEEP_MISSING} missing ranges, as {start, end}
- * @param examined       bytes of the disk searched for missing data (== diskSize unless the
- *                       ledger's gaps hold too many runs, or the ledger overflowed: then 0)
- * @param holeBytes      hole bytes (in the walked part)
- * @param holeZeroed     hole bytes zeroed or trimmed
- * @param holeWritten    hole bytes written (with zeroes, or they would have been rejected)
- * @param ledger         request counters and rejected requests
- * @param elapsed        wall time of the run
+ * @param checkComplete whether completeness was required
+ * @param diskSize bytes
+ * @param walked bytes of the disk the statistics cover (== diskSize unless too many runs)
+ * @param dataBytes data bytes expected (in the walked part)
+ * @param dataVerified data bytes written back and verified (in the walked part)
+ * @param missingBytes data bytes never written back (in the examined part)
+ * @param missingRuns separate missing ranges (in the examined part)
+ * @param missing the first {@link #KEEP_MISSING} missing ranges, as {start, end}
+ * @param examined bytes of the disk searched for missing data (== diskSize unless the ledger's gaps
+ *     hold too many runs, or the ledger overflowed: then 0)
+ * @param holeBytes hole bytes (in the walked part)
+ * @param holeZeroed hole bytes zeroed or trimmed
+ * @param holeWritten hole bytes written (with zeroes, or they would have been rejected)
+ * @param ledger request counters and rejected requests
+ * @param elapsed wall time of the run
  */
-public record Verdict(Integer toolExitStatus, boolean checkComplete, long diskSize, long walked,
-                      long dataBytes, long dataVerified, long missingBytes, long missingRuns,
-                      List<long[]> missing, long examined, long holeBytes, long holeZeroed, long holeWritten,
-                      CoverageLedger ledger, Duration elapsed) {
+public record Verdict(
+        Integer toolExitStatus,
+        boolean checkComplete,
+        long diskSize,
+        long walked,
+        long dataBytes,
+        long dataVerified,
+        long missingBytes,
+        long missingRuns,
+        List<long[]> missing,
+        long examined,
+        long holeBytes,
+        long holeZeroed,
+        long holeWritten,
+        CoverageLedger ledger,
+        Duration elapsed) {
 
     public static final int KEEP_MISSING = 10;
     public static final long MAX_EXTENTS = 50_000_000L;
 
     /** Exit statuses, documented in the README. */
     public static final int EXIT_OK = 0;
+
     public static final int EXIT_REJECTED = 3;
     public static final int EXIT_INCOMPLETE = 4;
 
     /** Sets {@code disk}'s extents against what the ledger recorded. */
-    public static Verdict compute(BlockDevice disk, CoverageLedger ledger, Integer toolExitStatus,
-                                  boolean checkComplete, Duration elapsed) throws DeviceException {
+    public static Verdict compute(
+            BlockDevice disk,
+            CoverageLedger ledger,
+            Integer toolExitStatus,
+            boolean checkComplete,
+            Duration elapsed)
+            throws DeviceException {
         long size = disk.size();
         boolean known = !ledger.overflowed();
         Missing missing = new Missing();
@@ -63,7 +80,8 @@ public record Verdict(Integer toolExitStatus, boolean checkComplete, long diskSi
             // budget of its own lets a huge disk that was copied in full still be proven complete.
             examined = size;
             long budget = Math.max(MAX_EXTENTS - first.extents(), MAX_EXTENTS / 50);
-            for (long[] gap = ledger.written().firstGap(first.end(), size); gap != null;
+            for (long[] gap = ledger.written().firstGap(first.end(), size);
+                    gap != null;
                     gap = ledger.written().firstGap(gap[1], size)) {
                 Walked w = walk(disk, gap[0], gap[1], budget, missing);
                 budget -= w.extents();
@@ -73,9 +91,22 @@ public record Verdict(Integer toolExitStatus, boolean checkComplete, long diskSi
                 }
             }
         }
-        return new Verdict(toolExitStatus, checkComplete, size, first.end(), stats.data, stats.verified,
-                missing.bytes, missing.runs, List.copyOf(missing.first), examined, stats.hole, stats.zeroed,
-                stats.holeWritten, ledger, elapsed);
+        return new Verdict(
+                toolExitStatus,
+                checkComplete,
+                size,
+                first.end(),
+                stats.data,
+                stats.verified,
+                missing.bytes,
+                missing.runs,
+                List.copyOf(missing.first),
+                examined,
+                stats.hole,
+                stats.zeroed,
+                stats.holeWritten,
+                ledger,
+                elapsed);
     }
 
     /** Receives the runs of a walk, clipped to it. */
@@ -88,26 +119,30 @@ public record Verdict(Integer toolExitStatus, boolean checkComplete, long diskSi
     private record Walked(long end, long extents) {}
 
     /**
-     * Walks the extents of [start, end), at most {@code maxExtents} of them. It stops at
-     * {@code end}, or earlier when the budget runs out or the device makes no progress.
+     * Walks the extents of [start, end), at most {@code maxExtents} of them. It stops at {@code
+     * end}, or earlier when the budget runs out or the device makes no progress.
      */
-    private static Walked walk(BlockDevice disk, long start, long end, long maxExtents, RunSink sink)
+    private static Walked walk(
+            BlockDevice disk, long start, long end, long maxExtents, RunSink sink)
             throws DeviceException {
         long pos = start;
         long[] seen = {0};
         while (pos < end && seen[0] < maxExtents) {
             long[] next = {pos};
-            disk.extents(pos, end - pos, (len, type) -> {
-                long a = next[0];
-                long b = Math.min(end, a + Math.max(len, 0));
-                if (b <= a) {
-                    return false;
-                }
-                seen[0]++;
-                sink.run(a, b, (type & IoFlags.EXTENT_ZERO) == 0);
-                next[0] = b;
-                return b < end && seen[0] < maxExtents;
-            });
+            disk.extents(
+                    pos,
+                    end - pos,
+                    (len, type) -> {
+                        long a = next[0];
+                        long b = Math.min(end, a + Math.max(len, 0));
+                        if (b <= a) {
+                            return false;
+                        }
+                        seen[0]++;
+                        sink.run(a, b, (type & IoFlags.EXTENT_ZERO) == 0);
+                        next[0] = b;
+                        return b < end && seen[0] < maxExtents;
+                    });
             if (next[0] <= pos) {
                 break; // the device made no progress; do not spin
             }
@@ -137,10 +172,14 @@ public record Verdict(Integer toolExitStatus, boolean checkComplete, long diskSi
                 data += b - a;
                 verified += ledger.written().coveredBytes(a, b);
                 if (missing != null) {
-                    ledger.written().forEachGap(a, b, (g0, g1) -> {
-                        missing.run(g0, g1, true);
-                        return true;
-                    });
+                    ledger.written()
+                            .forEachGap(
+                                    a,
+                                    b,
+                                    (g0, g1) -> {
+                                        missing.run(g0, g1, true);
+                                        return true;
+                                    });
                 }
             } else {
                 hole += b - a;
@@ -179,9 +218,13 @@ public record Verdict(Integer toolExitStatus, boolean checkComplete, long diskSi
     }
 
     /** Did the tool exit 0? (Always true in serve mode.) */
-    public boolean toolSucceeded() { return toolExitStatus == null || toolExitStatus == 0; }
+    public boolean toolSucceeded() {
+        return toolExitStatus == null || toolExitStatus == 0;
+    }
 
-    public boolean noRejects() { return ledger.rejectedCount() == 0; }
+    public boolean noRejects() {
+        return ledger.rejectedCount() == 0;
+    }
 
     /** Every data byte written back and verified, proven over the whole disk. */
     public boolean complete() {
@@ -207,7 +250,9 @@ public record Verdict(Integer toolExitStatus, boolean checkComplete, long diskSi
         return EXIT_OK;
     }
 
-    public boolean passed() { return exitStatus() == EXIT_OK; }
+    public boolean passed() {
+        return exitStatus() == EXIT_OK;
+    }
 
     /** Why completeness failed, in one line (or null). */
     public String incompleteReason() {
@@ -215,18 +260,29 @@ public record Verdict(Integer toolExitStatus, boolean checkComplete, long diskSi
             return "coverage was not recorded (--no-coverage), completeness cannot be proven";
         }
         if (ledger.overflowed()) {
-            return "more than " + ledger.maxRanges() + " separate pieces of data were left unwritten at one"
+            return "more than "
+                    + ledger.maxRanges()
+                    + " separate pieces of data were left unwritten at one"
                     + " time (the coverage ledger's cap), completeness cannot be proven";
         }
         if (missingBytes > 0) {
             long[] first = missing.get(0);
-            return (missingExact() ? "" : "at least ") + missingBytes + " data bytes in " + missingRuns
-                    + " range(s) never written, first at offset 0x" + Long.toHexString(first[0]) + " ("
-                    + (first[1] - first[0]) + " bytes)";
+            return (missingExact() ? "" : "at least ")
+                    + missingBytes
+                    + " data bytes in "
+                    + missingRuns
+                    + " range(s) never written, first at offset 0x"
+                    + Long.toHexString(first[0])
+                    + " ("
+                    + (first[1] - first[0])
+                    + " bytes)";
         }
         if (examined < diskSize) {
-            return "the unwritten parts of the disk hold more than " + MAX_EXTENTS + " runs; only the first "
-                    + examined + " bytes were searched for missing data";
+            return "the unwritten parts of the disk hold more than "
+                    + MAX_EXTENTS
+                    + " runs; only the first "
+                    + examined
+                    + " bytes were searched for missing data";
         }
         return null;
     }

@@ -3,40 +3,74 @@ package io.sparserandom.verifier;
 import java.util.List;
 import java.util.Locale;
 
-/** Renders a {@link Verdict} for people (stderr summary), for programs (JSON) and for CI (JUnit XML). */
+/**
+ * Renders a {@link Verdict} for people (stderr summary), for programs (JSON) and for CI (JUnit
+ * XML).
+ */
 public final class VerdictWriter {
     private VerdictWriter() {}
 
     /** The short summary printed on stderr at the end of a run. */
     public static String summary(Verdict v) {
         StringBuilder sb = new StringBuilder();
-        sb.append("sparse-random verdict: ").append(v.passed() ? "PASS" : "FAIL")
-                .append(" (exit ").append(v.exitStatus()).append(")\n");
+        sb.append("sparse-random verdict: ")
+                .append(v.passed() ? "PASS" : "FAIL")
+                .append(" (exit ")
+                .append(v.exitStatus())
+                .append(")\n");
         if (v.toolExitStatus() != null) {
             sb.append("  tool exit status:     ").append(v.toolExitStatus()).append('\n');
         }
-        sb.append("  data bytes expected:  ").append(v.dataBytes()).append(" (").append(human(v.dataBytes())).append(")\n");
-        sb.append("  written and verified: ").append(v.dataVerified()).append(" (")
-                .append(percent(v.dataVerified(), v.dataBytes())).append(")\n");
+        sb.append("  data bytes expected:  ")
+                .append(v.dataBytes())
+                .append(" (")
+                .append(human(v.dataBytes()))
+                .append(")\n");
+        sb.append("  written and verified: ")
+                .append(v.dataVerified())
+                .append(" (")
+                .append(percent(v.dataVerified(), v.dataBytes()))
+                .append(")\n");
         sb.append("  rejected requests:    ").append(v.ledger().rejectedCount()).append('\n');
-        for (Mismatch m : v.ledger().mismatches().subList(0, Math.min(5, v.ledger().mismatches().size()))) {
-            sb.append("    ").append(m.command()).append(" conn ").append(m.connection()).append(": ")
-                    .append(m.message()).append('\n');
+        for (Mismatch m :
+                v.ledger().mismatches().subList(0, Math.min(5, v.ledger().mismatches().size()))) {
+            sb.append("    ")
+                    .append(m.command())
+                    .append(" conn ")
+                    .append(m.connection())
+                    .append(": ")
+                    .append(m.message())
+                    .append('\n');
         }
         if (v.ledger().overflowed()) {
             sb.append("  missing data:         unknown (coverage ledger over its cap)\n");
         } else {
-            sb.append("  missing data:         ").append(v.missingExact() ? "" : "at least ").append(v.missingBytes())
-                    .append(" bytes in ").append(v.missingRuns()).append(" range(s)").append('\n');
+            sb.append("  missing data:         ")
+                    .append(v.missingExact() ? "" : "at least ")
+                    .append(v.missingBytes())
+                    .append(" bytes in ")
+                    .append(v.missingRuns())
+                    .append(" range(s)")
+                    .append('\n');
         }
         for (long[] r : v.missing().subList(0, Math.min(3, v.missing().size()))) {
-            sb.append(String.format(Locale.ROOT, "    0x%x-0x%x (%d bytes)%n", r[0], r[1], r[1] - r[0]));
+            sb.append(
+                    String.format(
+                            Locale.ROOT, "    0x%x-0x%x (%d bytes)%n", r[0], r[1], r[1] - r[0]));
         }
-        sb.append("  hole bytes zeroed:    ").append(v.holeZeroed()).append(", written: ").append(v.holeWritten())
-                .append(" of ").append(v.holeBytes()).append('\n');
+        sb.append("  hole bytes zeroed:    ")
+                .append(v.holeZeroed())
+                .append(", written: ")
+                .append(v.holeWritten())
+                .append(" of ")
+                .append(v.holeBytes())
+                .append('\n');
         if (v.walked() < v.diskSize()) {
-            sb.append("  note: the byte counts cover the first ").append(v.walked())
-                    .append(" bytes (the disk has more than ").append(Verdict.MAX_EXTENTS).append(" runs)\n");
+            sb.append("  note: the byte counts cover the first ")
+                    .append(v.walked())
+                    .append(" bytes (the disk has more than ")
+                    .append(Verdict.MAX_EXTENTS)
+                    .append(" runs)\n");
         }
         if (v.ledger().overflowed()) {
             sb.append("  note: ").append(v.incompleteReason()).append('\n');
@@ -44,7 +78,11 @@ public final class VerdictWriter {
         if (v.checkComplete() && !v.complete() && v.noRejects() && v.toolSucceeded()) {
             sb.append("  incomplete: ").append(v.incompleteReason()).append('\n');
         }
-        sb.append(String.format(Locale.ROOT, "  elapsed:              %.3f s%n", v.elapsed().toNanos() / 1e9));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "  elapsed:              %.3f s%n",
+                        v.elapsed().toNanos() / 1e9));
         return sb.toString();
     }
 
@@ -68,8 +106,12 @@ public final class VerdictWriter {
         sb.append("  \"missing_ranges\": [");
         List<long[]> missing = v.missing();
         for (int i = 0; i < missing.size(); i++) {
-            sb.append(i == 0 ? "" : ", ").append("{\"offset\": ").append(missing.get(i)[0])
-                    .append(", \"length\": ").append(missing.get(i)[1] - missing.get(i)[0]).append('}');
+            sb.append(i == 0 ? "" : ", ")
+                    .append("{\"offset\": ")
+                    .append(missing.get(i)[0])
+                    .append(", \"length\": ")
+                    .append(missing.get(i)[1] - missing.get(i)[0])
+                    .append('}');
         }
         sb.append("],\n");
         field(sb, "hole_bytes", v.holeBytes());
@@ -88,17 +130,28 @@ public final class VerdictWriter {
         List<Mismatch> ms = l.mismatches();
         for (int i = 0; i < ms.size(); i++) {
             Mismatch m = ms.get(i);
-            sb.append(i == 0 ? "\n" : ",\n").append("    {\"command\": ").append(str(m.command()))
-                    .append(", \"connection\": ").append(m.connection())
-                    .append(", \"request_offset\": ").append(m.requestOffset())
-                    .append(", \"length\": ").append(m.length())
-                    .append(", \"offset\": ").append(m.offset())
-                    .append(", \"expected\": ").append(str(m.expected()))
-                    .append(", \"actual\": ").append(str(m.actual()))
-                    .append(", \"message\": ").append(str(m.message())).append('}');
+            sb.append(i == 0 ? "\n" : ",\n")
+                    .append("    {\"command\": ")
+                    .append(str(m.command()))
+                    .append(", \"connection\": ")
+                    .append(m.connection())
+                    .append(", \"request_offset\": ")
+                    .append(m.requestOffset())
+                    .append(", \"length\": ")
+                    .append(m.length())
+                    .append(", \"offset\": ")
+                    .append(m.offset())
+                    .append(", \"expected\": ")
+                    .append(str(m.expected()))
+                    .append(", \"actual\": ")
+                    .append(str(m.actual()))
+                    .append(", \"message\": ")
+                    .append(str(m.message()))
+                    .append('}');
         }
         sb.append(ms.isEmpty() ? "],\n" : "\n  ],\n");
-        sb.append("  \"elapsed_seconds\": ").append(String.format(Locale.ROOT, "%.6f", v.elapsed().toNanos() / 1e9))
+        sb.append("  \"elapsed_seconds\": ")
+                .append(String.format(Locale.ROOT, "%.6f", v.elapsed().toNanos() / 1e9))
                 .append("\n}\n");
         return sb.toString();
     }
@@ -106,9 +159,20 @@ public final class VerdictWriter {
     /** JUnit XML: one test case per check, so CI systems show the verdict natively. */
     public static String junit(Verdict v, String suiteName) {
         String[][] cases = {
-            {"tool exited 0", v.toolSucceeded() ? null : "tool exited with status " + v.toolExitStatus()},
-            {"no rejected writes", v.noRejects() ? null : v.ledger().rejectedCount() + " request(s) rejected; first: "
-                    + (v.ledger().mismatches().isEmpty() ? "" : v.ledger().mismatches().get(0).message())},
+            {
+                "tool exited 0",
+                v.toolSucceeded() ? null : "tool exited with status " + v.toolExitStatus()
+            },
+            {
+                "no rejected writes",
+                v.noRejects()
+                        ? null
+                        : v.ledger().rejectedCount()
+                                + " request(s) rejected; first: "
+                                + (v.ledger().mismatches().isEmpty()
+                                        ? ""
+                                        : v.ledger().mismatches().get(0).message())
+            },
             {"complete", !v.checkComplete() || v.complete() ? null : v.incompleteReason()},
         };
         int failures = 0;
@@ -117,16 +181,30 @@ public final class VerdictWriter {
         }
         double seconds = v.elapsed().toNanos() / 1e9;
         StringBuilder sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        sb.append(String.format(Locale.ROOT, "<testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\" time=\"%.3f\">%n",
-                xml(suiteName), cases.length, failures, v.checkComplete() ? 0 : 1, seconds));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "<testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\" time=\"%.3f\">%n",
+                        xml(suiteName),
+                        cases.length,
+                        failures,
+                        v.checkComplete() ? 0 : 1,
+                        seconds));
         for (String[] c : cases) {
-            sb.append("  <testcase classname=\"").append(xml(suiteName)).append("\" name=\"").append(xml(c[0])).append('"');
+            sb.append("  <testcase classname=\"")
+                    .append(xml(suiteName))
+                    .append("\" name=\"")
+                    .append(xml(c[0]))
+                    .append('"');
             if (c[0].equals("complete") && !v.checkComplete()) {
-                sb.append(">\n    <skipped message=\"--check-complete not given\"/>\n  </testcase>\n");
+                sb.append(
+                        ">\n    <skipped message=\"--check-complete not given\"/>\n  </testcase>\n");
             } else if (c[1] == null) {
                 sb.append("/>\n");
             } else {
-                sb.append(">\n    <failure message=\"").append(xml(c[1])).append("\"/>\n  </testcase>\n");
+                sb.append(">\n    <failure message=\"")
+                        .append(xml(c[1]))
+                        .append("\"/>\n  </testcase>\n");
             }
         }
         sb.append("</testsuite>\n");
@@ -134,7 +212,11 @@ public final class VerdictWriter {
     }
 
     private static void field(StringBuilder sb, String name, Object value) {
-        sb.append("  \"").append(name).append("\": ").append(value == null ? "null" : value.toString()).append(",\n");
+        sb.append("  \"")
+                .append(name)
+                .append("\": ")
+                .append(value == null ? "null" : value.toString())
+                .append(",\n");
     }
 
     static String str(String s) {
@@ -159,7 +241,10 @@ public final class VerdictWriter {
     }
 
     private static String xml(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return s.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 
     static String human(long bytes) {

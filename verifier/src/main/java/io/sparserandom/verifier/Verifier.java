@@ -19,12 +19,18 @@ public final class Verifier {
         this.ledger = ledger;
     }
 
-    /** A view of the disk for one connection: reads pass through, writes are checked and recorded. */
+    /**
+     * A view of the disk for one connection: reads pass through, writes are checked and recorded.
+     */
     public BlockDevice forConnection(long connectionId) {
         return new VerifyingDevice(disk, ledger, connectionId);
     }
 
-    public BlockDevice disk() { return disk; }
+    public BlockDevice disk() {
+        return disk;
+    }
 
-    public CoverageLedger ledger() { return ledger; }
+    public CoverageLedger ledger() {
+        return ledger;
+    }
 }

@@ -4,13 +4,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.ByteProcessor;
-import java.util.Arrays;
-import io.sparserandom.device.Errno;
 import io.sparserandom.device.BlockDevice;
 import io.sparserandom.device.Capabilities;
 import io.sparserandom.device.DeviceException;
+import io.sparserandom.device.Errno;
 import io.sparserandom.device.ExpectedContent;
 import io.sparserandom.device.IoFlags;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 final class VerifyingDevice implements BlockDevice {
     private static final Logger LOG = LoggerFactory.getLogger(VerifyingDevice.class);
+
     /** Scratch reads for devices without a fast path, and for zero checks over data extents. */
     private static final int SCRATCH = 1 << 20;
 
@@ -42,7 +43,9 @@ final class VerifyingDevice implements BlockDevice {
     }
 
     @Override
-    public long size() { return disk.size(); }
+    public long size() {
+        return disk.size();
+    }
 
     @Override
     public Capabilities capabilities() {
@@ -57,7 +60,8 @@ final class VerifyingDevice implements BlockDevice {
     }
 
     @Override
-    public ByteBuf readBuffer(long offset, int length, ByteBufAllocator alloc) throws DeviceException {
+    public ByteBuf readBuffer(long offset, int length, ByteBufAllocator alloc)
+            throws DeviceException {
         return disk.readBuffer(offset, length, alloc);
     }
 
@@ -77,11 +81,15 @@ final class VerifyingDevice implements BlockDevice {
     @Override
     public void write(long offset, ByteBuf data, int flags) throws DeviceException {
         int length = data.readableBytes();
-        long bad = expected != null ? expected.mismatch(offset, data) : compareByReading(offset, data);
+        long bad =
+                expected != null ? expected.mismatch(offset, data) : compareByReading(offset, data);
         if (bad != ExpectedContent.MATCH) {
             int at = (int) (bad - offset);
             int n = ByteSummary.toBlockEnd(bad, length - at);
-            String want = expected != null ? expected.describeExpected(bad, n) : describeByReading(bad, n);
+            String want =
+                    expected != null
+                            ? expected.describeExpected(bad, n)
+                            : describeByReading(bad, n);
             String got = ByteSummary.describe(data, data.readerIndex() + at, n);
             reject(new Mismatch("WRITE", connection, offset, length, bad, want, got));
         }
@@ -104,8 +112,13 @@ final class VerifyingDevice implements BlockDevice {
     private void reject(Mismatch m) throws DeviceException {
         ledger.recordRejected(m);
         String message = m.message();
-        LOG.warn("connection {}: rejected {} offset={} length={}: {}", connection, m.command(),
-                m.requestOffset(), m.length(), message);
+        LOG.warn(
+                "connection {}: rejected {} offset={} length={}: {}",
+                connection,
+                m.command(),
+                m.requestOffset(),
+                m.length(),
+                message);
         throw new DeviceException(Errno.EIO, message, m.offset());
     }
 
@@ -118,8 +131,19 @@ final class VerifyingDevice implements BlockDevice {
             long bad = firstNonZero(at, runs.data[2 * i + 1] - at);
             if (bad >= 0) {
                 int n = ByteSummary.toBlockEnd(bad, end - bad);
-                String want = expected != null ? expected.describeExpected(bad, n) : describeByReading(bad, n);
-                reject(new Mismatch(command, connection, offset, length, bad, want, String.format("0x00 x%d", n)));
+                String want =
+                        expected != null
+                                ? expected.describeExpected(bad, n)
+                                : describeByReading(bad, n);
+                reject(
+                        new Mismatch(
+                                command,
+                                connection,
+                                offset,
+                                length,
+                                bad,
+                                want,
+                                String.format("0x00 x%d", n)));
             }
         }
         return runs;
@@ -139,33 +163,37 @@ final class VerifyingDevice implements BlockDevice {
         while (pos < limit || (pos == end && end < size)) {
             long from = pos;
             long[] at = {pos};
-            disk.extents(pos, size - pos, (len, type) -> {
-                long a = at[0];
-                long b = Math.min(size, a + Math.max(len, 0));
-                if (b <= a) {
-                    return false;
-                }
-                boolean data = (type & IoFlags.EXTENT_ZERO) == 0;
-                if (a < end) {
-                    if (data) {
-                        r.addData(a, Math.min(b, end));
-                    } else {
-                        r.holes = true;
-                    }
-                }
-                if (b > end) {
-                    // The run holding byte `end`: requests reach over it in the other coordinates.
-                    if (data) {
-                        r.holeReach = b;
-                    } else {
-                        r.dataReach = b;
-                    }
-                    at[0] = Long.MAX_VALUE;
-                    return false;
-                }
-                at[0] = b;
-                return b < size;
-            });
+            disk.extents(
+                    pos,
+                    size - pos,
+                    (len, type) -> {
+                        long a = at[0];
+                        long b = Math.min(size, a + Math.max(len, 0));
+                        if (b <= a) {
+                            return false;
+                        }
+                        boolean data = (type & IoFlags.EXTENT_ZERO) == 0;
+                        if (a < end) {
+                            if (data) {
+                                r.addData(a, Math.min(b, end));
+                            } else {
+                                r.holes = true;
+                            }
+                        }
+                        if (b > end) {
+                            // The run holding byte `end`: requests reach over it in the other
+                            // coordinates.
+                            if (data) {
+                                r.holeReach = b;
+                            } else {
+                                r.dataReach = b;
+                            }
+                            at[0] = Long.MAX_VALUE;
+                            return false;
+                        }
+                        at[0] = b;
+                        return b < size;
+                    });
             if (at[0] == Long.MAX_VALUE || at[0] >= size || at[0] <= from) {
                 break; // done, or the device made no progress: do not spin
             }
@@ -179,8 +207,10 @@ final class VerifyingDevice implements BlockDevice {
         long dataReach;
         long holeReach;
         boolean holes;
+
         /** Data pieces inside the request, as start/end pairs; kept only for zero checks. */
         long[] data = new long[8];
+
         int dataCount;
 
         Runs(long end) {
@@ -203,7 +233,8 @@ final class VerifyingDevice implements BlockDevice {
     }
 
     private long firstNonZero(long offset, long length) throws DeviceException {
-        ByteBuf scratch = PooledByteBufAllocator.DEFAULT.directBuffer((int) Math.min(SCRATCH, length));
+        ByteBuf scratch =
+                PooledByteBufAllocator.DEFAULT.directBuffer((int) Math.min(SCRATCH, length));
         try {
             long pos = offset;
             long end = offset + length;
@@ -232,7 +263,9 @@ final class VerifyingDevice implements BlockDevice {
                 int n = Math.min(SCRATCH, length - done);
                 scratch.clear();
                 disk.read(offset + done, n, scratch);
-                int i = scratch.nioBuffer(0, n).mismatch(data.nioBuffer(data.readerIndex() + done, n));
+                int i =
+                        scratch.nioBuffer(0, n)
+                                .mismatch(data.nioBuffer(data.readerIndex() + done, n));
                 if (i >= 0) {
                     return offset + done + i;
                 }

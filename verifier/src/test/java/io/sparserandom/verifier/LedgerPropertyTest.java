@@ -1,9 +1,16 @@
 package io.sparserandom.verifier;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.sparserandom.device.BlockDevice;
 import io.sparserandom.device.DeviceException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -11,14 +18,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The verdict against a brute-force model of every byte: any order of writes, overlaps, rewrites,
@@ -32,39 +31,55 @@ class LedgerPropertyTest {
 
     @Provide
     Arbitrary<List<Op>> ops() {
-        Arbitrary<Integer> length = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(10, Arbitraries.integers().between(1, 300)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(301, SIZE)));
-        return Combinators.combine(Arbitraries.integers().between(0, 2), Arbitraries.integers().between(0, SIZE - 1),
-                length, Arbitraries.integers().between(1, 4))
+        Arbitrary<Integer> length =
+                Arbitraries.frequencyOf(
+                        net.jqwik.api.Tuple.of(10, Arbitraries.integers().between(1, 300)),
+                        net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(301, SIZE)));
+        return Combinators.combine(
+                        Arbitraries.integers().between(0, 2),
+                        Arbitraries.integers().between(0, SIZE - 1),
+                        length,
+                        Arbitraries.integers().between(1, 4))
                 .as((k, a, n, c) -> new Op(k, a, Math.min(SIZE, a + n), c))
-                .list().ofMaxSize(400);
+                .list()
+                .ofMaxSize(400);
     }
 
     @Provide
     Arbitrary<long[]> runs() {
         // Run lengths from 1 byte up: runs smaller and larger than the requests.
-        return Arbitraries.integers().between(1, 700).list().ofMinSize(1).ofMaxSize(200).map(lens -> {
-            List<Long> starts = new ArrayList<>();
-            long pos = 0;
-            for (int len : lens) {
-                if (pos >= SIZE) {
-                    break;
-                }
-                starts.add(pos);
-                pos += len;
-            }
-            return starts.stream().mapToLong(Long::longValue).toArray();
-        });
+        return Arbitraries.integers()
+                .between(1, 700)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(200)
+                .map(
+                        lens -> {
+                            List<Long> starts = new ArrayList<>();
+                            long pos = 0;
+                            for (int len : lens) {
+                                if (pos >= SIZE) {
+                                    break;
+                                }
+                                starts.add(pos);
+                                pos += len;
+                            }
+                            return starts.stream().mapToLong(Long::longValue).toArray();
+                        });
     }
 
     @Property(tries = 150)
-    void verdictEqualsTheModel(@ForAll("runs") long[] starts, @ForAll boolean firstIsData,
-                               @ForAll("ops") List<Op> ops, @ForAll @IntRange(min = 0, max = 1) int completeTheCopy)
+    void verdictEqualsTheModel(
+            @ForAll("runs") long[] starts,
+            @ForAll boolean firstIsData,
+            @ForAll("ops") List<Op> ops,
+            @ForAll @IntRange(min = 0, max = 1) int completeTheCopy)
             throws Exception {
         RunsDisk disk = new RunsDisk(SIZE, starts, firstIsData, true);
         Verifier v = new Verifier(disk);
-        BlockDevice[] conns = {null, v.forConnection(1), v.forConnection(2), v.forConnection(3), v.forConnection(4)};
+        BlockDevice[] conns = {
+            null, v.forConnection(1), v.forConnection(2), v.forConnection(3), v.forConnection(4)
+        };
         boolean[] data = new boolean[SIZE];
         for (int i = 0; i < SIZE; i++) {
             data[i] = disk.isData(i);
@@ -143,7 +158,10 @@ class LedgerPropertyTest {
         }
         assertEquals(missingBytes == 0, verdict.complete());
         assertEquals(rejected, verdict.ledger().rejectedCount());
-        assertEquals(rejected > 0 ? Verdict.EXIT_REJECTED : missingBytes == 0 ? 0 : Verdict.EXIT_INCOMPLETE,
+        assertEquals(
+                rejected > 0
+                        ? Verdict.EXIT_REJECTED
+                        : missingBytes == 0 ? 0 : Verdict.EXIT_INCOMPLETE,
                 verdict.exitStatus());
     }
 

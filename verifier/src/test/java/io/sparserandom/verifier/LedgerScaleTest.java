@@ -1,30 +1,30 @@
 package io.sparserandom.verifier;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.sparserandom.device.BlockDevice;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.Random;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.sparserandom.device.BlockDevice;
+import java.time.Duration;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
 /**
- * The ledger at scale: a disk of a million data runs written in random order with requests of
- * 4 KiB to 2 MiB over four connections must verify complete, with the ledger collapsed; a copy
- * that skips runs is reported with exactly those runs; a ledger over its cap never claims data is
- * missing.
+ * The ledger at scale: a disk of a million data runs written in random order with requests of 4 KiB
+ * to 2 MiB over four connections must verify complete, with the ledger collapsed; a copy that skips
+ * runs is reported with exactly those runs; a ledger over its cap never claims data is missing.
  */
 class LedgerScaleTest {
     private static final int DATA_RUNS = 1_000_000;
     private static RunsDisk disk;
+
     /** Every write of a full copy as {offset, length} pairs, in random order. */
     private static long[] writes;
+
     private static int writeCount;
 
     @BeforeAll
@@ -70,7 +70,9 @@ class LedgerScaleTest {
 
     /** Writes every piece but those inside the data runs {@code skip} says to leave out. */
     private static long copy(Verifier v, java.util.function.IntPredicate skipRun) throws Exception {
-        BlockDevice[] conns = {v.forConnection(1), v.forConnection(2), v.forConnection(3), v.forConnection(4)};
+        BlockDevice[] conns = {
+            v.forConnection(1), v.forConnection(2), v.forConnection(3), v.forConnection(4)
+        };
         ByteBuf payload = Unpooled.wrappedBuffer(new byte[(2 << 20) + 4096]);
         long peak = 0;
         for (int i = 0; i < writeCount; i++) {
@@ -136,6 +138,8 @@ class LedgerScaleTest {
         assertEquals(0, verdict.missingBytes(), "nothing is claimed missing");
         assertEquals(Verdict.EXIT_INCOMPLETE, verdict.exitStatus());
         assertTrue(verdict.incompleteReason().contains("1000"), verdict.incompleteReason());
-        assertTrue(VerdictWriter.summary(verdict).contains("missing data:         unknown"), VerdictWriter.summary(verdict));
+        assertTrue(
+                VerdictWriter.summary(verdict).contains("missing data:         unknown"),
+                VerdictWriter.summary(verdict));
     }
 }

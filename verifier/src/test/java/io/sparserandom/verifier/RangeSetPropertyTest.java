@@ -1,20 +1,19 @@
 package io.sparserandom.verifier;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link RangeSet} against a brute-force model: one boolean per byte of a small space. */
 class RangeSetPropertyTest {
@@ -24,23 +23,29 @@ class RangeSetPropertyTest {
     Arbitrary<List<long[]>> additions() {
         // Mostly short ranges, so that hundreds stay apart (chunks of 64 split many times over),
         // and some long ones that merge across chunks and leave sparse chunks behind.
-        Arbitrary<Integer> length = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(20, Arbitraries.integers().between(1, 8)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(9, 3000)));
-        Arbitrary<long[]> one = Combinators.combine(Arbitraries.integers().between(0, SPACE - 1), length)
-                .as((a, n) -> new long[] {a, Math.min(SPACE, a + n)});
+        Arbitrary<Integer> length =
+                Arbitraries.frequencyOf(
+                        net.jqwik.api.Tuple.of(20, Arbitraries.integers().between(1, 8)),
+                        net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(9, 3000)));
+        Arbitrary<long[]> one =
+                Combinators.combine(Arbitraries.integers().between(0, SPACE - 1), length)
+                        .as((a, n) -> new long[] {a, Math.min(SPACE, a + n)});
         return one.list().ofMinSize(0).ofMaxSize(2500);
     }
 
     @Provide
     Arbitrary<List<long[]>> queries() {
-        return Combinators.combine(Arbitraries.integers().between(0, SPACE - 1), Arbitraries.integers().between(1, SPACE))
-                .as((a, n) -> new long[] {a, Math.min(SPACE, a + n)}).list().ofMaxSize(20);
+        return Combinators.combine(
+                        Arbitraries.integers().between(0, SPACE - 1),
+                        Arbitraries.integers().between(1, SPACE))
+                .as((a, n) -> new long[] {a, Math.min(SPACE, a + n)})
+                .list()
+                .ofMaxSize(20);
     }
 
     @Property(tries = 200)
-    void agreesWithAModel(@ForAll("additions") List<long[]> adds,
-                          @ForAll("queries") List<long[]> queries) {
+    void agreesWithAModel(
+            @ForAll("additions") List<long[]> adds, @ForAll("queries") List<long[]> queries) {
         RangeSet set = new RangeSet(1_000_000);
         boolean[] model = new boolean[SPACE];
         for (long[] r : adds) {
@@ -69,11 +74,14 @@ class RangeSetPropertyTest {
         }
         assertFalse(set.overflowed());
         // Memory stays proportional to the ranges held: chunks are not left nearly empty.
-        assertTrue(set.chunkCount() <= set.size() / 8 + 2, set.chunkCount() + " chunks for " + set.size() + " ranges");
+        assertTrue(
+                set.chunkCount() <= set.size() / 8 + 2,
+                set.chunkCount() + " chunks for " + set.size() + " ranges");
     }
 
     @Property(tries = 200)
-    void atTheCapIsolatedRangesAreDroppedAndMergesStillHappen(@ForAll("additions") List<long[]> adds) {
+    void atTheCapIsolatedRangesAreDroppedAndMergesStillHappen(
+            @ForAll("additions") List<long[]> adds) {
         int cap = 5;
         RangeSet set = new RangeSet(cap);
         boolean[] model = new boolean[SPACE];

@@ -1,14 +1,13 @@
 package io.sparserandom.verifier;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Random;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 class RangeSetTest {
     @Test
@@ -115,6 +114,8 @@ class RangeSetTest {
             }
         }
         assertEquals(n / 32, s.size());
-        assertTrue(s.chunkCount() <= s.size() / 8 + 2, s.chunkCount() + " chunks for " + s.size() + " ranges");
+        assertTrue(
+                s.chunkCount() <= s.size() / 8 + 2,
+                s.chunkCount() + " chunks for " + s.size() + " ranges");
     }
 }

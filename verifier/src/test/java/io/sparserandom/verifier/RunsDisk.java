@@ -5,19 +5,20 @@ import io.sparserandom.device.BlockDevice;
 import io.sparserandom.device.Capabilities;
 import io.sparserandom.device.ExpectedContent;
 import io.sparserandom.device.IoFlags;
-
 import java.util.Arrays;
 
 /**
- * A test disk cut into runs given up front, data and holes alternating; every data byte is
- * {@link #DATA}. With {@code checkContent} false the fast path accepts any bytes, so that tests of
- * the ledger with millions of runs do not spend their time comparing.
+ * A test disk cut into runs given up front, data and holes alternating; every data byte is {@link
+ * #DATA}. With {@code checkContent} false the fast path accepts any bytes, so that tests of the
+ * ledger with millions of runs do not spend their time comparing.
  */
 final class RunsDisk implements BlockDevice, ExpectedContent {
     static final byte DATA = 0x5a;
     private final long size;
+
     /** Start of each run, strictly increasing, starts[0] == 0. */
     private final long[] starts;
+
     private final boolean firstIsData;
     private final boolean checkContent;
 
@@ -92,7 +93,10 @@ final class RunsDisk implements BlockDevice, ExpectedContent {
         int run = runOf(offset);
         while (pos < end && run < starts.length) {
             long runEnd = runEnd(run);
-            int type = isDataRun(run) ? IoFlags.EXTENT_DATA : IoFlags.EXTENT_HOLE | IoFlags.EXTENT_ZERO;
+            int type =
+                    isDataRun(run)
+                            ? IoFlags.EXTENT_DATA
+                            : IoFlags.EXTENT_HOLE | IoFlags.EXTENT_ZERO;
             if (!sink.extent(runEnd - pos, type)) {
                 return;
             }

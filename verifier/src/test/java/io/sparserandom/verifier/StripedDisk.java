@@ -1,10 +1,9 @@
 package io.sparserandom.verifier;
 
-import io.sparserandom.device.ExpectedContent;
-
 import io.netty.buffer.ByteBuf;
 import io.sparserandom.device.BlockDevice;
 import io.sparserandom.device.Capabilities;
+import io.sparserandom.device.ExpectedContent;
 import io.sparserandom.device.IoFlags;
 
 /**
@@ -15,18 +14,28 @@ class StripedDisk implements BlockDevice {
     static final int BLOCK = 4096;
     private final long size;
 
-    StripedDisk(long size) { this.size = size; }
+    StripedDisk(long size) {
+        this.size = size;
+    }
 
-    static boolean isData(long block) { return (block / 4) % 2 == 1; }
+    static boolean isData(long block) {
+        return (block / 4) % 2 == 1;
+    }
 
     static byte byteAt(long offset) {
         long block = offset / BLOCK;
         return isData(block) ? (byte) (block % 250 + 1) : 0;
     }
 
-    @Override public long size() { return size; }
+    @Override
+    public long size() {
+        return size;
+    }
 
-    @Override public Capabilities capabilities() { return Capabilities.all(); }
+    @Override
+    public Capabilities capabilities() {
+        return Capabilities.all();
+    }
 
     @Override
     public void read(long offset, int length, ByteBuf dst) {
@@ -38,13 +47,17 @@ class StripedDisk implements BlockDevice {
         dst.writeBytes(b);
     }
 
-    @Override public void write(long offset, ByteBuf data, int flags) {}
+    @Override
+    public void write(long offset, ByteBuf data, int flags) {}
 
-    @Override public void zero(long offset, long length, int flags) {}
+    @Override
+    public void zero(long offset, long length, int flags) {}
 
-    @Override public void trim(long offset, long length, int flags) {}
+    @Override
+    public void trim(long offset, long length, int flags) {}
 
-    @Override public void flush(int flags) {}
+    @Override
+    public void flush(int flags) {}
 
     @Override
     public void extents(long offset, long length, ExtentSink sink) {
@@ -53,7 +66,8 @@ class StripedDisk implements BlockDevice {
         while (pos < end) {
             long block = pos / BLOCK;
             long runEnd = Math.min(size, (block / 4 + 1) * 4 * BLOCK);
-            int type = isData(block) ? IoFlags.EXTENT_DATA : IoFlags.EXTENT_HOLE | IoFlags.EXTENT_ZERO;
+            int type =
+                    isData(block) ? IoFlags.EXTENT_DATA : IoFlags.EXTENT_HOLE | IoFlags.EXTENT_ZERO;
             if (!sink.extent(runEnd - pos, type)) {
                 return;
             }
@@ -63,7 +77,9 @@ class StripedDisk implements BlockDevice {
 
     /** The same disk with the verifier's fast path. */
     static final class WithExpected extends StripedDisk implements ExpectedContent {
-        WithExpected(long size) { super(size); }
+        WithExpected(long size) {
+            super(size);
+        }
 
         @Override
         public long mismatch(long offset, ByteBuf data) {

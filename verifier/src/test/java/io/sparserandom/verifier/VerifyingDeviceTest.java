@@ -1,20 +1,19 @@
 package io.sparserandom.verifier;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.sparserandom.device.Errno;
-import io.sparserandom.device.BlockDevice;
-import io.sparserandom.device.DeviceException;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import java.time.Duration;
-
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.sparserandom.device.BlockDevice;
+import io.sparserandom.device.DeviceException;
+import io.sparserandom.device.Errno;
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class VerifyingDeviceTest {
     private static final long SIZE = 64 * 4096;
@@ -65,7 +64,11 @@ class VerifyingDeviceTest {
         DeviceException e = assertThrows(DeviceException.class, () -> c.write(offset, b, 0));
         assertEquals(Errno.EIO, e.errno());
         assertEquals(offset + 4096 + 123, e.offset());
-        assertTrue(e.getMessage().startsWith("data mismatch at offset 0x" + Long.toHexString(offset + 4096 + 123)),
+        assertTrue(
+                e.getMessage()
+                        .startsWith(
+                                "data mismatch at offset 0x"
+                                        + Long.toHexString(offset + 4096 + 123)),
                 e.getMessage());
         assertTrue(e.getMessage().contains("expected 0x06"), e.getMessage());
         assertEquals(1, v.ledger().rejectedCount());
@@ -85,7 +88,8 @@ class VerifyingDeviceTest {
         BlockDevice c = v.forConnection(1);
         assertDoesNotThrow(() -> c.zero(0, 4 * 4096, 0));
         assertDoesNotThrow(() -> c.trim(8 * 4096 + 100, 4096, 0));
-        DeviceException e = assertThrows(DeviceException.class, () -> c.zero(2 * 4096, 4 * 4096, 0));
+        DeviceException e =
+                assertThrows(DeviceException.class, () -> c.zero(2 * 4096, 4 * 4096, 0));
         assertEquals(Errno.EIO, e.errno());
         assertEquals(4 * 4096, e.offset());
         assertThrows(DeviceException.class, () -> c.trim(5 * 4096, 10, 0));
@@ -122,7 +126,8 @@ class VerifyingDeviceTest {
         assertEquals(60 * 4096, verdict.missing().get(0)[0]);
         assertTrue(VerdictWriter.json(verdict).contains("\"data_bytes_missing\": 16384"));
         assertTrue(VerdictWriter.junit(verdict, "t").contains("<failure"));
-        // Without --check-complete the same run passes; the tool's own failure wins over everything.
+        // Without --check-complete the same run passes; the tool's own failure wins over
+        // everything.
         assertEquals(0, Verdict.compute(d, v.ledger(), 0, false, Duration.ZERO).exitStatus());
         assertEquals(9, Verdict.compute(d, v.ledger(), 9, true, Duration.ZERO).exitStatus());
     }
