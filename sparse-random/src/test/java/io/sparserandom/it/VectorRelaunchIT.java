@@ -1,0 +1,49 @@
+package io.sparserandom.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparserandom.testsupport.Interop;
+import io.sparserandom.testsupport.Programs.Result;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Random content runs in a JVM with the Vector API (started again by the command itself), so only
+ * random-content runs print the JVM's incubator warning, once; the copy is verified either way.
+ */
+class VectorRelaunchIT {
+    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+    private static final String WARNING = "WARNING: Using incubator modules: jdk.incubator.vector";
+
+    @Test
+    void randomContentIsCopiedInAJvmWithTheVectorModule() throws Exception {
+        Interop.require("nbdcopy");
+        Result r =
+                Cli.run(
+                        TIMEOUT,
+                        "4G",
+                        "seed=3",
+                        "random-content=true",
+                        "--check-complete",
+                        "--run",
+                        "nbdcopy \"$uri\" \"$uri\"");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(1, r.stderr().split(WARNING, -1).length - 1, r.toString());
+        assertTrue(r.stderr().contains("verdict: PASS"), r.toString());
+    }
+
+    @Test
+    void theToolStatusComesBackThroughTheRelaunch() throws Exception {
+        Result r = Cli.run(TIMEOUT, "64M", "random-content=true", "--run", "exit 7");
+        assertEquals(7, r.exit(), r.toString());
+    }
+
+    @Test
+    void otherRunsStartOnceWithoutTheWarning() throws Exception {
+        Result r = Cli.run(TIMEOUT, "64M", "seed=3", "--run", "true");
+        assertEquals(0, r.exit(), r.toString());
+        assertFalse(r.stderr().contains(WARNING), r.toString());
+    }
+}
