@@ -1,0 +1,71 @@
+package io.sparserandom.faults;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the fault decorators did, for the verdict ({@code injected_errors} per command). Shared by
+ * every connection of a server run; updated without locks.
+ */
+public final class FaultCounters {
+    private final LongAdder[] injected = new LongAdder[FaultCommand.values().length];
+    private final LongAdder corruptedBlocks = new LongAdder();
+    private final LongAdder onceNotRemembered = new LongAdder();
+
+    public FaultCounters() {
+        for (int i = 0; i < injected.length; i++) {
+            injected[i] = new LongAdder();
+        }
+    }
+
+    void recordInjected(FaultCommand command) {
+        injected[command.ordinal()].increment();
+    }
+
+    void recordCorrupted() {
+        corruptedBlocks.increment();
+    }
+
+    void recordOnceNotRemembered() {
+        onceNotRemembered.increment();
+    }
+
+    /** Errors injected into requests of {@code command}. */
+    public long injected(FaultCommand command) {
+        return injected[command.ordinal()].sum();
+    }
+
+    /** Errors injected per command, commands with none left out, in command order. */
+    public Map<FaultCommand, Long> injectedByCommand() {
+        Map<FaultCommand, Long> out = new EnumMap<>(FaultCommand.class);
+        for (FaultCommand c : FaultCommand.values()) {
+            long n = injected[c.ordinal()].sum();
+            if (n > 0) {
+                out.put(c, n);
+            }
+        }
+        return out;
+    }
+
+    public long injectedTotal() {
+        long n = 0;
+        for (LongAdder a : injected) {
+            n += a.sum();
+        }
+        return n;
+    }
+
+    /** Reads returned with a bit flipped (one per corrupted block a read covered). */
+    public long corruptedBlocks() {
+        return corruptedBlocks.sum();
+    }
+
+    /**
+     * {@code once} faults not injected because the retry memory was full; non-zero means the
+     * failing set depended on arrival order this run.
+     */
+    public long onceNotRemembered() {
+        return onceNotRemembered.sum();
+    }
+}
