@@ -70,9 +70,10 @@ public final class CorruptingReadDevice implements BlockDevice {
             return List.of();
         }
         long end = offset + length;
+        long last = (end - 1) & -blockSize;
         List<Flip> out = List.of();
-        // end - blockSize cannot overflow where block + blockSize could.
-        for (long block = offset & -blockSize; block < end; block += blockSize) {
+        // Stops at the last block rather than at end: block + blockSize may overflow on the largest disks.
+        for (long block = offset & -blockSize; ; block += blockSize) {
             Flip f = chosenFlip(block);
             if (f != null && f.offset() >= offset && f.offset() < end && isData(f.offset())) {
                 if (out.isEmpty()) {
@@ -80,11 +81,10 @@ public final class CorruptingReadDevice implements BlockDevice {
                 }
                 out.add(f);
             }
-            if (block > end - blockSize) {
-                break;
+            if (block == last) {
+                return out;
             }
         }
-        return out;
     }
 
     private boolean isData(long at) throws DeviceException {
@@ -101,7 +101,7 @@ public final class CorruptingReadDevice implements BlockDevice {
         for (Flip f : flips) {
             int i = index + (int) (f.offset() - offset);
             buf.setByte(i, buf.getByte(i) ^ (1 << f.bit()));
-            counters.recordCorrupted();
+            counters.recordFlipped();
         }
     }
 

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class FaultCounters {
     private final LongAdder[] injected = new LongAdder[FaultCommand.values().length];
-    private final LongAdder corruptedBlocks = new LongAdder();
+    private final LongAdder flippedBits = new LongAdder();
     private final LongAdder onceNotRemembered = new LongAdder();
 
     public FaultCounters() {
@@ -23,8 +23,8 @@ public final class FaultCounters {
         injected[command.ordinal()].increment();
     }
 
-    void recordCorrupted() {
-        corruptedBlocks.increment();
+    void recordFlipped() {
+        flippedBits.increment();
     }
 
     void recordOnceNotRemembered() {
@@ -56,9 +56,9 @@ public final class FaultCounters {
         return n;
     }
 
-    /** Reads returned with a bit flipped (one per corrupted block a read covered). */
-    public long corruptedBlocks() {
-        return corruptedBlocks.sum();
+    /** Bits flipped in the reads returned; a corrupted block read twice counts twice. */
+    public long flippedBits() {
+        return flippedBits.sum();
     }
 
     /**

@@ -69,7 +69,7 @@ class CorruptingReadDeviceTest {
         for (long block = 0; block < 256; block++) {
             assertEquals(1, flippedBits(read(d, block * BLOCK, BLOCK), block * BLOCK), "block " + block);
         }
-        assertEquals(256, counters.corruptedBlocks());
+        assertEquals(256, counters.flippedBits());
     }
 
     @Test
@@ -84,7 +84,7 @@ class CorruptingReadDeviceTest {
             }
             assertEquals(block % 2 == 0 ? 1 : 0, flips, "block " + block);
         }
-        assertEquals(128, counters.corruptedBlocks());
+        assertEquals(128, counters.flippedBits());
     }
 
     @Test
