@@ -16,9 +16,12 @@ import java.util.List;
  * {@link FaultCounters}.
  *
  * <p>The rules are tried in order and the first that fails a request chooses the errno; each rule
- * hashes with its own salt, so two rules on one command fail independent sets. A flush has no
- * range and hashes as offset 0, length 0. Only the first attempt can fail under a {@code once}
- * rule; {@link RetryMemory} recognises the retry.
+ * hashes with its own salt, so two rules on one command fail independent sets. Only the first
+ * attempt can fail under a {@code once} rule; {@link RetryMemory} recognises the retry.
+ *
+ * <p>A flush has no range and hashes as offset 0, length 0, so every flush is the same request:
+ * under a given seed a flush rule fails all flushes or none ({@code flush:1} fails every flush;
+ * with {@code once}, every other one). Telling flushes apart would need their arrival order.
  *
  * <p>One instance may serve every connection; {@link FaultInjection} shares one retry memory among
  * per-connection instances, so a retry on another connection is still a retry.

@@ -224,6 +224,28 @@ class ErrorInjectingDeviceTest {
     }
 
     @Test
+    void everyFlushIsTheSameRequest() {
+        int failing = 0;
+        for (long seed = 0; seed < 200; seed++) {
+            ErrorInjectingDevice d = device(seed, "flush:50%");
+            boolean first = send(d, new Req(FaultCommand.FLUSH, 0, 0)) != null;
+            for (int i = 0; i < 5; i++) {
+                assertEquals(first, send(d, new Req(FaultCommand.FLUSH, 0, 0)) != null, "seed " + seed);
+            }
+            failing += first ? 1 : 0;
+        }
+        assertTrue(failing > 50 && failing < 150, "about half the seeds fail flushes: " + failing);
+    }
+
+    @Test
+    void onceFailsEveryOtherFlush() {
+        ErrorInjectingDevice d = device(1, "flush:1:once");
+        for (int i = 0; i < 6; i++) {
+            assertEquals(i % 2 == 0 ? Errno.EIO : null, send(d, new Req(FaultCommand.FLUSH, 0, 0)), "flush " + i);
+        }
+    }
+
+    @Test
     void flushErrorHasNoOffset() {
         DeviceException e = assertThrows(DeviceException.class, () -> device(1, "flush:1").flush(0));
         assertFalse(e.hasOffset());
