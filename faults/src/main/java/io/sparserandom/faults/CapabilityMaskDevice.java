@@ -27,12 +27,18 @@ public class CapabilityMaskDevice implements BlockDevice {
 
     private CapabilityMaskDevice(BlockDevice next, Set<MaskedFeature> masked) {
         this.next = next;
-        this.masked = masked.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(masked));
+        this.masked =
+                masked.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(masked));
     }
 
-    /** Decorates {@code next}; the result implements {@link ExpectedContent} exactly when {@code next} does. */
+    /**
+     * Decorates {@code next}; the result implements {@link ExpectedContent} exactly when {@code
+     * next} does.
+     */
     public static CapabilityMaskDevice wrap(BlockDevice next, Set<MaskedFeature> masked) {
-        return next instanceof ExpectedContent e ? new WithExpected(next, e, masked) : new CapabilityMaskDevice(next, masked);
+        return next instanceof ExpectedContent e
+                ? new WithExpected(next, e, masked)
+                : new CapabilityMaskDevice(next, masked);
     }
 
     public Set<MaskedFeature> masked() {
@@ -68,7 +74,8 @@ public class CapabilityMaskDevice implements BlockDevice {
     }
 
     @Override
-    public ByteBuf readBuffer(long offset, int length, ByteBufAllocator alloc) throws DeviceException {
+    public ByteBuf readBuffer(long offset, int length, ByteBufAllocator alloc)
+            throws DeviceException {
         return next.readBuffer(offset, length, alloc);
     }
 
@@ -98,7 +105,8 @@ public class CapabilityMaskDevice implements BlockDevice {
     }
 
     /** The variant for a wrapped device with a fast content check: passed through untouched. */
-    private static final class WithExpected extends CapabilityMaskDevice implements ExpectedContent {
+    private static final class WithExpected extends CapabilityMaskDevice
+            implements ExpectedContent {
         private final ExpectedContent expected;
 
         WithExpected(BlockDevice next, ExpectedContent expected, Set<MaskedFeature> masked) {

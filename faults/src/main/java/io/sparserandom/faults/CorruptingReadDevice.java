@@ -12,21 +12,22 @@ import java.util.List;
 /**
  * A decorator whose reads lie: the disk is cut into aligned blocks of {@code blockSize} bytes, and
  * a block is corrupted with probability {@code rate}, decided by {@link FaultHash} from (fault
- * seed, block offset). A corrupted block has exactly one bit flipped, at a position also taken
- * from the hash, so every read of it, whole or in part, at any time, on any connection, returns
- * the same wrong bytes. The flipped bit is left alone when it falls in a hole or a zero extent of
- * the wrapped device: holes are never corrupted (so a block that is part hole is corrupted with
+ * seed, block offset). A corrupted block has exactly one bit flipped, at a position also taken from
+ * the hash, so every read of it, whole or in part, at any time, on any connection, returns the same
+ * wrong bytes. The flipped bit is left alone when it falls in a hole or a zero extent of the
+ * wrapped device: holes are never corrupted (so a block that is part hole is corrupted with
  * proportionally lower probability).
  *
  * <p>Buffers from the wrapped {@link #readBuffer} may be shared and read-only; a read that needs a
  * flip is copied first, and one that needs none is passed on as it is, without a copy.
  *
  * <p>This decorator changes content, so it does not offer {@code ExpectedContent}: it belongs
- * outside the verifier, which then checks writes against the true content and rejects a
- * corrupted block written back.
+ * outside the verifier, which then checks writes against the true content and rejects a corrupted
+ * block written back.
  */
 public final class CorruptingReadDevice implements BlockDevice {
     public static final int DEFAULT_BLOCK_SIZE = 4096;
+
     /** Keeps corruption decisions independent of error-rule decisions under the same seed. */
     private static final long SALT = 0x636f7272757074L;
 
@@ -36,9 +37,11 @@ public final class CorruptingReadDevice implements BlockDevice {
     private final int blockSize;
     private final FaultCounters counters;
 
-    public CorruptingReadDevice(BlockDevice next, FaultRate rate, long seed, int blockSize, FaultCounters counters) {
+    public CorruptingReadDevice(
+            BlockDevice next, FaultRate rate, long seed, int blockSize, FaultCounters counters) {
         if (blockSize <= 0 || Integer.bitCount(blockSize) != 1) {
-            throw new IllegalArgumentException("block size " + blockSize + " is not a power of two");
+            throw new IllegalArgumentException(
+                    "block size " + blockSize + " is not a power of two");
         }
         this.next = next;
         this.rate = rate;
@@ -47,14 +50,18 @@ public final class CorruptingReadDevice implements BlockDevice {
         this.counters = counters;
     }
 
-    public CorruptingReadDevice(BlockDevice next, FaultRate rate, long seed, FaultCounters counters) {
+    public CorruptingReadDevice(
+            BlockDevice next, FaultRate rate, long seed, FaultCounters counters) {
         this(next, rate, seed, DEFAULT_BLOCK_SIZE, counters);
     }
 
     /** One flipped bit: byte {@code offset} of the disk, mask {@code 1 << bit}. */
     public record Flip(long offset, int bit) {}
 
-    /** The bit flipped in the block starting at {@code blockOffset}, or null when the block is not chosen. Ignores holes. */
+    /**
+     * The bit flipped in the block starting at {@code blockOffset}, or null when the block is not
+     * chosen. Ignores holes.
+     */
     public Flip chosenFlip(long blockOffset) {
         long h = FaultHash.block(seed, SALT, blockOffset);
         if (!rate.hit(h)) {
@@ -72,7 +79,8 @@ public final class CorruptingReadDevice implements BlockDevice {
         long end = offset + length;
         long last = (end - 1) & -blockSize;
         List<Flip> out = List.of();
-        // Stops at the last block rather than at end: block + blockSize may overflow on the largest disks.
+        // Stops at the last block rather than at end: block + blockSize may overflow on the largest
+        // disks.
         for (long block = offset & -blockSize; ; block += blockSize) {
             Flip f = chosenFlip(block);
             if (f != null && f.offset() >= offset && f.offset() < end && isData(f.offset())) {
@@ -89,14 +97,19 @@ public final class CorruptingReadDevice implements BlockDevice {
 
     private boolean isData(long at) throws DeviceException {
         int[] type = {IoFlags.EXTENT_HOLE | IoFlags.EXTENT_ZERO};
-        next.extents(at, 1, (len, t) -> {
-            type[0] = t;
-            return false;
-        });
+        next.extents(
+                at,
+                1,
+                (len, t) -> {
+                    type[0] = t;
+                    return false;
+                });
         return (type[0] & (IoFlags.EXTENT_HOLE | IoFlags.EXTENT_ZERO)) == 0;
     }
 
-    /** Flips the bits in {@code buf}, whose byte at {@code index} holds disk offset {@code offset}. */
+    /**
+     * Flips the bits in {@code buf}, whose byte at {@code index} holds disk offset {@code offset}.
+     */
     private void apply(List<Flip> flips, ByteBuf buf, int index, long offset) {
         for (Flip f : flips) {
             int i = index + (int) (f.offset() - offset);
@@ -116,7 +129,8 @@ public final class CorruptingReadDevice implements BlockDevice {
     }
 
     @Override
-    public ByteBuf readBuffer(long offset, int length, ByteBufAllocator alloc) throws DeviceException {
+    public ByteBuf readBuffer(long offset, int length, ByteBufAllocator alloc)
+            throws DeviceException {
         ByteBuf buf = next.readBuffer(offset, length, alloc);
         List<Flip> flips;
         try {

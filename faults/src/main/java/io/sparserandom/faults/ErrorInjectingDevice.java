@@ -11,8 +11,8 @@ import java.util.List;
 /**
  * A decorator that fails requests with an errno, in the manner of nbdkit's error filter, but
  * decided by {@link FaultHash} from (fault seed, rule, command, offset, length, attempt) instead of
- * a random number generator: a rerun fails the same requests whatever the client's concurrency.
- * A failed request never reaches the wrapped device. Injected errors are counted per command in
+ * a random number generator: a rerun fails the same requests whatever the client's concurrency. A
+ * failed request never reaches the wrapped device. Injected errors are counted per command in
  * {@link FaultCounters}.
  *
  * <p>The rules are tried in order and the first that fails a request chooses the errno; each rule
@@ -24,9 +24,9 @@ import java.util.List;
  * with {@code once}, every other one). Telling flushes apart would need their arrival order.
  *
  * <p>One instance may serve every connection; {@link FaultInjection} shares one retry memory among
- * per-connection instances, so a retry on another connection is still a retry.
- * The content is unchanged, so when the wrapped device offers {@link ExpectedContent} the
- * decorator does too (see {@link #wrap}); those comparisons are never failed.
+ * per-connection instances, so a retry on another connection is still a retry. The content is
+ * unchanged, so when the wrapped device offers {@link ExpectedContent} the decorator does too (see
+ * {@link #wrap}); those comparisons are never failed.
  */
 public class ErrorInjectingDevice implements BlockDevice {
     private final BlockDevice next;
@@ -36,7 +36,12 @@ public class ErrorInjectingDevice implements BlockDevice {
     private final RetryMemory retries;
     private final boolean anyOnce;
 
-    private ErrorInjectingDevice(BlockDevice next, List<ErrorRule> rules, long seed, FaultCounters counters, RetryMemory retries) {
+    private ErrorInjectingDevice(
+            BlockDevice next,
+            List<ErrorRule> rules,
+            long seed,
+            FaultCounters counters,
+            RetryMemory retries) {
         this.next = next;
         this.rules = List.copyOf(rules);
         this.seed = seed;
@@ -45,19 +50,34 @@ public class ErrorInjectingDevice implements BlockDevice {
         this.anyOnce = rules.stream().anyMatch(ErrorRule::once);
     }
 
-    /** Decorates {@code next}; the result implements {@link ExpectedContent} exactly when {@code next} does. */
-    public static ErrorInjectingDevice wrap(BlockDevice next, List<ErrorRule> rules, long seed, FaultCounters counters) {
+    /**
+     * Decorates {@code next}; the result implements {@link ExpectedContent} exactly when {@code
+     * next} does.
+     */
+    public static ErrorInjectingDevice wrap(
+            BlockDevice next, List<ErrorRule> rules, long seed, FaultCounters counters) {
         return wrap(next, rules, seed, counters, RetryMemory.DEFAULT_CAPACITY);
     }
 
-    /** As {@link #wrap(BlockDevice, List, long, FaultCounters)} with a retry memory of {@code retrySlots} slots. */
-    public static ErrorInjectingDevice wrap(BlockDevice next, List<ErrorRule> rules, long seed, FaultCounters counters,
+    /**
+     * As {@link #wrap(BlockDevice, List, long, FaultCounters)} with a retry memory of {@code
+     * retrySlots} slots.
+     */
+    public static ErrorInjectingDevice wrap(
+            BlockDevice next,
+            List<ErrorRule> rules,
+            long seed,
+            FaultCounters counters,
             int retrySlots) {
         return wrap(next, rules, seed, counters, new RetryMemory(retrySlots));
     }
 
     /** With a retry memory shared by the decorators of several connections. */
-    static ErrorInjectingDevice wrap(BlockDevice next, List<ErrorRule> rules, long seed, FaultCounters counters,
+    static ErrorInjectingDevice wrap(
+            BlockDevice next,
+            List<ErrorRule> rules,
+            long seed,
+            FaultCounters counters,
             RetryMemory retries) {
         return next instanceof ExpectedContent e
                 ? new WithExpected(next, e, rules, seed, counters, retries)
@@ -99,8 +119,17 @@ public class ErrorInjectingDevice implements BlockDevice {
         if (command == FaultCommand.FLUSH) {
             throw new DeviceException(r.errno(), "injected " + r.errno() + " (--error " + r + ")");
         }
-        throw new DeviceException(r.errno(), "injected " + r.errno() + " (--error " + r + ") at offset " + offset
-                + " length " + length, offset);
+        throw new DeviceException(
+                r.errno(),
+                "injected "
+                        + r.errno()
+                        + " (--error "
+                        + r
+                        + ") at offset "
+                        + offset
+                        + " length "
+                        + length,
+                offset);
     }
 
     @Override
@@ -120,7 +149,8 @@ public class ErrorInjectingDevice implements BlockDevice {
     }
 
     @Override
-    public ByteBuf readBuffer(long offset, int length, ByteBufAllocator alloc) throws DeviceException {
+    public ByteBuf readBuffer(long offset, int length, ByteBufAllocator alloc)
+            throws DeviceException {
         check(FaultCommand.READ, offset, length);
         return next.readBuffer(offset, length, alloc);
     }
@@ -162,11 +192,17 @@ public class ErrorInjectingDevice implements BlockDevice {
     }
 
     /** The variant for a wrapped device with a fast content check: passed through untouched. */
-    private static final class WithExpected extends ErrorInjectingDevice implements ExpectedContent {
+    private static final class WithExpected extends ErrorInjectingDevice
+            implements ExpectedContent {
         private final ExpectedContent expected;
 
-        WithExpected(BlockDevice next, ExpectedContent expected, List<ErrorRule> rules, long seed,
-                FaultCounters counters, RetryMemory retries) {
+        WithExpected(
+                BlockDevice next,
+                ExpectedContent expected,
+                List<ErrorRule> rules,
+                long seed,
+                FaultCounters counters,
+                RetryMemory retries) {
             super(next, rules, seed, counters, retries);
             this.expected = expected;
         }

@@ -8,8 +8,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * One {@code --error OPS:RATE[:ERRNO][:once]}: requests of the listed commands fail with
- * {@code errno} with probability {@code rate}.
+ * One {@code --error OPS:RATE[:ERRNO][:once]}: requests of the listed commands fail with {@code
+ * errno} with probability {@code rate}.
  *
  * <p>Without {@code once} the decision ignores the attempt, so a failing request fails every time
  * it is sent (a bad sector). With {@code once} only the first attempt can fail and a retry of the
@@ -29,7 +29,8 @@ public record ErrorRule(Set<FaultCommand> commands, FaultRate rate, Errno errno,
     public static ErrorRule parse(String text) {
         String[] parts = text.split(":", -1);
         if (parts.length < 2 || parts.length > 4) {
-            throw new IllegalArgumentException("bad --error '" + text + "' (expected OPS:RATE[:ERRNO][:once])");
+            throw new IllegalArgumentException(
+                    "bad --error '" + text + "' (expected OPS:RATE[:ERRNO][:once])");
         }
         Set<FaultCommand> commands = parseCommands(text, parts[0]);
         FaultRate rate;
@@ -43,7 +44,12 @@ public record ErrorRule(Set<FaultCommand> commands, FaultRate rate, Errno errno,
         if (parts.length >= 3) {
             boolean lastIsOnce = parts[parts.length - 1].equalsIgnoreCase("once");
             if (parts.length == 4 && !lastIsOnce) {
-                throw new IllegalArgumentException("--error '" + text + "': unknown suffix '" + parts[3] + "' (expected once)");
+                throw new IllegalArgumentException(
+                        "--error '"
+                                + text
+                                + "': unknown suffix '"
+                                + parts[3]
+                                + "' (expected once)");
             }
             once = lastIsOnce;
             if (parts.length == 4 || !lastIsOnce) {
@@ -62,11 +68,16 @@ public record ErrorRule(Set<FaultCommand> commands, FaultRate rate, Errno errno,
             }
             FaultCommand c = FaultCommand.byOptionName(name);
             if (c == null) {
-                throw new IllegalArgumentException("--error '" + text + "': unknown command '" + name
-                        + "' (expected read, write, zero, trim, flush, cache, block-status or all)");
+                throw new IllegalArgumentException(
+                        "--error '"
+                                + text
+                                + "': unknown command '"
+                                + name
+                                + "' (expected read, write, zero, trim, flush, cache, block-status or all)");
             }
             if (!commands.add(c)) {
-                throw new IllegalArgumentException("--error '" + text + "': command '" + name + "' is listed twice");
+                throw new IllegalArgumentException(
+                        "--error '" + text + "': command '" + name + "' is listed twice");
             }
         }
         return commands;
@@ -76,8 +87,16 @@ public record ErrorRule(Set<FaultCommand> commands, FaultRate rate, Errno errno,
         try {
             return Errno.valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--error '" + text + "': unknown errno '" + name + "' (expected one of "
-                    + EnumSet.allOf(Errno.class).stream().map(Enum::name).collect(Collectors.joining(" ")) + ")");
+            throw new IllegalArgumentException(
+                    "--error '"
+                            + text
+                            + "': unknown errno '"
+                            + name
+                            + "' (expected one of "
+                            + EnumSet.allOf(Errno.class).stream()
+                                    .map(Enum::name)
+                                    .collect(Collectors.joining(" "))
+                            + ")");
         }
     }
 
@@ -88,8 +107,12 @@ public record ErrorRule(Set<FaultCommand> commands, FaultRate rate, Errno errno,
     /** The option value, e.g. {@code read,write:0.01:ENOSPC:once}; parses back to an equal rule. */
     @Override
     public String toString() {
-        String ops = commands.size() == FaultCommand.values().length ? "all"
-                : commands.stream().map(FaultCommand::optionName).collect(Collectors.joining(","));
+        String ops =
+                commands.size() == FaultCommand.values().length
+                        ? "all"
+                        : commands.stream()
+                                .map(FaultCommand::optionName)
+                                .collect(Collectors.joining(","));
         return ops + ":" + rate + ":" + errno + (once ? ":once" : "");
     }
 }

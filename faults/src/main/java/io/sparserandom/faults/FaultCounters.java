@@ -9,18 +9,20 @@ import java.util.concurrent.atomic.LongAdder;
  * every connection of a server run; updated without locks.
  */
 public final class FaultCounters {
-    private final LongAdder[] injected = new LongAdder[FaultCommand.values().length];
+    /** Filled in the constructor and never changed, so reading it needs no lock. */
+    private final Map<FaultCommand, LongAdder> injected = new EnumMap<>(FaultCommand.class);
+
     private final LongAdder flippedBits = new LongAdder();
     private final LongAdder onceNotRemembered = new LongAdder();
 
     public FaultCounters() {
-        for (int i = 0; i < injected.length; i++) {
-            injected[i] = new LongAdder();
+        for (FaultCommand c : FaultCommand.values()) {
+            injected.put(c, new LongAdder());
         }
     }
 
     void recordInjected(FaultCommand command) {
-        injected[command.ordinal()].increment();
+        injected.get(command).increment();
     }
 
     void recordFlipped() {
@@ -33,14 +35,14 @@ public final class FaultCounters {
 
     /** Errors injected into requests of {@code command}. */
     public long injected(FaultCommand command) {
-        return injected[command.ordinal()].sum();
+        return injected.get(command).sum();
     }
 
     /** Errors injected per command, commands with none left out, in command order. */
     public Map<FaultCommand, Long> injectedByCommand() {
         Map<FaultCommand, Long> out = new EnumMap<>(FaultCommand.class);
         for (FaultCommand c : FaultCommand.values()) {
-            long n = injected[c.ordinal()].sum();
+            long n = injected.get(c).sum();
             if (n > 0) {
                 out.put(c, n);
             }
@@ -50,7 +52,7 @@ public final class FaultCounters {
 
     public long injectedTotal() {
         long n = 0;
-        for (LongAdder a : injected) {
+        for (LongAdder a : injected.values()) {
             n += a.sum();
         }
         return n;

@@ -1,8 +1,8 @@
 package io.sparserandom.faults;
 
 /**
- * The one source of randomness for fault decisions: a hash of the request, never of arrival
- * order, timing or thread.
+ * The one source of randomness for fault decisions: a hash of the request, never of arrival order,
+ * timing or thread.
  *
  * <pre>
  *   mix(z)  = SplitMix64's finalizer: z ^= z >>> 30; z *= 0xbf58476d1ce4e5b9;
@@ -14,9 +14,9 @@ package io.sparserandom.faults;
  * over the inputs x = (salt, command code, offset, length, attempt). The finalizer is a bijection
  * with full avalanche, so the top bits of the result are close to uniform and independent for
  * inputs that differ in any bit; the salt keeps different rules (and the corruption decision)
- * independent of each other. Each step is a bijection of h for a fixed x, so distinct seeds
- * never collapse to one stream. Golden values in the tests pin the function: changing it changes
- * which requests fail for a given seed.
+ * independent of each other. Each step is a bijection of h for a fixed x, so distinct seeds never
+ * collapse to one stream. Golden values in the tests pin the function: changing it changes which
+ * requests fail for a given seed.
  */
 final class FaultHash {
     private static final long GOLDEN_GAMMA = 0x9e3779b97f4a7c15L;
@@ -34,7 +34,8 @@ final class FaultHash {
     }
 
     /** Hash of a request; {@code attempt} is 0 for a first attempt. */
-    static long request(long seed, long salt, FaultCommand command, long offset, long length, long attempt) {
+    static long request(
+            long seed, long salt, FaultCommand command, long offset, long length, long attempt) {
         long h = mix(seed + GOLDEN_GAMMA);
         h = step(h, salt);
         h = step(h, command.code());

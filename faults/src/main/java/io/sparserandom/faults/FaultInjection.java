@@ -24,7 +24,9 @@ public final class FaultInjection {
     private final FaultCounters counters = new FaultCounters();
     private final RetryMemory retries = new RetryMemory(RetryMemory.DEFAULT_CAPACITY);
 
-    /** @param diskSeed the seed used when the plan has no {@code --fault-seed} */
+    /**
+     * @param diskSeed the seed used when the plan has no {@code --fault-seed}
+     */
     public FaultInjection(FaultPlan plan, long diskSeed) {
         this.plan = plan;
         this.seed = plan.seed(diskSeed);
@@ -43,7 +45,9 @@ public final class FaultInjection {
         return counters;
     }
 
-    /** Wraps {@code device} (for example one connection's verifying device) in the plan's faults. */
+    /**
+     * Wraps {@code device} (for example one connection's verifying device) in the plan's faults.
+     */
     public BlockDevice decorate(BlockDevice device) {
         BlockDevice d = device;
         if (!plan.corruptReads().isZero()) {

@@ -9,20 +9,25 @@ import java.util.Set;
 
 /**
  * Every fault a server run injects, resolved from the options before any I/O, as nbdcopy resolves
- * its options into one plan. An immutable value: {@link #parse} reads option strings,
- * {@link #builder()} builds one by name, {@link #toArgs()} prints it back as options.
+ * its options into one plan. An immutable value: {@link #parse} reads option strings, {@link
+ * #builder()} builds one by name, {@link #toArgs()} prints it back as options.
  *
  * <p>Options that need the server's help ({@code --delay}, {@code --rate}, {@code --block-size},
  * {@code --disconnect-after}) are not here yet; each will be one more component, one more builder
  * method and one more case in {@link #parse}, so existing callers keep compiling.
  *
- * @param errors       the {@code --error} rules in option order; the first rule that fails a
- *                     request chooses its errno
- * @param corruptReads {@code --corrupt-reads}: probability that a data block reads with one bit flipped
- * @param faultSeed    {@code --fault-seed}; empty means the disk's seed
- * @param masked       the {@code --no-*} switches given
+ * @param errors the {@code --error} rules in option order; the first rule that fails a request
+ *     chooses its errno
+ * @param corruptReads {@code --corrupt-reads}: probability that a data block reads with one bit
+ *     flipped
+ * @param faultSeed {@code --fault-seed}; empty means the disk's seed
+ * @param masked the {@code --no-*} switches given
  */
-public record FaultPlan(List<ErrorRule> errors, FaultRate corruptReads, OptionalLong faultSeed, Set<MaskedFeature> masked) {
+public record FaultPlan(
+        List<ErrorRule> errors,
+        FaultRate corruptReads,
+        OptionalLong faultSeed,
+        Set<MaskedFeature> masked) {
     private static final FaultPlan NONE = builder().build();
 
     public FaultPlan {
@@ -54,8 +59,8 @@ public record FaultPlan(List<ErrorRule> errors, FaultRate corruptReads, Optional
     }
 
     /**
-     * Parses fault options, each either {@code --name value}, {@code --name=value} or a bare
-     * {@code --no-*} switch. {@code --error} may repeat; the others may be given once.
+     * Parses fault options, each either {@code --name value}, {@code --name=value} or a bare {@code
+     * --no-*} switch. {@code --error} may repeat; the others may be given once.
      *
      * @throws IllegalArgumentException naming the bad option or value, in one line
      */
@@ -69,12 +74,15 @@ public record FaultPlan(List<ErrorRule> errors, FaultRate corruptReads, Optional
             MaskedFeature feature = MaskedFeature.byOption(name);
             if (feature != null) {
                 if (eq >= 0) {
-                    throw new IllegalArgumentException(name + " takes no value (got '" + arg + "')");
+                    throw new IllegalArgumentException(
+                            name + " takes no value (got '" + arg + "')");
                 }
                 b.mask(feature);
                 continue;
             }
-            if (!name.equals("--error") && !name.equals("--corrupt-reads") && !name.equals("--fault-seed")) {
+            if (!name.equals("--error")
+                    && !name.equals("--corrupt-reads")
+                    && !name.equals("--fault-seed")) {
                 throw new IllegalArgumentException("unknown fault option '" + arg + "'");
             }
             String value;
@@ -114,11 +122,15 @@ public record FaultPlan(List<ErrorRule> errors, FaultRate corruptReads, Optional
         try {
             return text.startsWith("-") ? Long.parseLong(text) : Long.parseUnsignedLong(text);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("bad --fault-seed '" + text + "' (expected a 64-bit decimal number)");
+            throw new IllegalArgumentException(
+                    "bad --fault-seed '" + text + "' (expected a 64-bit decimal number)");
         }
     }
 
-    /** The plan as options, for {@code --verbose} and logs; {@link #parse} reads them back to an equal plan. */
+    /**
+     * The plan as options, for {@code --verbose} and logs; {@link #parse} reads them back to an
+     * equal plan.
+     */
     public List<String> toArgs() {
         List<String> out = new ArrayList<>();
         for (ErrorRule r : errors) {
@@ -129,10 +141,11 @@ public record FaultPlan(List<ErrorRule> errors, FaultRate corruptReads, Optional
             out.add("--corrupt-reads");
             out.add(corruptReads.toString());
         }
-        faultSeed.ifPresent(s -> {
-            out.add("--fault-seed");
-            out.add(Long.toString(s));
-        });
+        faultSeed.ifPresent(
+                s -> {
+                    out.add("--fault-seed");
+                    out.add(Long.toString(s));
+                });
         for (MaskedFeature f : masked) {
             out.add(f.option());
         }

@@ -27,18 +27,24 @@ public record FaultRate(double value) {
         double v;
         try {
             // Reject hex floats, "NaN", "Infinity" and type suffixes that parseDouble accepts.
-            if (number.isEmpty() || !number.matches("[0-9]*\\.?[0-9]*([eE][-+]?[0-9]+)?") || number.equals(".")) {
+            if (number.isEmpty()
+                    || !number.matches("[0-9]*\\.?[0-9]*([eE][-+]?[0-9]+)?")
+                    || number.equals(".")) {
                 throw new NumberFormatException();
             }
             v = Double.parseDouble(number);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("bad rate '" + text + "' (expected a probability like 0.01 or a percentage like 1%)");
+            throw new IllegalArgumentException(
+                    "bad rate '"
+                            + text
+                            + "' (expected a probability like 0.01 or a percentage like 1%)");
         }
         if (percent) {
             v /= 100;
         }
         if (!(v >= 0 && v <= 1)) {
-            throw new IllegalArgumentException("rate '" + text + "' is not between 0 and 1 (0% and 100%)");
+            throw new IllegalArgumentException(
+                    "rate '" + text + "' is not between 0 and 1 (0% and 100%)");
         }
         return new FaultRate(v);
     }
@@ -49,7 +55,8 @@ public record FaultRate(double value) {
     }
 
     private long threshold() {
-        // value * 2^53 is exact for the rates people write, and 2^53 for a rate of 1 exceeds every (hash >>> 11).
+        // value * 2^53 is exact for the rates people write, and 2^53 for a rate of 1 exceeds every
+        // (hash >>> 11).
         return (long) (value * TWO_53);
     }
 

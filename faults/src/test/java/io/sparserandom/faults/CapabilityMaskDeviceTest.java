@@ -47,7 +47,8 @@ class CapabilityMaskDeviceTest {
 
     @Test
     void allSwitchesLeaveOnlyWritable() {
-        Capabilities c = CapabilityMaskDevice.wrap(disk, EnumSet.allOf(MaskedFeature.class)).capabilities();
+        Capabilities c =
+                CapabilityMaskDevice.wrap(disk, EnumSet.allOf(MaskedFeature.class)).capabilities();
         assertEquals(Capabilities.none().withWritable(true), c);
     }
 
@@ -59,7 +60,13 @@ class CapabilityMaskDeviceTest {
 
     private static List<long[]> extents(BlockDevice d, long offset, long length) throws Exception {
         List<long[]> out = new ArrayList<>();
-        d.extents(offset, length, (len, type) -> out.add(new long[] {len, type}) || true);
+        d.extents(
+                offset,
+                length,
+                (len, type) -> {
+                    out.add(new long[] {len, type});
+                    return true;
+                });
         return out;
     }
 
@@ -94,9 +101,14 @@ class CapabilityMaskDeviceTest {
 
     @Test
     void expectedContentPassesThroughWhenTheDeviceHasIt() {
-        assertFalse(CapabilityMaskDevice.wrap(disk, Set.of(MaskedFeature.ZERO)) instanceof ExpectedContent);
-        ExpectedContent e = assertInstanceOf(ExpectedContent.class,
-                CapabilityMaskDevice.wrap(TestDisk.withExpected(disk), Set.of(MaskedFeature.ZERO)));
+        assertFalse(
+                CapabilityMaskDevice.wrap(disk, Set.of(MaskedFeature.ZERO))
+                        instanceof ExpectedContent);
+        ExpectedContent e =
+                assertInstanceOf(
+                        ExpectedContent.class,
+                        CapabilityMaskDevice.wrap(
+                                TestDisk.withExpected(disk), Set.of(MaskedFeature.ZERO)));
         assertEquals("zeroes", e.describeExpected(TestDisk.BLOCK, 1));
     }
 }

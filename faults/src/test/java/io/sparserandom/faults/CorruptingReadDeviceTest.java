@@ -67,7 +67,8 @@ class CorruptingReadDeviceTest {
         disk = TestDisk.allData(256 * BLOCK);
         CorruptingReadDevice d = new CorruptingReadDevice(disk, FaultRate.ALWAYS, 1, counters);
         for (long block = 0; block < 256; block++) {
-            assertEquals(1, flippedBits(read(d, block * BLOCK, BLOCK), block * BLOCK), "block " + block);
+            assertEquals(
+                    1, flippedBits(read(d, block * BLOCK, BLOCK), block * BLOCK), "block " + block);
         }
         assertEquals(256, counters.flippedBits());
     }
@@ -90,7 +91,8 @@ class CorruptingReadDeviceTest {
     @Test
     void everyReadOfABlockLiesTheSameWay() throws Exception {
         disk = TestDisk.allData(64 * BLOCK);
-        CorruptingReadDevice d = new CorruptingReadDevice(disk, FaultRate.parse("30%"), 5, counters);
+        CorruptingReadDevice d =
+                new CorruptingReadDevice(disk, FaultRate.parse("30%"), 5, counters);
         byte[] whole = read(d, 0, 64 * BLOCK);
         // Block by block, in pieces that straddle blocks, and through readBuffer: the same bytes.
         for (int block = 63; block >= 0; block--) {
@@ -105,8 +107,11 @@ class CorruptingReadDeviceTest {
                 assertEquals(whole[at + i], piece[i], "offset " + (at + i));
             }
         }
-        CorruptingReadDevice again = new CorruptingReadDevice(disk, FaultRate.parse("30%"), 5, new FaultCounters());
-        assertTrue(java.util.Arrays.equals(whole, read(again, 0, 64 * BLOCK)), "a pure function of seed and block");
+        CorruptingReadDevice again =
+                new CorruptingReadDevice(disk, FaultRate.parse("30%"), 5, new FaultCounters());
+        assertTrue(
+                java.util.Arrays.equals(whole, read(again, 0, 64 * BLOCK)),
+                "a pure function of seed and block");
     }
 
     @Test
@@ -121,7 +126,9 @@ class CorruptingReadDeviceTest {
             direct.release();
         }
         for (int block = 0; block < 64; block++) {
-            assertEquals(1, flippedBits(readBuffer(d, (long) block * BLOCK, BLOCK), (long) block * BLOCK));
+            assertEquals(
+                    1,
+                    flippedBits(readBuffer(d, (long) block * BLOCK, BLOCK), (long) block * BLOCK));
         }
         assertTrue(disk.sharedIntact());
     }
@@ -174,7 +181,8 @@ class CorruptingReadDeviceTest {
     @Test
     void observedRateIsTheConfiguredRate() {
         disk = TestDisk.allData(BLOCK);
-        CorruptingReadDevice d = new CorruptingReadDevice(disk, FaultRate.parse("1%"), 77, counters);
+        CorruptingReadDevice d =
+                new CorruptingReadDevice(disk, FaultRate.parse("1%"), 77, counters);
         int n = 100_000;
         int chosen = 0;
         for (long block = 0; block < n; block++) {
@@ -197,13 +205,17 @@ class CorruptingReadDeviceTest {
     @Test
     void blockSizeMustBeAPowerOfTwo() {
         disk = TestDisk.allData(BLOCK);
-        assertThrows(IllegalArgumentException.class, () -> new CorruptingReadDevice(disk, FaultRate.ALWAYS, 1, 3000, counters));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new CorruptingReadDevice(disk, FaultRate.ALWAYS, 1, 3000, counters));
     }
 
     @Test
     void doesNotClaimToKnowTheExpectedContent() {
         disk = TestDisk.allData(BLOCK);
-        BlockDevice d = new CorruptingReadDevice(TestDisk.withExpected(disk), FaultRate.ALWAYS, 1, counters);
+        BlockDevice d =
+                new CorruptingReadDevice(
+                        TestDisk.withExpected(disk), FaultRate.ALWAYS, 1, counters);
         assertFalse(d instanceof ExpectedContent);
     }
 
@@ -221,8 +233,14 @@ class CorruptingReadDeviceTest {
         d.trim(0, 16, 0);
         d.flush(0);
         d.cache(0, 16, 0);
-        for (FaultCommand c : new FaultCommand[] {FaultCommand.WRITE, FaultCommand.ZERO, FaultCommand.TRIM,
-                FaultCommand.FLUSH, FaultCommand.CACHE}) {
+        for (FaultCommand c :
+                new FaultCommand[] {
+                    FaultCommand.WRITE,
+                    FaultCommand.ZERO,
+                    FaultCommand.TRIM,
+                    FaultCommand.FLUSH,
+                    FaultCommand.CACHE
+                }) {
             assertEquals(1, disk.calls(c), c.toString());
         }
         assertSame(disk.capabilities(), d.capabilities());

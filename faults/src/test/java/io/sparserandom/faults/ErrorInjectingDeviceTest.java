@@ -49,7 +49,10 @@ class ErrorInjectingDeviceTest {
     /** A request as a test sends it. */
     private record Req(FaultCommand command, long offset, long length) {}
 
-    /** Sends {@code r}; the errno it failed with, or null. Offsets past the test disk are fine: it ignores them for non-reads. */
+    /**
+     * Sends {@code r}; the errno it failed with, or null. Offsets past the test disk are fine: it
+     * ignores them for non-reads.
+     */
     private static Errno send(BlockDevice d, Req r) {
         try {
             switch (r.command()) {
@@ -73,7 +76,8 @@ class ErrorInjectingDeviceTest {
                 case TRIM -> d.trim(r.offset(), r.length(), 0);
                 case FLUSH -> d.flush(0);
                 case CACHE -> d.cache(r.offset(), r.length(), 0);
-                case BLOCK_STATUS -> d.extents(r.offset() % (1 << 19), r.length(), (len, type) -> false);
+                case BLOCK_STATUS ->
+                        d.extents(r.offset() % (1 << 19), r.length(), (len, type) -> false);
             }
             return null;
         } catch (DeviceException e) {
@@ -81,10 +85,15 @@ class ErrorInjectingDeviceTest {
         }
     }
 
-    /** Requests of every command but reads and flushes, which the test disk cannot take at any offset or has no range. */
+    /**
+     * Requests of every command but reads and flushes, which the test disk cannot take at any
+     * offset or has no range.
+     */
     private static List<Req> requests(int n, long seed) {
         Random rnd = new Random(seed);
-        FaultCommand[] cmds = {FaultCommand.WRITE, FaultCommand.ZERO, FaultCommand.TRIM, FaultCommand.CACHE};
+        FaultCommand[] cmds = {
+            FaultCommand.WRITE, FaultCommand.ZERO, FaultCommand.TRIM, FaultCommand.CACHE
+        };
         List<Req> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             long off = (rnd.nextLong() & (SIZE - 1)) & -512L;
@@ -100,12 +109,19 @@ class ErrorInjectingDeviceTest {
             List<Future<?>> fs = new ArrayList<>();
             int per = (reqs.size() + threads - 1) / threads;
             for (int t = 0; t < threads; t++) {
-                List<Req> part = reqs.subList(Math.min(reqs.size(), t * per), Math.min(reqs.size(), (t + 1) * per));
-                fs.add(pool.submit(() -> part.forEach(r -> {
-                    if (send(d, r) != null) {
-                        failed.add(r);
-                    }
-                })));
+                List<Req> part =
+                        reqs.subList(
+                                Math.min(reqs.size(), t * per),
+                                Math.min(reqs.size(), (t + 1) * per));
+                fs.add(
+                        pool.submit(
+                                () ->
+                                        part.forEach(
+                                                r -> {
+                                                    if (send(d, r) != null) {
+                                                        failed.add(r);
+                                                    }
+                                                })));
             }
             for (Future<?> f : fs) {
                 f.get();
@@ -139,7 +155,8 @@ class ErrorInjectingDeviceTest {
     @Test
     void anotherSeedFailsOtherRequests() throws Exception {
         List<Req> reqs = requests(10_000, 1);
-        assertNotEquals(failing(device(1, "all:5%"), reqs, 1), failing(device(2, "all:5%"), reqs, 1));
+        assertNotEquals(
+                failing(device(1, "all:5%"), reqs, 1), failing(device(2, "all:5%"), reqs, 1));
     }
 
     @Test
@@ -147,7 +164,9 @@ class ErrorInjectingDeviceTest {
         ErrorInjectingDevice a = device(7, "read:50%");
         ErrorInjectingDevice b = device(7, "read:50%");
         for (long off = 0; off < 1000 * 4096L; off += 4096) {
-            assertEquals(a.decide(FaultCommand.READ, off, 4096, 0), b.decide(FaultCommand.READ, off, 4096, 0));
+            assertEquals(
+                    a.decide(FaultCommand.READ, off, 4096, 0),
+                    b.decide(FaultCommand.READ, off, 4096, 0));
         }
     }
 
@@ -217,7 +236,10 @@ class ErrorInjectingDeviceTest {
     @Test
     void readBufferFailsLikeRead() throws Exception {
         ErrorInjectingDevice d = device(1, "read:1:EPERM");
-        DeviceException e = assertThrows(DeviceException.class, () -> d.readBuffer(4096, 512, ByteBufAllocator.DEFAULT));
+        DeviceException e =
+                assertThrows(
+                        DeviceException.class,
+                        () -> d.readBuffer(4096, 512, ByteBufAllocator.DEFAULT));
         assertEquals(Errno.EPERM, e.errno());
         assertEquals(4096, e.offset());
         assertTrue(e.getMessage().contains("injected EPERM"), e.getMessage());
@@ -230,7 +252,8 @@ class ErrorInjectingDeviceTest {
             ErrorInjectingDevice d = device(seed, "flush:50%");
             boolean first = send(d, new Req(FaultCommand.FLUSH, 0, 0)) != null;
             for (int i = 0; i < 5; i++) {
-                assertEquals(first, send(d, new Req(FaultCommand.FLUSH, 0, 0)) != null, "seed " + seed);
+                assertEquals(
+                        first, send(d, new Req(FaultCommand.FLUSH, 0, 0)) != null, "seed " + seed);
             }
             failing += first ? 1 : 0;
         }
@@ -241,13 +264,17 @@ class ErrorInjectingDeviceTest {
     void onceFailsEveryOtherFlush() {
         ErrorInjectingDevice d = device(1, "flush:1:once");
         for (int i = 0; i < 6; i++) {
-            assertEquals(i % 2 == 0 ? Errno.EIO : null, send(d, new Req(FaultCommand.FLUSH, 0, 0)), "flush " + i);
+            assertEquals(
+                    i % 2 == 0 ? Errno.EIO : null,
+                    send(d, new Req(FaultCommand.FLUSH, 0, 0)),
+                    "flush " + i);
         }
     }
 
     @Test
     void flushErrorHasNoOffset() {
-        DeviceException e = assertThrows(DeviceException.class, () -> device(1, "flush:1").flush(0));
+        DeviceException e =
+                assertThrows(DeviceException.class, () -> device(1, "flush:1").flush(0));
         assertFalse(e.hasOffset());
     }
 
@@ -259,7 +286,9 @@ class ErrorInjectingDeviceTest {
         }
         send(d, new Req(FaultCommand.TRIM, 0, 4096));
         send(d, new Req(FaultCommand.ZERO, 0, 4096));
-        assertEquals(Map.of(FaultCommand.WRITE, 3L, FaultCommand.TRIM, 1L), counters.injectedByCommand());
+        assertEquals(
+                Map.of(FaultCommand.WRITE, 3L, FaultCommand.TRIM, 1L),
+                counters.injectedByCommand());
         assertEquals(3, counters.injected(FaultCommand.WRITE));
         assertEquals(4, counters.injectedTotal());
     }
@@ -315,7 +344,11 @@ class ErrorInjectingDeviceTest {
     @Test
     void onceFailsTheRateOfFirstAttemptsAndNoRetry() {
         ErrorInjectingDevice d = device(21, "write:10%:once");
-        List<Req> reqs = requests(20_000, 5).stream().filter(r -> r.command() == FaultCommand.WRITE).distinct().toList();
+        List<Req> reqs =
+                requests(20_000, 5).stream()
+                        .filter(r -> r.command() == FaultCommand.WRITE)
+                        .distinct()
+                        .toList();
         int failed = 0;
         for (Req r : reqs) {
             if (send(d, r) != null) {
@@ -329,8 +362,13 @@ class ErrorInjectingDeviceTest {
 
     @Test
     void aFullRetryMemoryInjectsNothingRatherThanFailingARetry() {
-        ErrorInjectingDevice d = ErrorInjectingDevice.wrap(disk, List.of(ErrorRule.parse("write:1:once")), 1, counters,
-                RetryMemory.WINDOW);
+        ErrorInjectingDevice d =
+                ErrorInjectingDevice.wrap(
+                        disk,
+                        List.of(ErrorRule.parse("write:1:once")),
+                        1,
+                        counters,
+                        RetryMemory.WINDOW);
         List<Req> failed = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             Req r = new Req(FaultCommand.WRITE, i * 4096L, 4096);
@@ -369,14 +407,28 @@ class ErrorInjectingDeviceTest {
 
     @Test
     void expectedContentPassesThroughWhenTheDeviceHasIt() {
-        BlockDevice plain = ErrorInjectingDevice.wrap(disk, List.of(ErrorRule.parse("all:1")), 1, counters);
+        BlockDevice plain =
+                ErrorInjectingDevice.wrap(disk, List.of(ErrorRule.parse("all:1")), 1, counters);
         assertFalse(plain instanceof ExpectedContent);
-        BlockDevice fast = ErrorInjectingDevice.wrap(TestDisk.withExpected(disk), List.of(ErrorRule.parse("all:1")), 1, counters);
+        BlockDevice fast =
+                ErrorInjectingDevice.wrap(
+                        TestDisk.withExpected(disk),
+                        List.of(ErrorRule.parse("all:1")),
+                        1,
+                        counters);
         ExpectedContent e = assertInstanceOf(ExpectedContent.class, fast);
-        ByteBuf good = Unpooled.buffer(4).writeBytes(new byte[] {TestDisk.DATA, TestDisk.DATA, TestDisk.DATA, TestDisk.DATA});
-        ByteBuf bad = Unpooled.buffer(4).writeBytes(new byte[] {TestDisk.DATA, 0, TestDisk.DATA, TestDisk.DATA});
+        ByteBuf good =
+                Unpooled.buffer(4)
+                        .writeBytes(
+                                new byte[] {
+                                    TestDisk.DATA, TestDisk.DATA, TestDisk.DATA, TestDisk.DATA
+                                });
+        ByteBuf bad =
+                Unpooled.buffer(4)
+                        .writeBytes(new byte[] {TestDisk.DATA, 0, TestDisk.DATA, TestDisk.DATA});
         try {
-            assertEquals(ExpectedContent.MATCH, e.mismatch(100, good), "comparisons are never failed");
+            assertEquals(
+                    ExpectedContent.MATCH, e.mismatch(100, good), "comparisons are never failed");
             assertEquals(101, e.mismatch(100, bad));
             assertEquals("0x5a", e.describeExpected(0, 1));
         } finally {

@@ -16,16 +16,22 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-/** Whatever the requests and their order, a seed fails the same set: the decision has no memory of history. */
+/**
+ * Whatever the requests and their order, a seed fails the same set: the decision has no memory of
+ * history.
+ */
 class FaultDeterminismPropertyTest {
     private record Req(FaultCommand command, long offset, long length) {}
 
     @Provide
     Arbitrary<List<Req>> requests() {
-        Arbitrary<Req> req = Combinators.combine(
-                Arbitraries.of(FaultCommand.ZERO, FaultCommand.TRIM, FaultCommand.CACHE),
-                Arbitraries.longs().between(0, 1L << 50),
-                Arbitraries.longs().between(1, 1L << 25)).as(Req::new);
+        Arbitrary<Req> req =
+                Combinators.combine(
+                                Arbitraries.of(
+                                        FaultCommand.ZERO, FaultCommand.TRIM, FaultCommand.CACHE),
+                                Arbitraries.longs().between(0, 1L << 50),
+                                Arbitraries.longs().between(1, 1L << 25))
+                        .as(Req::new);
         return req.list().ofMaxSize(300);
     }
 
@@ -33,7 +39,9 @@ class FaultDeterminismPropertyTest {
     private static Set<Req> failing(List<Req> reqs, long seed, String rule) {
         TestDisk disk = TestDisk.allData(TestDisk.BLOCK);
         try {
-            ErrorInjectingDevice d = ErrorInjectingDevice.wrap(disk, List.of(ErrorRule.parse(rule)), seed, new FaultCounters());
+            ErrorInjectingDevice d =
+                    ErrorInjectingDevice.wrap(
+                            disk, List.of(ErrorRule.parse(rule)), seed, new FaultCounters());
             Set<Req> seen = new HashSet<>();
             Set<Req> failed = new HashSet<>();
             for (Req r : reqs) {
@@ -57,7 +65,8 @@ class FaultDeterminismPropertyTest {
     }
 
     @Property(tries = 200)
-    void orderDoesNotMatter(@ForAll("requests") List<Req> reqs, @ForAll long seed, @ForAll long shuffle) {
+    void orderDoesNotMatter(
+            @ForAll("requests") List<Req> reqs, @ForAll long seed, @ForAll long shuffle) {
         List<Req> shuffled = new ArrayList<>(reqs);
         Collections.shuffle(shuffled, new Random(shuffle));
         for (String rule : new String[] {"all:30%", "zero,trim:50%:EPERM:once"}) {

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** Golden values: changing the hash changes which requests a given seed fails, so it must be deliberate. */
+/**
+ * Golden values: changing the hash changes which requests a given seed fails, so it must be
+ * deliberate.
+ */
 class FaultHashTest {
     @Test
     void splitMixFinalizerOfKnownInputs() {
@@ -34,8 +37,15 @@ class FaultHashTest {
     @Test
     void commandCodesAreFixed() {
         long[] codes = {1, 2, 3, 4, 5, 6, 7};
-        FaultCommand[] cmds = {FaultCommand.READ, FaultCommand.WRITE, FaultCommand.ZERO, FaultCommand.TRIM,
-                FaultCommand.FLUSH, FaultCommand.CACHE, FaultCommand.BLOCK_STATUS};
+        FaultCommand[] cmds = {
+            FaultCommand.READ,
+            FaultCommand.WRITE,
+            FaultCommand.ZERO,
+            FaultCommand.TRIM,
+            FaultCommand.FLUSH,
+            FaultCommand.CACHE,
+            FaultCommand.BLOCK_STATUS
+        };
         for (int i = 0; i < cmds.length; i++) {
             assertEquals(codes[i], cmds[i].code());
         }

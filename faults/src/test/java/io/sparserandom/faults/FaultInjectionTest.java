@@ -33,17 +33,20 @@ class FaultInjectionTest {
     @Test
     void theSeedDefaultsToTheDisksSeed() {
         assertEquals(9, new FaultInjection(FaultPlan.none(), 9).seed());
-        assertEquals(3, new FaultInjection(FaultPlan.parse(List.of("--fault-seed", "3")), 9).seed());
+        assertEquals(
+                3, new FaultInjection(FaultPlan.parse(List.of("--fault-seed", "3")), 9).seed());
     }
 
     @Test
     void stacksMaskOutsideErrorsOutsideCorruption() {
-        FaultPlan plan = FaultPlan.parse(List.of("--error", "read:1", "--corrupt-reads", "1", "--no-flush"));
+        FaultPlan plan =
+                FaultPlan.parse(List.of("--error", "read:1", "--corrupt-reads", "1", "--no-flush"));
         BlockDevice d = new FaultInjection(plan, 1).decorate(disk);
         assertInstanceOf(CapabilityMaskDevice.class, d);
         assertFalse(d.capabilities().flush());
         assertThrows(DeviceException.class, () -> d.read(0, 16, Unpooled.EMPTY_BUFFER));
-        assertEquals(0, disk.calls(FaultCommand.READ), "the error came before the corruption layer");
+        assertEquals(
+                0, disk.calls(FaultCommand.READ), "the error came before the corruption layer");
     }
 
     @Test
@@ -57,12 +60,14 @@ class FaultInjectionTest {
 
     @Test
     void connectionsShareCountersAndRetryMemory() throws Exception {
-        FaultInjection faults = new FaultInjection(FaultPlan.parse(List.of("--error", "write:1:ENOSPC:once")), 1);
+        FaultInjection faults =
+                new FaultInjection(FaultPlan.parse(List.of("--error", "write:1:ENOSPC:once")), 1);
         BlockDevice first = faults.decorate(disk);
         BlockDevice second = faults.decorate(disk);
         ByteBuf data = Unpooled.wrappedBuffer(new byte[512]);
         try {
-            DeviceException e = assertThrows(DeviceException.class, () -> first.write(4096, data, 0));
+            DeviceException e =
+                    assertThrows(DeviceException.class, () -> first.write(4096, data, 0));
             assertEquals(Errno.ENOSPC, e.errno());
             second.write(4096, data, 0); // the retry, on another connection, succeeds
         } finally {

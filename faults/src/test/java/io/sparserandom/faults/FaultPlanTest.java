@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sparserandom.device.Errno;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,7 +41,9 @@ class FaultPlanTest {
     @Test
     void errorWithEverything() {
         ErrorRule r = ErrorRule.parse("write,zero,block-status:0.25:ENOSPC:once");
-        assertEquals(EnumSet.of(FaultCommand.WRITE, FaultCommand.ZERO, FaultCommand.BLOCK_STATUS), r.commands());
+        assertEquals(
+                EnumSet.of(FaultCommand.WRITE, FaultCommand.ZERO, FaultCommand.BLOCK_STATUS),
+                r.commands());
         assertEquals(0.25, r.rate().value());
         assertEquals(Errno.ENOSPC, r.errno());
         assertTrue(r.once());
@@ -63,20 +66,43 @@ class FaultPlanTest {
     @EnumSource(Errno.class)
     void everyErrnoIsAccepted(Errno e) {
         assertEquals(e, ErrorRule.parse("read:0.5:" + e.name()).errno());
-        assertEquals(e, ErrorRule.parse("read:0.5:" + e.name().toLowerCase()).errno());
+        assertEquals(e, ErrorRule.parse("read:0.5:" + e.name().toLowerCase(Locale.ROOT)).errno());
     }
 
     @ParameterizedTest
-    @CsvSource({"1%, 0.01", "0.01, 0.01", "100%, 1", "0%, 0", "0, 0", "1, 1", "0.5%, 0.005", ".5, 0.5", "1e-3, 0.001"})
+    @CsvSource({
+        "1%, 0.01",
+        "0.01, 0.01",
+        "100%, 1",
+        "0%, 0",
+        "0, 0",
+        "1, 1",
+        "0.5%, 0.005",
+        ".5, 0.5",
+        "1e-3, 0.001"
+    })
     void rates(String text, double value) {
         assertEquals(value, FaultRate.parse(text).value(), 1e-15);
     }
 
     @Test
     void allOptionsTogether() {
-        FaultPlan p = parse("--error", "read:1%", "--error=write:0.5:ENOSPC:once", "--corrupt-reads", "0.1%",
-                "--fault-seed=7", "--no-extents", "--no-multi-conn", "--no-zero", "--no-fast-zero", "--no-trim",
-                "--no-fua", "--no-flush", "--no-cache");
+        FaultPlan p =
+                parse(
+                        "--error",
+                        "read:1%",
+                        "--error=write:0.5:ENOSPC:once",
+                        "--corrupt-reads",
+                        "0.1%",
+                        "--fault-seed=7",
+                        "--no-extents",
+                        "--no-multi-conn",
+                        "--no-zero",
+                        "--no-fast-zero",
+                        "--no-trim",
+                        "--no-fua",
+                        "--no-flush",
+                        "--no-cache");
         assertEquals(2, p.errors().size());
         assertEquals(Set.of(FaultCommand.READ), p.errors().get(0).commands());
         assertEquals(Errno.ENOSPC, p.errors().get(1).errno());
@@ -88,8 +114,18 @@ class FaultPlanTest {
 
     @Test
     void printedPlanParsesBackToItself() {
-        FaultPlan p = parse("--error", "read,cache:1%:EPERM", "--error", "all:0.003:once", "--corrupt-reads", "1e-5",
-                "--fault-seed", "18446744073709551615", "--no-trim", "--no-extents");
+        FaultPlan p =
+                parse(
+                        "--error",
+                        "read,cache:1%:EPERM",
+                        "--error",
+                        "all:0.003:once",
+                        "--corrupt-reads",
+                        "1e-5",
+                        "--fault-seed",
+                        "18446744073709551615",
+                        "--no-trim",
+                        "--no-extents");
         assertEquals(p, FaultPlan.parse(p.toArgs()));
         assertEquals(-1, p.seed(0)); // the largest unsigned seed, stored in 64 bits
     }
@@ -108,8 +144,11 @@ class FaultPlanTest {
     // One test per misuse: each names the bad value in one line.
 
     private static void rejects(String fragment, String... args) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse(args));
-        assertTrue(e.getMessage().contains(fragment), () -> "message '" + e.getMessage() + "' lacks '" + fragment + "'");
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> parse(args));
+        assertTrue(
+                e.getMessage().contains(fragment),
+                () -> "message '" + e.getMessage() + "' lacks '" + fragment + "'");
         assertFalse(e.getMessage().contains("\n"), "one line");
     }
 

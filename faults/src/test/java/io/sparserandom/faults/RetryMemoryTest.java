@@ -63,14 +63,17 @@ class RetryMemoryTest {
             List<Future<?>> fs = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 int base = t * 5000;
-                fs.add(pool.submit(() -> {
-                    for (int i = 0; i < 5000; i++) {
-                        assertTrue(m.remember(FaultHash.mix(base + i + 1)));
-                    }
-                    for (int i = 0; i < 5000; i++) {
-                        taken.addAndGet(m.takeRetry(FaultHash.mix(base + i + 1)) ? 1 : 0);
-                    }
-                }));
+                fs.add(
+                        pool.submit(
+                                () -> {
+                                    for (int i = 0; i < 5000; i++) {
+                                        assertTrue(m.remember(FaultHash.mix(base + i + 1)));
+                                    }
+                                    for (int i = 0; i < 5000; i++) {
+                                        taken.addAndGet(
+                                                m.takeRetry(FaultHash.mix(base + i + 1)) ? 1 : 0);
+                                    }
+                                }));
             }
             for (Future<?> f : fs) {
                 f.get();

@@ -29,7 +29,9 @@ class TestDisk implements BlockDevice {
     private final ByteBuf shared;
     final Map<FaultCommand, AtomicLong> calls = new EnumMap<>(FaultCommand.class);
 
-    /** @param data which blocks hold data; the rest are holes */
+    /**
+     * @param data which blocks hold data; the rest are holes
+     */
     TestDisk(long size, BitSet data, Capabilities caps) {
         this.size = size;
         this.data = data;
@@ -84,7 +86,8 @@ class TestDisk implements BlockDevice {
     /** True when the shared buffer still holds only {@link #DATA}. */
     boolean sharedIntact() {
         byte[] b = new byte[SHARED_SIZE];
-        shared.getBytes(0, b); // one access: the tests run with paranoid leak detection, which records each
+        // One access: the tests run with paranoid leak detection, which records each.
+        shared.getBytes(0, b);
         for (byte x : b) {
             if (x != DATA) {
                 return false;
@@ -165,7 +168,9 @@ class TestDisk implements BlockDevice {
                 runEnd = (runEnd / BLOCK + 1) * BLOCK;
             }
             runEnd = Math.min(runEnd, size);
-            if (!sink.extent(runEnd - pos, d ? IoFlags.EXTENT_DATA : IoFlags.EXTENT_HOLE | IoFlags.EXTENT_ZERO)) {
+            if (!sink.extent(
+                    runEnd - pos,
+                    d ? IoFlags.EXTENT_DATA : IoFlags.EXTENT_HOLE | IoFlags.EXTENT_ZERO)) {
                 return;
             }
             pos = runEnd;
@@ -180,16 +185,55 @@ class TestDisk implements BlockDevice {
             this.d = d;
         }
 
-        @Override public long size() { return d.size(); }
-        @Override public Capabilities capabilities() { return d.capabilities(); }
-        @Override public void read(long o, int l, ByteBuf dst) { d.read(o, l, dst); }
-        @Override public ByteBuf readBuffer(long o, int l, ByteBufAllocator a) { return d.readBuffer(o, l, a); }
-        @Override public void write(long o, ByteBuf b, int f) { d.write(o, b, f); }
-        @Override public void zero(long o, long l, int f) { d.zero(o, l, f); }
-        @Override public void trim(long o, long l, int f) { d.trim(o, l, f); }
-        @Override public void flush(int f) { d.flush(f); }
-        @Override public void cache(long o, long l, int f) { d.cache(o, l, f); }
-        @Override public void extents(long o, long l, ExtentSink s) { d.extents(o, l, s); }
+        @Override
+        public long size() {
+            return d.size();
+        }
+
+        @Override
+        public Capabilities capabilities() {
+            return d.capabilities();
+        }
+
+        @Override
+        public void read(long o, int l, ByteBuf dst) {
+            d.read(o, l, dst);
+        }
+
+        @Override
+        public ByteBuf readBuffer(long o, int l, ByteBufAllocator a) {
+            return d.readBuffer(o, l, a);
+        }
+
+        @Override
+        public void write(long o, ByteBuf b, int f) {
+            d.write(o, b, f);
+        }
+
+        @Override
+        public void zero(long o, long l, int f) {
+            d.zero(o, l, f);
+        }
+
+        @Override
+        public void trim(long o, long l, int f) {
+            d.trim(o, l, f);
+        }
+
+        @Override
+        public void flush(int f) {
+            d.flush(f);
+        }
+
+        @Override
+        public void cache(long o, long l, int f) {
+            d.cache(o, l, f);
+        }
+
+        @Override
+        public void extents(long o, long l, ExtentSink s) {
+            d.extents(o, l, s);
+        }
 
         @Override
         public long mismatch(long offset, ByteBuf bytes) {
