@@ -40,7 +40,7 @@ public class ExtentsBenchmark {
 
     @Benchmark
     public long blockStatus2G() throws DeviceException {
-        long offset = (random.nextLong(size - (2L << 30))) & ~4095L;
+        long offset = random.nextLong(size - (2L << 30)) & ~4095L;
         long[] acc = new long[1];
         disk.extents(
                 offset,

@@ -75,18 +75,19 @@ public class LedgerBenchmark {
 
     /** The i-th run to write, a bijection of [0, runs) for each order. */
     private long runAt(long i) {
-        switch (order) {
-            case "sequential":
-                return i;
-            case "streams":
+        return switch (order) {
+            case "sequential" -> i;
+            case "streams" -> {
                 long quarter = (runs + 3) / 4;
                 long r = (i % 4) * quarter + i / 4;
-                return r < runs ? r : -1;
-            default:
+                yield r < runs ? r : -1;
+            }
+            default -> {
                 // An odd multiplier permutes [0, 2^k); indexes past the end are skipped.
                 long p = (i * 0x9E3779B97F4A7C15L) & mask;
-                return p < runs ? p : -1;
-        }
+                yield p < runs ? p : -1;
+            }
+        };
     }
 
     @Benchmark

@@ -192,7 +192,7 @@ public final class NbdClient implements AutoCloseable {
     // ---- async core ----
 
     public CompletableFuture<ByteBuf> readAsync(long offset, int length) {
-        return submit(NbdRequest.of(NbdCommand.READ, 0, nextCookie(), offset, length), null);
+        return submit(NbdRequest.of(NbdCommand.READ, 0, nextCookie(), offset, length));
     }
 
     /** Takes ownership of {@code data}. */
@@ -202,8 +202,7 @@ public final class NbdClient implements AutoCloseable {
             return CompletableFuture.failedFuture(
                     new IllegalStateException("export is read-only: " + uri));
         }
-        return submit(
-                NbdRequest.write(fua ? NbdCommandFlag.FUA : 0, nextCookie(), offset, data), data);
+        return submit(NbdRequest.write(fua ? NbdCommandFlag.FUA : 0, nextCookie(), offset, data));
     }
 
     public CompletableFuture<Void> zeroAsync(
@@ -218,23 +217,21 @@ public final class NbdClient implements AutoCloseable {
                 (fastZero ? NbdCommandFlag.FAST_ZERO : 0) | (noHole ? NbdCommandFlag.NO_HOLE : 0);
         return submit(
                 NbdRequest.of(
-                        NbdCommand.WRITE_ZEROES, flags, nextCookie(), offset, checkLength(length)),
-                null);
+                        NbdCommand.WRITE_ZEROES, flags, nextCookie(), offset, checkLength(length)));
     }
 
     public CompletableFuture<Void> trimAsync(long offset, long length) {
         if (!info.canTrim()) {
             return unsupported("TRIM");
         }
-        return submit(
-                NbdRequest.of(NbdCommand.TRIM, 0, nextCookie(), offset, checkLength(length)), null);
+        return submit(NbdRequest.of(NbdCommand.TRIM, 0, nextCookie(), offset, checkLength(length)));
     }
 
     public CompletableFuture<Void> flushAsync() {
         if (!info.canFlush()) {
             return unsupported("FLUSH");
         }
-        return submit(NbdRequest.of(NbdCommand.FLUSH, 0, nextCookie(), 0, 0), null);
+        return submit(NbdRequest.of(NbdCommand.FLUSH, 0, nextCookie(), 0, 0));
     }
 
     public CompletableFuture<Void> cacheAsync(long offset, long length) {
@@ -242,8 +239,7 @@ public final class NbdClient implements AutoCloseable {
             return unsupported("CACHE");
         }
         return submit(
-                NbdRequest.of(NbdCommand.CACHE, 0, nextCookie(), offset, checkLength(length)),
-                null);
+                NbdRequest.of(NbdCommand.CACHE, 0, nextCookie(), offset, checkLength(length)));
     }
 
     /** Block status of base:allocation; the extents cover a prefix of the range (never past it). */
@@ -258,8 +254,7 @@ public final class NbdClient implements AutoCloseable {
                         reqOne ? NbdCommandFlag.REQ_ONE : 0,
                         nextCookie(),
                         offset,
-                        checkLength(length)),
-                null);
+                        checkLength(length)));
     }
 
     // ---- blocking ----
@@ -372,7 +367,7 @@ public final class NbdClient implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private <T> CompletableFuture<T> submit(NbdRequest request, ByteBuf payload) {
+    private <T> CompletableFuture<T> submit(NbdRequest request) {
         NbdProtocolException broken = handler.failure();
         if (closed || broken != null) {
             request.release();

@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * Where an NBD export lives: {@code nbd://host[:port]/[export]} (TCP, default port 10809) or {@code
@@ -64,53 +65,50 @@ public record NbdUri(String host, int port, Path socketPath, String exportName) 
                     "malformed NBD URI '" + text + "': expected " + scheme + "://...");
         }
         String export = exportName(uri);
-        switch (scheme.toLowerCase()) {
-            case "nbd":
-                {
-                    String host = uri.getHost();
-                    if (host == null || host.isEmpty()) {
-                        throw new IllegalArgumentException(
-                                "NBD URI '" + text + "' has no host (nbd://host[:port]/[export])");
-                    }
-                    if (uri.getRawQuery() != null) {
-                        throw new IllegalArgumentException(
-                                "NBD URI '"
-                                        + text
-                                        + "': query parameters are not supported for nbd://");
-                    }
-                    int port = uri.getPort() == -1 ? DEFAULT_PORT : uri.getPort();
-                    if (host.startsWith("[") && host.endsWith("]")) {
-                        host = host.substring(1, host.length() - 1);
-                    }
-                    return tcp(host, port, export);
+        return switch (scheme.toLowerCase(Locale.ROOT)) {
+            case "nbd" -> {
+                String host = uri.getHost();
+                if (host == null || host.isEmpty()) {
+                    throw new IllegalArgumentException(
+                            "NBD URI '" + text + "' has no host (nbd://host[:port]/[export])");
                 }
-            case "nbd+unix":
-                {
-                    if (uri.getRawAuthority() != null && !uri.getRawAuthority().isEmpty()) {
-                        throw new IllegalArgumentException(
-                                "NBD URI '"
-                                        + text
-                                        + "': nbd+unix takes no host (nbd+unix:///export?socket=PATH)");
-                    }
-                    String socket = queryParam(uri, "socket");
-                    if (socket == null || socket.isEmpty()) {
-                        throw new IllegalArgumentException(
-                                "NBD URI '" + text + "': nbd+unix needs ?socket=PATH");
-                    }
-                    return unix(Path.of(socket), export);
+                if (uri.getRawQuery() != null) {
+                    throw new IllegalArgumentException(
+                            "NBD URI '"
+                                    + text
+                                    + "': query parameters are not supported for nbd://");
                 }
-            case "nbds":
-            case "nbds+unix":
-            case "nbd+vsock":
-            case "nbds+vsock":
-                throw new IllegalArgumentException(
-                        "unsupported NBD URI scheme '"
-                                + scheme
-                                + "' (TLS and vsock are not supported; use nbd:// or nbd+unix://)");
-            default:
-                throw new IllegalArgumentException(
-                        "not an NBD URI: scheme '" + scheme + "' (expected nbd:// or nbd+unix://)");
-        }
+                int port = uri.getPort() == -1 ? DEFAULT_PORT : uri.getPort();
+                if (host.startsWith("[") && host.endsWith("]")) {
+                    host = host.substring(1, host.length() - 1);
+                }
+                yield tcp(host, port, export);
+            }
+            case "nbd+unix" -> {
+                if (uri.getRawAuthority() != null && !uri.getRawAuthority().isEmpty()) {
+                    throw new IllegalArgumentException(
+                            "NBD URI '"
+                                    + text
+                                    + "': nbd+unix takes no host (nbd+unix:///export?socket=PATH)");
+                }
+                String socket = queryParam(uri, "socket");
+                if (socket == null || socket.isEmpty()) {
+                    throw new IllegalArgumentException(
+                            "NBD URI '" + text + "': nbd+unix needs ?socket=PATH");
+                }
+                yield unix(Path.of(socket), export);
+            }
+            case "nbds", "nbds+unix", "nbd+vsock", "nbds+vsock" ->
+                    throw new IllegalArgumentException(
+                            "unsupported NBD URI scheme '"
+                                    + scheme
+                                    + "' (TLS and vsock are not supported; use nbd:// or nbd+unix://)");
+            default ->
+                    throw new IllegalArgumentException(
+                            "not an NBD URI: scheme '"
+                                    + scheme
+                                    + "' (expected nbd:// or nbd+unix://)");
+        };
     }
 
     private static String exportName(URI uri) {

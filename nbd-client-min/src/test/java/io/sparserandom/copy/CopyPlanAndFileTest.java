@@ -19,60 +19,75 @@ class CopyPlanAndFileTest {
 
     /** Just enough of an endpoint to resolve a plan against. */
     record Caps(boolean multiConn, long maxRequest, boolean extents) implements CopyEndpoint {
+        @Override
         public long size() {
             return 1L << 30;
         }
 
+        @Override
         public String describe() {
             return "caps" + multiConn;
         }
 
+        @Override
         public int connections() {
             return 1;
         }
 
+        @Override
         public int extendConnections(int wanted) {
             return wanted;
         }
 
+        @Override
         public boolean supportsMultiConn() {
             return multiConn;
         }
 
+        @Override
         public long maxRequestLength() {
             return maxRequest;
         }
 
+        @Override
         public long maxZeroLength() {
             return 1L << 31;
         }
 
+        @Override
         public boolean canExtents() {
             return extents;
         }
 
+        @Override
         public boolean blocking() {
             return false;
         }
 
+        @Override
         public CompletableFuture<ByteBuf> read(int lane, long offset, int length) {
             throw new UnsupportedOperationException();
         }
 
+        @Override
         public CompletableFuture<Void> write(int lane, long offset, ByteBuf data) {
             throw new UnsupportedOperationException();
         }
 
+        @Override
         public CompletableFuture<Void> zero(int lane, long offset, long length) {
             throw new UnsupportedOperationException();
         }
 
+        @Override
         public List<Extent> extents(int lane, long offset, long length) {
             throw new UnsupportedOperationException();
         }
 
+        @Override
         public void flush() {}
 
+        @Override
         public void close() {}
     }
 

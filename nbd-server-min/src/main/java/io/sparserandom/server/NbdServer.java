@@ -115,11 +115,10 @@ public final class NbdServer implements AutoCloseable {
                                 ChannelOption.WRITE_BUFFER_WATER_MARK,
                                 new WriteBufferWaterMark(4 << 20, 16 << 20))
                         // Socket reads of up to 256 KiB (Netty's default stops at 64 KiB): a
-                        // typical write
-                        // request then arrives in one or two reads, and the payload is handed on
-                        // uncopied.
+                        // typical write request then arrives in one or two reads, and the payload
+                        // is handed on uncopied.
                         .childOption(
-                                ChannelOption.RCVBUF_ALLOCATOR,
+                                ChannelOption.RECVBUF_ALLOCATOR,
                                 new AdaptiveRecvByteBufAllocator(512, 64 << 10, 256 << 10))
                         .childHandler(
                                 new ChannelInitializer<Channel>() {

@@ -539,7 +539,7 @@ class ConformanceTest {
             try (RawClient c = ts.client()) {
                 c.connect("", true, true);
                 for (int i = 0; i < 200; i++) {
-                    long length = 1 + rnd.nextInt(i % 3 == 0 ? 1 << 30 : 1 << 20);
+                    long length = 1L + rnd.nextInt(i % 3 == 0 ? 1 << 30 : 1 << 20);
                     length = Math.min(length, SIZE);
                     long offset = (long) (rnd.nextDouble() * (SIZE - length));
                     boolean one = i % 4 == 1;

@@ -26,7 +26,10 @@ public final class LeakCheck implements AfterAllCallback {
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
         ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(
                 new ResourceLeakDetectorFactory() {
+                    // Netty 4.2 deprecates this method but it is still the factory's one
+                    // abstract method, so a factory cannot avoid implementing it.
                     @Override
+                    @SuppressWarnings("deprecation")
                     public <T> ResourceLeakDetector<T> newResourceLeakDetector(
                             Class<T> resource, int samplingInterval, long maxActive) {
                         return new Recording<>(resource, samplingInterval);

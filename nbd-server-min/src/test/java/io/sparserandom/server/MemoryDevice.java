@@ -7,6 +7,7 @@ import io.sparserandom.device.DeviceException;
 import io.sparserandom.device.Errno;
 import io.sparserandom.device.IoFlags;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A test device in memory: blocks of {@link #BLOCK} bytes, each either allocated (holding bytes) or
@@ -22,7 +23,7 @@ final class MemoryDevice implements BlockDevice {
     private final boolean[] allocated;
     private final Capabilities capabilities;
     private volatile long failAt = -1;
-    private volatile int flushes;
+    private final AtomicInteger flushes = new AtomicInteger();
 
     MemoryDevice() {
         this(DEFAULT_SIZE, Capabilities.all());
@@ -73,7 +74,7 @@ final class MemoryDevice implements BlockDevice {
     }
 
     int flushes() {
-        return flushes;
+        return flushes.get();
     }
 
     private void checkFault(long offset, long length) throws DeviceException {
@@ -135,7 +136,7 @@ final class MemoryDevice implements BlockDevice {
 
     @Override
     public void flush(int flags) {
-        flushes++;
+        flushes.incrementAndGet();
     }
 
     @Override

@@ -28,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(30)
 class TransmissionTest {
     private static final int READ = NbdCommand.READ.wireValue();
-    private static final int WRITE = NbdCommand.WRITE.wireValue();
     private static final int ZEROES = NbdCommand.WRITE_ZEROES.wireValue();
     private static final int TRIM = NbdCommand.TRIM.wireValue();
     private static final int FLUSH = NbdCommand.FLUSH.wireValue();

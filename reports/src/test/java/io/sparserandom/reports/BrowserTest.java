@@ -109,7 +109,7 @@ class BrowserTest {
                                 "--disable-sync",
                                 "--user-data-dir=" + profile));
         command.addAll(List.of(args));
-        Programs.Result r = Programs.run(Duration.ofSeconds(120), null, command);
+        Programs.Result r = Programs.run(Duration.ofMinutes(2), null, command);
         assertEquals(0, r.exit(), "chromium failed: " + r.stderr());
         return r.stdout();
     }

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -126,7 +127,7 @@ final class BenchCommand implements Callable<Integer> {
                         ? out
                         : Path.of(
                                 "reports",
-                                LocalDateTime.now()
+                                LocalDateTime.now(ZoneId.systemDefault())
                                         .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         err.printf(
                 "bench: disk %s; tools: %s; %d run(s) each after one warm-up%n",
@@ -138,6 +139,9 @@ final class BenchCommand implements Callable<Integer> {
                                 .toList()),
                 repeat);
         err.flush();
+        // JDK 17: System.console() is null exactly when stdin or stdout is not a terminal.
+        @SuppressWarnings("SystemConsoleNull")
+        boolean terminal = System.console() != null;
         Bench bench =
                 new Bench(
                         parsed.params(),
@@ -146,7 +150,7 @@ final class BenchCommand implements Callable<Integer> {
                         tcp,
                         Duration.ofSeconds(timeoutSeconds),
                         err,
-                        System.console() != null);
+                        terminal);
         BenchReport report = bench.run();
         ReportWriter.Written w = ReportWriter.writeAll(report, dir);
         List<Path> files = List.of(w.json(), w.markdown(), w.html(), w.junit());

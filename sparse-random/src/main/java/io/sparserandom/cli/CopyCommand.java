@@ -101,7 +101,10 @@ public final class CopyCommand implements Callable<Integer> {
             return 2;
         }
         Copier copier = new Copier(options);
-        Thread bar = progress && System.console() != null ? startProgressBar(copier) : null;
+        // JDK 17: System.console() is null exactly when stdin or stdout is not a terminal.
+        @SuppressWarnings("SystemConsoleNull")
+        boolean terminal = System.console() != null;
+        Thread bar = progress && terminal ? startProgressBar(copier) : null;
         try {
             CopyResult result =
                     copier.run(

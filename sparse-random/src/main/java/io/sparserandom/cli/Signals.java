@@ -1,6 +1,8 @@
 package io.sparserandom.cli;
 
 import java.util.concurrent.atomic.AtomicReference;
+// sun.misc.Signal is the only way to trap SIGINT and SIGTERM on JDK 17. javac warns about it and
+// JDK 17's javac cannot suppress that warning.
 import sun.misc.Signal;
 
 /**

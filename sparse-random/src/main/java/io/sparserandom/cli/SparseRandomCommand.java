@@ -303,8 +303,10 @@ public final class SparseRandomCommand implements Callable<Integer> {
             }
             return 1;
         }
+        // Effectively final, so it can be a resource without a variable nobody reads.
+        PrometheusEndpoint metricsEndpoint = prometheus;
         try (captive;
-                PrometheusEndpoint ignored = prometheus) {
+                metricsEndpoint) {
             verifier = captive.verifier();
             if (run != null) {
                 CaptiveCommand child = CaptiveCommand.start(run, endpoint);

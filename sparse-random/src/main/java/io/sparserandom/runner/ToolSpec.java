@@ -1,6 +1,7 @@
 package io.sparserandom.runner;
 
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -126,7 +127,7 @@ public record ToolSpec(
                     new ProcessBuilder(program.toString(), "--version")
                             .redirectErrorStream(true)
                             .start();
-            String out = new String(p.getInputStream().readNBytes(4096));
+            String out = new String(p.getInputStream().readNBytes(4096), StandardCharsets.UTF_8);
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return null;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class ToolSpecTest {
@@ -55,7 +56,7 @@ class ToolSpecTest {
     void quotingSurvivesTheShell() throws Exception {
         String s = "it's a \"path\"";
         Process p = new ProcessBuilder("/bin/sh", "-c", "printf %s " + ToolSpec.quote(s)).start();
-        assertEquals(s, new String(p.getInputStream().readAllBytes()));
+        assertEquals(s, new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         assertEquals(0, p.waitFor());
     }
 }

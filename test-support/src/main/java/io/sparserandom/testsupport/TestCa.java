@@ -20,8 +20,12 @@ public final class TestCa {
         Files.createDirectories(dir);
         Files.writeString(
                 dir.resolve("server.ext"),
-                "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
-                        + "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n");
+                """
+                subjectAltName=DNS:localhost,IP:127.0.0.1
+                basicConstraints=CA:FALSE
+                keyUsage=digitalSignature,keyEncipherment
+                extendedKeyUsage=serverAuth
+                """);
         run(
                 dir,
                 openssl.toString(),

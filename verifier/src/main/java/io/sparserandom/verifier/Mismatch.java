@@ -1,5 +1,7 @@
 package io.sparserandom.verifier;
 
+import java.util.Locale;
+
 /**
  * One rejected request, as kept in full for the verdict.
  *
@@ -25,7 +27,8 @@ public record Mismatch(
         String what =
                 command.equals("WRITE")
                         ? "data mismatch"
-                        : command.toLowerCase().replace('_', ' ') + " over non-zero data";
+                        : command.toLowerCase(Locale.ROOT).replace('_', ' ')
+                                + " over non-zero data";
         return what
                 + " at offset 0x"
                 + Long.toHexString(offset)

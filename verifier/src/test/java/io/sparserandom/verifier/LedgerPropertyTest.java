@@ -135,7 +135,7 @@ class LedgerPropertyTest {
                 if (!written[i]) {
                     missingBytes++;
                     if (!missing.isEmpty() && missing.get(missing.size() - 1)[1] == i) {
-                        missing.get(missing.size() - 1)[1] = i + 1;
+                        missing.get(missing.size() - 1)[1] = i + 1L;
                     } else {
                         missing.add(new long[] {i, i + 1});
                     }
