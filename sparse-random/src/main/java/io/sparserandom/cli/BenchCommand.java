@@ -5,8 +5,8 @@ import io.sparserandom.reports.ReportWriter;
 import io.sparserandom.reports.ToolStats;
 import io.sparserandom.runner.Bench;
 import io.sparserandom.runner.CaptiveServer;
+import io.sparserandom.runner.Relaunch;
 import io.sparserandom.runner.ToolSpec;
-import io.sparserandom.runner.VectorRelaunch;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -116,11 +116,12 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (parsed.params().randomContent()) {
-            Integer status = VectorRelaunch.ifNeeded();
-            if (status != null) {
-                return status;
-            }
+        Integer relaunched =
+                Relaunch.ifNeeded(
+                        parsed.params().randomContent(),
+                        (double) parsed.params().size() * parsed.params().percent() / 100);
+        if (relaunched != null) {
+            return relaunched;
         }
         Path dir =
                 out != null

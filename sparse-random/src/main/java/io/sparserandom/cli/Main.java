@@ -1,6 +1,6 @@
 package io.sparserandom.cli;
 
-import io.sparserandom.runner.VectorRelaunch;
+import io.sparserandom.runner.Relaunch;
 import java.util.Arrays;
 import picocli.CommandLine;
 
@@ -9,7 +9,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        VectorRelaunch.rememberArgs(args);
+        Relaunch.rememberArgs(args);
         System.exit(run(args));
     }
 

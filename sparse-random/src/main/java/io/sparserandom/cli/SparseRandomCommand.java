@@ -12,7 +12,7 @@ import io.sparserandom.metrics.StatsText;
 import io.sparserandom.runner.CaptiveCommand;
 import io.sparserandom.runner.CaptiveServer;
 import io.sparserandom.runner.Endpoint;
-import io.sparserandom.runner.VectorRelaunch;
+import io.sparserandom.runner.Relaunch;
 import io.sparserandom.server.TlsConfig;
 import io.sparserandom.verifier.CoverageLedger;
 import io.sparserandom.verifier.Verdict;
@@ -220,11 +220,12 @@ public final class SparseRandomCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (parsed.params().randomContent()) {
-            Integer status = VectorRelaunch.ifNeeded();
-            if (status != null) {
-                return status;
-            }
+        Integer relaunched =
+                Relaunch.ifNeeded(
+                        parsed.params().randomContent(),
+                        (double) parsed.params().size() * parsed.params().percent() / 100);
+        if (relaunched != null) {
+            return relaunched;
         }
         if (port != null && (port < 0 || port > 65535)) {
             throw new CommandLine.ParameterException(

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * Random content runs in a JVM with the Vector API (started again by the command itself), so only
  * random-content runs print the JVM's incubator warning, once; the copy is verified either way.
  */
-class VectorRelaunchIT {
+class RelaunchIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
     private static final String WARNING = "WARNING: Using incubator modules: jdk.incubator.vector";
 
