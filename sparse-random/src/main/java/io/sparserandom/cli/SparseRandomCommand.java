@@ -220,10 +220,7 @@ public final class SparseRandomCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        Integer relaunched =
-                Relaunch.ifNeeded(
-                        parsed.params().randomContent(),
-                        (double) parsed.params().size() * parsed.params().percent() / 100);
+        Integer relaunched = Relaunch.ifNeeded(parsed.params().randomContent());
         if (relaunched != null) {
             return relaunched;
         }

@@ -22,12 +22,7 @@ public final class JvmOptions {
         return load("jvm.options");
     }
 
-    /** What a disk of 10 GiB of data or more adds to {@link #load()}: C2 (see c2.options). */
-    public static List<String> c2() {
-        return load("c2.options");
-    }
-
-    /** What random content adds to {@link #load()} and {@link #c2()}: the Vector API module. */
+    /** What random content adds to {@link #load()}: the Vector API module (see vector.options). */
     public static List<String> vector() {
         return load("vector.options");
     }

@@ -1,6 +1,5 @@
 package io.sparserandom.runner;
 
-import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -9,13 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The JVM a run wants depends on its disk, which only picocli knows, after parsing: C1 alone is
- * cheapest below 10 GiB of data, C2 pays off above ({@link JvmOptions#c2()}), and random content
- * wants C2 and the incubating Vector API ({@link JvmOptions#vector()}), whose module makes the JVM
- * print a warning at start. So the launcher starts the cheap JVM, and a run that needs more starts
- * itself once more with those options added: the same JVM options and arguments, the same standard
- * streams; this process waits and exits with the child's status. Signals that end this process end
- * the child too.
+ * Random content wants the incubating Vector API, whose module makes the JVM print a warning at
+ * every start. So the launcher starts without it, and a run that turns out to need it (which only
+ * picocli knows, after parsing) starts itself once more with {@link JvmOptions#vector()} added: the
+ * same JVM options and arguments, the same standard streams; this process waits and exits with the
+ * child's status. Signals that end this process end the child too.
  */
 public final class Relaunch {
     static final String MARK = "sparse-random.relaunched";
@@ -33,44 +30,19 @@ public final class Relaunch {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
 
-    /** Data bytes from which C2 pays for its warm-up. */
-    public static final double C2_FROM_DATA_BYTES = 10.0 * (1L << 30);
-
-    /** Whether this JVM runs C2 (TieredStopAtLevel 4, the default). */
-    static boolean c2Present() {
-        HotSpotDiagnosticMXBean hotspot =
-                ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-        return hotspot == null || "4".equals(hotspot.getVMOption("TieredStopAtLevel").getValue());
-    }
-
-    /** The options a disk wants added to this JVM's: empty when it has them already. */
-    public static List<String> extraOptions(boolean randomContent, double dataBytes) {
-        List<String> extra = new ArrayList<>();
-        if ((randomContent || dataBytes >= C2_FROM_DATA_BYTES) && !c2Present()) {
-            extra.addAll(JvmOptions.c2());
-        }
-        if (randomContent && !vectorPresent()) {
-            extra.addAll(JvmOptions.vector());
-        }
-        return extra;
-    }
-
     /**
-     * Runs this command again in a JVM with the options the disk wants, unless this one has them or
-     * cannot tell how it was started (then it goes on as it is: slower, never wrong).
+     * For random content, runs this command again in a JVM with the Vector API, unless this one has
+     * it or cannot tell how it was started (then it goes on with the scalar fill: slower, never
+     * wrong).
      *
      * @return the child's exit status, or null to go on in this JVM
      */
-    public static Integer ifNeeded(boolean randomContent, double dataBytes)
-            throws InterruptedException {
+    public static Integer ifNeeded(boolean randomContent) throws InterruptedException {
         String[] args = mainArgs;
-        if (args == null || Boolean.getBoolean(MARK)) {
+        if (!randomContent || vectorPresent() || args == null || Boolean.getBoolean(MARK)) {
             return null;
         }
-        List<String> extra = extraOptions(randomContent, dataBytes);
-        if (extra.isEmpty()) {
-            return null;
-        }
+        List<String> extra = JvmOptions.vector();
         List<String> command = command(args, extra);
         if (command == null) {
             return null;

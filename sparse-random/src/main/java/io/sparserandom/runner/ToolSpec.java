@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * A copy tool under test: a name, a shell command that uses {@code $uri} as both source and target
@@ -38,7 +37,7 @@ public record ToolSpec(
         String command =
                 quote(java)
                         + " "
-                        + Stream.concat(JvmOptions.load().stream(), JvmOptions.c2().stream())
+                        + JvmOptions.load().stream()
                                 .map(ToolSpec::word)
                                 .collect(Collectors.joining(" "))
                         + " -cp "
