@@ -1,11 +1,11 @@
 package io.sparserandom.faults;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.sparserandom.device.BlockDevice;
 import io.sparserandom.device.Capabilities;
 import io.sparserandom.device.DeviceException;
 import io.sparserandom.device.ExpectedContent;
+import io.sparserandom.device.ForwardingDevice;
 import io.sparserandom.device.IoFlags;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -21,12 +21,11 @@ import java.util.Set;
  * <p>The content is unchanged, so when the wrapped device offers {@link ExpectedContent} the
  * decorator does too (see {@link #wrap}).
  */
-public class CapabilityMaskDevice implements BlockDevice {
-    private final BlockDevice next;
+public class CapabilityMaskDevice extends ForwardingDevice {
     private final Set<MaskedFeature> masked;
 
     private CapabilityMaskDevice(BlockDevice next, Set<MaskedFeature> masked) {
-        this.next = next;
+        super(next);
         this.masked =
                 masked.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(masked));
     }
@@ -61,47 +60,6 @@ public class CapabilityMaskDevice implements BlockDevice {
             return;
         }
         next.extents(offset, length, sink);
-    }
-
-    @Override
-    public long size() {
-        return next.size();
-    }
-
-    @Override
-    public void read(long offset, int length, ByteBuf dst) throws DeviceException {
-        next.read(offset, length, dst);
-    }
-
-    @Override
-    public ByteBuf readBuffer(long offset, int length, ByteBufAllocator alloc)
-            throws DeviceException {
-        return next.readBuffer(offset, length, alloc);
-    }
-
-    @Override
-    public void write(long offset, ByteBuf data, int flags) throws DeviceException {
-        next.write(offset, data, flags);
-    }
-
-    @Override
-    public void zero(long offset, long length, int flags) throws DeviceException {
-        next.zero(offset, length, flags);
-    }
-
-    @Override
-    public void trim(long offset, long length, int flags) throws DeviceException {
-        next.trim(offset, length, flags);
-    }
-
-    @Override
-    public void flush(int flags) throws DeviceException {
-        next.flush(flags);
-    }
-
-    @Override
-    public void cache(long offset, long length, int flags) throws DeviceException {
-        next.cache(offset, length, flags);
     }
 
     /** The variant for a wrapped device with a fast content check: passed through untouched. */

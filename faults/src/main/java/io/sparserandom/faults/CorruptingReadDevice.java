@@ -3,8 +3,8 @@ package io.sparserandom.faults;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.sparserandom.device.BlockDevice;
-import io.sparserandom.device.Capabilities;
 import io.sparserandom.device.DeviceException;
+import io.sparserandom.device.ForwardingDevice;
 import io.sparserandom.device.IoFlags;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,13 +25,12 @@ import java.util.List;
  * outside the verifier, which then checks writes against the true content and rejects a corrupted
  * block written back.
  */
-public final class CorruptingReadDevice implements BlockDevice {
+public final class CorruptingReadDevice extends ForwardingDevice {
     public static final int DEFAULT_BLOCK_SIZE = 4096;
 
     /** Keeps corruption decisions independent of error-rule decisions under the same seed. */
     private static final long SALT = 0x636f7272757074L;
 
-    private final BlockDevice next;
     private final FaultRate rate;
     private final long seed;
     private final int blockSize;
@@ -39,11 +38,11 @@ public final class CorruptingReadDevice implements BlockDevice {
 
     public CorruptingReadDevice(
             BlockDevice next, FaultRate rate, long seed, int blockSize, FaultCounters counters) {
+        super(next);
         if (blockSize <= 0 || Integer.bitCount(blockSize) != 1) {
             throw new IllegalArgumentException(
                     "block size " + blockSize + " is not a power of two");
         }
-        this.next = next;
         this.rate = rate;
         this.seed = seed;
         this.blockSize = blockSize;
@@ -154,45 +153,5 @@ public final class CorruptingReadDevice implements BlockDevice {
         }
         apply(flips, copy, copy.readerIndex(), offset);
         return copy;
-    }
-
-    @Override
-    public long size() {
-        return next.size();
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return next.capabilities();
-    }
-
-    @Override
-    public void write(long offset, ByteBuf data, int flags) throws DeviceException {
-        next.write(offset, data, flags);
-    }
-
-    @Override
-    public void zero(long offset, long length, int flags) throws DeviceException {
-        next.zero(offset, length, flags);
-    }
-
-    @Override
-    public void trim(long offset, long length, int flags) throws DeviceException {
-        next.trim(offset, length, flags);
-    }
-
-    @Override
-    public void flush(int flags) throws DeviceException {
-        next.flush(flags);
-    }
-
-    @Override
-    public void cache(long offset, long length, int flags) throws DeviceException {
-        next.cache(offset, length, flags);
-    }
-
-    @Override
-    public void extents(long offset, long length, ExtentSink sink) throws DeviceException {
-        next.extents(offset, length, sink);
     }
 }

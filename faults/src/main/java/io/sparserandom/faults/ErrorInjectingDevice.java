@@ -3,9 +3,9 @@ package io.sparserandom.faults;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.sparserandom.device.BlockDevice;
-import io.sparserandom.device.Capabilities;
 import io.sparserandom.device.DeviceException;
 import io.sparserandom.device.ExpectedContent;
+import io.sparserandom.device.ForwardingDevice;
 import java.util.List;
 
 /**
@@ -28,8 +28,7 @@ import java.util.List;
  * unchanged, so when the wrapped device offers {@link ExpectedContent} the decorator does too (see
  * {@link #wrap}); those comparisons are never failed.
  */
-public class ErrorInjectingDevice implements BlockDevice {
-    private final BlockDevice next;
+public class ErrorInjectingDevice extends ForwardingDevice {
     private final List<ErrorRule> rules;
     private final long seed;
     private final FaultCounters counters;
@@ -42,7 +41,7 @@ public class ErrorInjectingDevice implements BlockDevice {
             long seed,
             FaultCounters counters,
             RetryMemory retries) {
-        this.next = next;
+        super(next);
         this.rules = List.copyOf(rules);
         this.seed = seed;
         this.counters = counters;
@@ -130,16 +129,6 @@ public class ErrorInjectingDevice implements BlockDevice {
                         + " length "
                         + length,
                 offset);
-    }
-
-    @Override
-    public long size() {
-        return next.size();
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return next.capabilities();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.sparserandom.verifier;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.ByteProcessor;
 import io.sparserandom.device.BlockDevice;
@@ -9,6 +8,7 @@ import io.sparserandom.device.Capabilities;
 import io.sparserandom.device.DeviceException;
 import io.sparserandom.device.Errno;
 import io.sparserandom.device.ExpectedContent;
+import io.sparserandom.device.ForwardingDevice;
 import io.sparserandom.device.IoFlags;
 import java.util.Arrays;
 import org.slf4j.Logger;
@@ -24,55 +24,28 @@ import org.slf4j.LoggerFactory;
  * <p>When the wrapped device implements {@link ExpectedContent} the comparison is done without
  * materialising the expected bytes; otherwise they are read into a scratch buffer.
  */
-final class VerifyingDevice implements BlockDevice {
+final class VerifyingDevice extends ForwardingDevice {
     private static final Logger LOG = LoggerFactory.getLogger(VerifyingDevice.class);
 
     /** Scratch reads for devices without a fast path, and for zero checks over data extents. */
     private static final int SCRATCH = 1 << 20;
 
-    private final BlockDevice disk;
     private final ExpectedContent expected;
     private final CoverageLedger ledger;
     private final long connection;
 
     VerifyingDevice(BlockDevice disk, CoverageLedger ledger, long connection) {
-        this.disk = disk;
+        super(disk);
         this.expected = disk instanceof ExpectedContent e ? e : null;
         this.ledger = ledger;
         this.connection = connection;
     }
 
     @Override
-    public long size() {
-        return disk.size();
-    }
-
-    @Override
     public Capabilities capabilities() {
-        Capabilities c = disk.capabilities();
+        Capabilities c = next.capabilities();
         // We answer every write-like command ourselves, so all of them are available.
         return c.toBuilder().flush(true).fua(true).trim(true).zero(true).fastZero(true).build();
-    }
-
-    @Override
-    public void read(long offset, int length, ByteBuf dst) throws DeviceException {
-        disk.read(offset, length, dst);
-    }
-
-    @Override
-    public ByteBuf readBuffer(long offset, int length, ByteBufAllocator alloc)
-            throws DeviceException {
-        return disk.readBuffer(offset, length, alloc);
-    }
-
-    @Override
-    public void extents(long offset, long length, ExtentSink sink) throws DeviceException {
-        disk.extents(offset, length, sink);
-    }
-
-    @Override
-    public void cache(long offset, long length, int flags) throws DeviceException {
-        disk.cache(offset, length, flags);
     }
 
     @Override
@@ -156,14 +129,14 @@ final class VerifyingDevice implements BlockDevice {
      * holds its end). See {@link CoverageLedger}.
      */
     private Runs runs(long offset, long end) throws DeviceException {
-        long size = disk.size();
+        long size = next.size();
         Runs r = new Runs(end);
         long limit = Math.min(size, end);
         long pos = offset;
         while (pos < limit || (pos == end && end < size)) {
             long from = pos;
             long[] at = {pos};
-            disk.extents(
+            next.extents(
                     pos,
                     size - pos,
                     (len, type) -> {
@@ -241,7 +214,7 @@ final class VerifyingDevice implements BlockDevice {
             while (pos < end) {
                 int n = (int) Math.min(SCRATCH, end - pos);
                 scratch.clear();
-                disk.read(pos, n, scratch);
+                next.read(pos, n, scratch);
                 int i = scratch.forEachByte(0, n, ByteProcessor.FIND_NON_NUL);
                 if (i >= 0) {
                     return pos + i;
@@ -262,7 +235,7 @@ final class VerifyingDevice implements BlockDevice {
             while (done < length) {
                 int n = Math.min(SCRATCH, length - done);
                 scratch.clear();
-                disk.read(offset + done, n, scratch);
+                next.read(offset + done, n, scratch);
                 int i =
                         scratch.nioBuffer(0, n)
                                 .mismatch(data.nioBuffer(data.readerIndex() + done, n));
@@ -280,7 +253,7 @@ final class VerifyingDevice implements BlockDevice {
     private String describeByReading(long offset, int length) throws DeviceException {
         ByteBuf scratch = PooledByteBufAllocator.DEFAULT.directBuffer(length);
         try {
-            disk.read(offset, length, scratch);
+            next.read(offset, length, scratch);
             return ByteSummary.describe(scratch, 0, length);
         } finally {
             scratch.release();
