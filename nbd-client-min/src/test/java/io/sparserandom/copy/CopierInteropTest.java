@@ -55,7 +55,8 @@ class CopierInteropTest {
                         base.targetIsZero(),
                         base.flush(),
                         false);
-        return new Copier(o).run(plan -> assertEquals(plan.size(), plan.size()));
+        // The plan is resolved before any I/O: it must describe a real disk.
+        return new Copier(o).run(plan -> assertTrue(plan.size() > 0, "plan size " + plan.size()));
     }
 
     void assertSameAsNbdcopy(ServerProcess s, CopyOptions o) throws Exception {
