@@ -66,7 +66,7 @@ final class VerifyingDevice extends ForwardingDevice {
             String got = ByteSummary.describe(data, data.readerIndex() + at, n);
             reject(new Mismatch("WRITE", connection, offset, length, bad, want, got));
         }
-        Runs runs = runs(offset, offset + length);
+        Runs runs = runs(offset, offset + length, false);
         ledger.recordWrite(offset, length, runs.dataReach, runs.holes);
     }
 
@@ -98,7 +98,7 @@ final class VerifyingDevice extends ForwardingDevice {
     /** Zero and trim are fine only where the disk already reads as zeroes. */
     private Runs checkReadsAsZero(String command, long offset, long length) throws DeviceException {
         long end = offset + length;
-        Runs runs = runs(offset, end);
+        Runs runs = runs(offset, end, true);
         for (int i = 0; i < runs.dataCount; i++) {
             long at = runs.data[2 * i];
             long bad = firstNonZero(at, runs.data[2 * i + 1] - at);
@@ -126,9 +126,10 @@ final class VerifyingDevice extends ForwardingDevice {
      * The disk's runs under [offset, end) and the run holding byte {@code end}, from one extents
      * walk: where data lies inside, whether there are holes, and how far the request reaches in
      * data coordinates (over a hole that holds its end) and in hole coordinates (over data that
-     * holds its end). See {@link CoverageLedger}.
+     * holds its end). Data pieces are kept only when asked (zero checks). See {@link
+     * CoverageLedger}.
      */
-    private Runs runs(long offset, long end) throws DeviceException {
+    private Runs runs(long offset, long end, boolean keepData) throws DeviceException {
         long size = next.size();
         Runs r = new Runs(end);
         long limit = Math.min(size, end);
@@ -148,7 +149,9 @@ final class VerifyingDevice extends ForwardingDevice {
                         boolean data = (type & IoFlags.EXTENT_ZERO) == 0;
                         if (a < end) {
                             if (data) {
-                                r.addData(a, Math.min(b, end));
+                                if (keepData) {
+                                    r.addData(a, Math.min(b, end));
+                                }
                             } else {
                                 r.holes = true;
                             }
@@ -181,8 +184,8 @@ final class VerifyingDevice extends ForwardingDevice {
         long holeReach;
         boolean holes;
 
-        /** Data pieces inside the request, as start/end pairs; kept only for zero checks. */
-        long[] data = new long[8];
+        /** Data pieces inside the request, as start/end pairs; allocated when there are some. */
+        long[] data;
 
         int dataCount;
 
@@ -196,7 +199,9 @@ final class VerifyingDevice extends ForwardingDevice {
                 data[2 * dataCount - 1] = b;
                 return;
             }
-            if (2 * dataCount == data.length) {
+            if (data == null) {
+                data = new long[8];
+            } else if (2 * dataCount == data.length) {
                 data = Arrays.copyOf(data, data.length * 2);
             }
             data[2 * dataCount] = a;
