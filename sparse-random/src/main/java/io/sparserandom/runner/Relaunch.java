@@ -69,8 +69,20 @@ public final class Relaunch {
         return status;
     }
 
+    /**
+     * This JVM's own command (same java, options and class path) running the main command with
+     * {@code args} in a fresh JVM that may relaunch itself as usual; null if it cannot be rebuilt.
+     */
+    public static List<String> sameJvm(List<String> args) {
+        return command(args.toArray(String[]::new), List.of(), false);
+    }
+
     /** This JVM's own command with {@code extra} options added, or null if it cannot be rebuilt. */
     static List<String> command(String[] args, List<String> extra) {
+        return command(args, extra, true);
+    }
+
+    private static List<String> command(String[] args, List<String> extra, boolean mark) {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         if (!Files.isExecutable(java)) {
             return null;
@@ -79,7 +91,9 @@ public final class Relaunch {
         command.add(java.toString());
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         command.addAll(extra);
-        command.add("-D" + MARK + "=true");
+        if (mark) {
+            command.add("-D" + MARK + "=true");
+        }
         try {
             Path source =
                     Path.of(
