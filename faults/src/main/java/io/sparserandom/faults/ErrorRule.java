@@ -32,7 +32,7 @@ public record ErrorRule(Set<FaultCommand> commands, FaultRate rate, Errno errno,
             throw new IllegalArgumentException(
                     "bad --error '" + text + "' (expected OPS:RATE[:ERRNO][:once])");
         }
-        Set<FaultCommand> commands = parseCommands(text, parts[0]);
+        Set<FaultCommand> commands = FaultCommand.parseList("--error '" + text + "'", parts[0]);
         FaultRate rate;
         try {
             rate = FaultRate.parse(parts[1]);
@@ -57,30 +57,6 @@ public record ErrorRule(Set<FaultCommand> commands, FaultRate rate, Errno errno,
             }
         }
         return new ErrorRule(commands, rate, errno, once);
-    }
-
-    private static Set<FaultCommand> parseCommands(String text, String list) {
-        EnumSet<FaultCommand> commands = EnumSet.noneOf(FaultCommand.class);
-        for (String name : list.split(",", -1)) {
-            if (name.equalsIgnoreCase("all")) {
-                commands.addAll(EnumSet.allOf(FaultCommand.class));
-                continue;
-            }
-            FaultCommand c = FaultCommand.byOptionName(name);
-            if (c == null) {
-                throw new IllegalArgumentException(
-                        "--error '"
-                                + text
-                                + "': unknown command '"
-                                + name
-                                + "' (expected read, write, zero, trim, flush, cache, block-status or all)");
-            }
-            if (!commands.add(c)) {
-                throw new IllegalArgumentException(
-                        "--error '" + text + "': command '" + name + "' is listed twice");
-            }
-        }
-        return commands;
     }
 
     private static Errno parseErrno(String text, String name) {

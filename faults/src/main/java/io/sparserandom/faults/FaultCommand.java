@@ -1,6 +1,8 @@
 package io.sparserandom.faults;
 
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The device operations a fault can target, by the names the {@code --error} option uses. Each
@@ -43,5 +45,32 @@ public enum FaultCommand {
             }
         }
         return null;
+    }
+
+    /**
+     * Parses OPS of {@code --error} and {@code --delay}: a comma list of command names or {@code
+     * all}. {@code context} starts each error message, e.g. {@code --error 'read:1%'}.
+     */
+    static Set<FaultCommand> parseList(String context, String list) {
+        EnumSet<FaultCommand> commands = EnumSet.noneOf(FaultCommand.class);
+        for (String name : list.split(",", -1)) {
+            if (name.equalsIgnoreCase("all")) {
+                commands.addAll(EnumSet.allOf(FaultCommand.class));
+                continue;
+            }
+            FaultCommand c = byOptionName(name);
+            if (c == null) {
+                throw new IllegalArgumentException(
+                        context
+                                + ": unknown command '"
+                                + name
+                                + "' (expected read, write, zero, trim, flush, cache, block-status or all)");
+            }
+            if (!commands.add(c)) {
+                throw new IllegalArgumentException(
+                        context + ": command '" + name + "' is listed twice");
+            }
+        }
+        return commands;
     }
 }

@@ -1,9 +1,13 @@
 package io.sparserandom.faults;
 
+import io.sparserandom.device.BlockSizes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -12,9 +16,10 @@ import java.util.Set;
  * its options into one plan. An immutable value: {@link #parse} reads option strings, {@link
  * #builder()} builds one by name, {@link #toArgs()} prints it back as options.
  *
- * <p>Options that need the server's help ({@code --delay}, {@code --rate}, {@code --block-size},
- * {@code --disconnect-after}) are not here yet; each will be one more component, one more builder
- * method and one more case in {@link #parse}, so existing callers keep compiling.
+ * <p>Device faults ({@code --error}, {@code --corrupt-reads}, {@code --no-*}) are applied by {@link
+ * FaultInjection}; the others need the server ({@code --delay}, {@code --rate}, {@code
+ * --block-size}, {@code --disconnect-after}, and {@code --no-extents} for the meta context), which
+ * reads them from here.
  *
  * @param errors the {@code --error} rules in option order; the first rule that fails a request
  *     chooses its errno
@@ -22,17 +27,32 @@ import java.util.Set;
  *     flipped
  * @param faultSeed {@code --fault-seed}; empty means the disk's seed
  * @param masked the {@code --no-*} switches given
+ * @param delays the {@code --delay} rules; a command's delay is the sum of those naming it
+ * @param rate {@code --rate}: data bytes per second over all connections, 0 for no cap
+ * @param blockSizes {@code --block-size}, when given
+ * @param blockSizePolicy {@code --block-size-policy}
+ * @param disconnectAfter {@code --disconnect-after}: data bytes after which every connection is
+ *     dropped once, 0 for never
  */
 public record FaultPlan(
         List<ErrorRule> errors,
         FaultRate corruptReads,
         OptionalLong faultSeed,
-        Set<MaskedFeature> masked) {
+        Set<MaskedFeature> masked,
+        List<DelayRule> delays,
+        long rate,
+        Optional<BlockSizes> blockSizes,
+        BlockSizePolicy blockSizePolicy,
+        long disconnectAfter) {
     private static final FaultPlan NONE = builder().build();
 
     public FaultPlan {
         errors = List.copyOf(errors);
         masked = masked.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(masked));
+        delays = List.copyOf(delays);
+        if (rate < 0 || disconnectAfter < 0) {
+            throw new IllegalArgumentException("negative --rate or --disconnect-after");
+        }
     }
 
     /** No faults at all. */
@@ -44,9 +64,32 @@ public record FaultPlan(
         return new Builder();
     }
 
-    /** True when this plan changes nothing, so the device need not be decorated. */
+    /** True when this plan changes nothing, so neither device nor server need change. */
     public boolean isEmpty() {
-        return errors.isEmpty() && corruptReads.isZero() && masked.isEmpty();
+        return !hasDeviceFaults() && !hasServerFaults();
+    }
+
+    /** True when {@link FaultInjection#decorate} adds a decorator. */
+    public boolean hasDeviceFaults() {
+        return !errors.isEmpty() || !corruptReads.isZero() || !masked.isEmpty();
+    }
+
+    /** True when the server itself must act: delays, a rate cap, limits or a disconnect. */
+    public boolean hasServerFaults() {
+        return !delays.isEmpty() || rate > 0 || enforcesBlockSizes() || disconnectAfter > 0;
+    }
+
+    /**
+     * True when requests are checked against block size limits: those of {@code --block-size}, or
+     * the default ones (1, 4K, 32M) under {@code --block-size-policy disconnect}.
+     */
+    public boolean enforcesBlockSizes() {
+        return blockSizes.isPresent() || blockSizePolicy == BlockSizePolicy.DISCONNECT;
+    }
+
+    /** The limits advertised and, when {@link #enforcesBlockSizes}, enforced. */
+    public BlockSizes effectiveBlockSizes() {
+        return blockSizes.orElse(BlockSizes.DEFAULT);
     }
 
     /** The seed of every fault decision: {@code --fault-seed}, or else the disk's seed. */
@@ -58,15 +101,36 @@ public record FaultPlan(
         return masked.contains(feature);
     }
 
+    /** How long a request of {@code command} waits before its reply: the sum of its rules. */
+    public Duration delay(FaultCommand command) {
+        Duration d = Duration.ZERO;
+        for (DelayRule r : delays) {
+            if (r.commands().contains(command)) {
+                d = d.plus(r.delay());
+            }
+        }
+        return d;
+    }
+
+    /** Options that may be given once, with a value. */
+    private static final Set<String> SINGLE =
+            Set.of(
+                    "--corrupt-reads",
+                    "--fault-seed",
+                    "--rate",
+                    "--block-size",
+                    "--block-size-policy",
+                    "--disconnect-after");
+
     /**
      * Parses fault options, each either {@code --name value}, {@code --name=value} or a bare {@code
-     * --no-*} switch. {@code --error} may repeat; the others may be given once.
+     * --no-*} switch. {@code --error} and {@code --delay} may repeat; the others may be given once.
      *
      * @throws IllegalArgumentException naming the bad option or value, in one line
      */
     public static FaultPlan parse(List<String> args) {
         Builder b = builder();
-        boolean corruptSeen = false;
+        Set<String> seen = new HashSet<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             int eq = arg.indexOf('=');
@@ -80,9 +144,7 @@ public record FaultPlan(
                 b.mask(feature);
                 continue;
             }
-            if (!name.equals("--error")
-                    && !name.equals("--corrupt-reads")
-                    && !name.equals("--fault-seed")) {
+            if (!name.equals("--error") && !name.equals("--delay") && !SINGLE.contains(name)) {
                 throw new IllegalArgumentException("unknown fault option '" + arg + "'");
             }
             String value;
@@ -93,26 +155,10 @@ public record FaultPlan(
             } else {
                 throw new IllegalArgumentException(name + " needs a value");
             }
-            switch (name) {
-                case "--error" -> b.error(ErrorRule.parse(value));
-                case "--corrupt-reads" -> {
-                    if (corruptSeen) {
-                        throw new IllegalArgumentException("--corrupt-reads given twice");
-                    }
-                    corruptSeen = true;
-                    try {
-                        b.corruptReads(FaultRate.parse(value));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("--corrupt-reads: " + e.getMessage());
-                    }
-                }
-                default -> {
-                    if (b.faultSeed.isPresent()) {
-                        throw new IllegalArgumentException("--fault-seed given twice");
-                    }
-                    b.faultSeed(parseSeed(value));
-                }
+            if (SINGLE.contains(name) && !seen.add(name)) {
+                throw new IllegalArgumentException(name + " given twice");
             }
+            b.option(name, value);
         }
         return b.build();
     }
@@ -127,6 +173,15 @@ public record FaultPlan(
         }
     }
 
+    /** Parses {@code --corrupt-reads}. */
+    public static FaultRate parseCorruptReads(String text) {
+        try {
+            return FaultRate.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--corrupt-reads: " + e.getMessage());
+        }
+    }
+
     /**
      * The plan as options, for {@code --verbose} and logs; {@link #parse} reads them back to an
      * equal plan.
@@ -136,6 +191,27 @@ public record FaultPlan(
         for (ErrorRule r : errors) {
             out.add("--error");
             out.add(r.toString());
+        }
+        for (DelayRule r : delays) {
+            out.add("--delay");
+            out.add(r.toString());
+        }
+        if (rate > 0) {
+            out.add("--rate");
+            out.add(Long.toString(rate));
+        }
+        blockSizes.ifPresent(
+                s -> {
+                    out.add("--block-size");
+                    out.add(s.toString());
+                });
+        if (blockSizePolicy != BlockSizePolicy.ERROR) {
+            out.add("--block-size-policy");
+            out.add(blockSizePolicy.toString());
+        }
+        if (disconnectAfter > 0) {
+            out.add("--disconnect-after");
+            out.add(Long.toString(disconnectAfter));
         }
         if (!corruptReads.isZero()) {
             out.add("--corrupt-reads");
@@ -163,8 +239,36 @@ public record FaultPlan(
         private FaultRate corruptReads = FaultRate.NEVER;
         private OptionalLong faultSeed = OptionalLong.empty();
         private final Set<MaskedFeature> masked = EnumSet.noneOf(MaskedFeature.class);
+        private final List<DelayRule> delays = new ArrayList<>();
+        private long rate;
+        private Optional<BlockSizes> blockSizes = Optional.empty();
+        private BlockSizePolicy blockSizePolicy = BlockSizePolicy.ERROR;
+        private long disconnectAfter;
 
         private Builder() {}
+
+        /**
+         * Applies one option with a value by its name ({@code --error}, {@code --rate}, ...), the
+         * value parsed as on the command line. Repeating a single-valued option replaces it.
+         *
+         * @throws IllegalArgumentException for an unknown name or a bad value, in one line
+         */
+        public Builder option(String name, String value) {
+            switch (name) {
+                case "--error" -> error(ErrorRule.parse(value));
+                case "--delay" -> delay(DelayRule.parse(value));
+                case "--rate" -> rate(FaultValues.parsePositiveBytes(name, value));
+                case "--block-size" -> blockSizes(FaultValues.parseBlockSizes(name, value));
+                case "--block-size-policy" -> blockSizePolicy(BlockSizePolicy.parse(value));
+                case "--disconnect-after" ->
+                        disconnectAfter(FaultValues.parsePositiveBytes(name, value));
+                case "--corrupt-reads" -> corruptReads(parseCorruptReads(value));
+                case "--fault-seed" -> faultSeed(parseSeed(value));
+                default ->
+                        throw new IllegalArgumentException("unknown fault option '" + name + "'");
+            }
+            return this;
+        }
 
         public Builder error(ErrorRule rule) {
             errors.add(rule);
@@ -186,8 +290,44 @@ public record FaultPlan(
             return this;
         }
 
+        public Builder delay(DelayRule rule) {
+            delays.add(rule);
+            return this;
+        }
+
+        /** Data bytes per second over all connections; 0 for no cap. */
+        public Builder rate(long bytesPerSecond) {
+            rate = bytesPerSecond;
+            return this;
+        }
+
+        public Builder blockSizes(BlockSizes sizes) {
+            blockSizes = Optional.of(sizes);
+            return this;
+        }
+
+        public Builder blockSizePolicy(BlockSizePolicy policy) {
+            blockSizePolicy = policy;
+            return this;
+        }
+
+        /** Data bytes after which every connection is dropped once; 0 for never. */
+        public Builder disconnectAfter(long bytes) {
+            disconnectAfter = bytes;
+            return this;
+        }
+
         public FaultPlan build() {
-            return new FaultPlan(errors, corruptReads, faultSeed, masked);
+            return new FaultPlan(
+                    errors,
+                    corruptReads,
+                    faultSeed,
+                    masked,
+                    delays,
+                    rate,
+                    blockSizes,
+                    blockSizePolicy,
+                    disconnectAfter);
         }
     }
 }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparserandom.device.BlockSizes;
 import io.sparserandom.device.Errno;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -263,7 +265,126 @@ class FaultPlanTest {
     }
 
     @Test
-    void laterOptionsAreNotParsedYet() {
-        rejects("unknown fault option '--delay'", "--delay", "read:1ms");
+    void serverOptionsParse() {
+        FaultPlan p =
+                parse(
+                        "--delay",
+                        "read,write:2ms",
+                        "--delay=read:500us",
+                        "--rate",
+                        "200M",
+                        "--block-size",
+                        "4K:64K:1M",
+                        "--block-size-policy",
+                        "disconnect",
+                        "--disconnect-after",
+                        "1G");
+        assertEquals(Duration.ofNanos(2_500_000), p.delay(FaultCommand.READ));
+        assertEquals(Duration.ofMillis(2), p.delay(FaultCommand.WRITE));
+        assertEquals(Duration.ZERO, p.delay(FaultCommand.FLUSH));
+        assertEquals(200L << 20, p.rate());
+        assertEquals(new BlockSizes(4096, 65536, 1 << 20), p.blockSizes().orElseThrow());
+        assertEquals(BlockSizePolicy.DISCONNECT, p.blockSizePolicy());
+        assertEquals(1L << 30, p.disconnectAfter());
+        assertTrue(p.hasServerFaults());
+        assertFalse(p.hasDeviceFaults());
+        assertEquals(p, FaultPlan.parse(p.toArgs()));
+    }
+
+    @Test
+    void durations() {
+        assertEquals(Duration.ofNanos(500_000), FaultValues.parseDuration("d", "500us"));
+        assertEquals(Duration.ofMillis(2), FaultValues.parseDuration("d", "2ms"));
+        assertEquals(Duration.ofMillis(1500), FaultValues.parseDuration("d", "1.5s"));
+        assertEquals(Duration.ofSeconds(1), FaultValues.parseDuration("d", "1"));
+        assertEquals(Duration.ZERO, FaultValues.parseDuration("d", "0ms"));
+    }
+
+    @Test
+    void disconnectPolicyAloneEnforcesTheDefaultLimits() {
+        FaultPlan p = parse("--block-size-policy", "disconnect");
+        assertTrue(p.enforcesBlockSizes());
+        assertEquals(BlockSizes.DEFAULT, p.effectiveBlockSizes());
+        assertFalse(parse("--block-size-policy", "error").enforcesBlockSizes());
+    }
+
+    @Test
+    void delayWithoutDuration() {
+        rejects("expected OPS:DURATION", "--delay", "read");
+    }
+
+    @Test
+    void delayWithBadDuration() {
+        rejects("cannot parse duration '2 weeks'", "--delay", "read:2 weeks");
+    }
+
+    @Test
+    void delayTooLong() {
+        rejects("longer than 10 minutes", "--delay", "read:3600s");
+    }
+
+    @Test
+    void delayWithUnknownCommand() {
+        rejects("unknown command 'reed'", "--delay", "reed:1ms");
+    }
+
+    @Test
+    void rateNotASize() {
+        rejects("--rate: cannot parse 'fast'", "--rate", "fast");
+    }
+
+    @Test
+    void rateZero() {
+        rejects("--rate: '0' must be more than 0", "--rate", "0");
+    }
+
+    @Test
+    void rateTwice() {
+        rejects("--rate given twice", "--rate", "1M", "--rate", "2M");
+    }
+
+    @Test
+    void blockSizeNotThreeParts() {
+        rejects("is not MIN:PREFERRED:MAX", "--block-size", "4K:64K");
+    }
+
+    @Test
+    void blockSizeMinimumNotAPowerOfTwo() {
+        rejects("minimum block size 3000 is not a power of two", "--block-size", "3000:4K:1M");
+    }
+
+    @Test
+    void blockSizeMinimumTooLarge() {
+        rejects("minimum block size 131072", "--block-size", "128K:128K:1M");
+    }
+
+    @Test
+    void blockSizePreferredBelowMinimum() {
+        rejects("preferred block size 4096", "--block-size", "8K:4K:1M");
+    }
+
+    @Test
+    void blockSizeMaximumTooLarge() {
+        rejects("maximum block size 67108864", "--block-size", "4K:4K:64M");
+    }
+
+    @Test
+    void blockSizeMaximumBelowPreferred() {
+        rejects("maximum block size 1024", "--block-size", "512:4K:1K");
+    }
+
+    @Test
+    void unknownBlockSizePolicy() {
+        rejects("not one of error, disconnect", "--block-size-policy", "ignore");
+    }
+
+    @Test
+    void disconnectAfterNegative() {
+        rejects("--disconnect-after: cannot parse '-1'", "--disconnect-after", "-1");
+    }
+
+    @Test
+    void disconnectAfterTooLarge() {
+        rejects("--disconnect-after: '16E' is too large", "--disconnect-after", "16E");
     }
 }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.sparserandom.device.BlockDevice;
+import io.sparserandom.device.BlockSizes;
 import io.sparserandom.device.Capabilities;
 import io.sparserandom.device.DeviceException;
 import io.sparserandom.protocol.NbdInfo;
@@ -358,10 +359,11 @@ final class HandshakeHandler extends ByteToMessageDecoder {
                 .writeShort(negotiated.transmissionFlags());
         reply(ctx, option, NbdOptionReply.INFO, info);
         ByteBuf bs = ctx.alloc().buffer(14);
+        BlockSizes limits = config.faults().faults().blockSizes();
         bs.writeShort(NbdInfo.BLOCK_SIZE.wireValue())
-                .writeInt(1)
-                .writeInt(4096)
-                .writeInt(NbdMagic.MAX_PAYLOAD);
+                .writeInt(limits.minimum())
+                .writeInt(limits.preferred())
+                .writeInt(limits.maximum());
         reply(ctx, option, NbdOptionReply.INFO, bs);
         if (requested.contains(NbdInfo.NAME.wireValue())) {
             byte[] b = export.name().getBytes(StandardCharsets.UTF_8);
@@ -513,12 +515,14 @@ final class HandshakeHandler extends ByteToMessageDecoder {
             reply(ctx, option, NbdOptionReply.ERR_UNKNOWN, "no export named '" + name + "'");
             return;
         }
-        boolean match =
+        // --no-extents: base:allocation is not offered at all, so block status is not negotiated.
+        boolean asked =
                 set
                         ? list.contains(NbdMagic.BASE_ALLOCATION)
                         : list.isEmpty()
                                 || list.contains("base:")
                                 || list.contains(NbdMagic.BASE_ALLOCATION);
+        boolean match = asked && config.faults().faults().baseAllocation();
         if (set) {
             metaContextId = match ? BASE_ALLOCATION_ID : -1;
             metaContextExport = name;
@@ -549,8 +553,16 @@ final class HandshakeHandler extends ByteToMessageDecoder {
                 Integer.toHexString(negotiated.transmissionFlags()),
                 negotiated.structuredReplies(),
                 negotiated.metaContextId());
-        TransmissionHandler th = new TransmissionHandler(negotiated, config.listener());
+        TransmissionHandler th =
+                new TransmissionHandler(negotiated, config.listener(), config.faults().faults());
         ctx.pipeline().addAfter(ctx.name(), "nbd-transmission", th);
+        if (config.faults().faults().needsHandler()) {
+            ctx.pipeline()
+                    .addAfter(
+                            ctx.name(),
+                            "nbd-faults",
+                            new ServerFaultHandler(config.faults(), connectionId));
+        }
         ctx.pipeline().addAfter(ctx.name(), "nbd-reply-encoder", REPLY_ENCODER);
         ctx.pipeline().replace(this, "nbd-request-decoder", new NbdRequestDecoder());
     }

@@ -71,7 +71,12 @@ public final class NbdServer implements AutoCloseable {
     private NbdServer(Builder b) {
         this.config =
                 new ServerConfig(
-                        Map.copyOf(b.exports), b.readOnly, b.handshakeTimeout, b.listener, b.tls);
+                        Map.copyOf(b.exports),
+                        b.readOnly,
+                        b.handshakeTimeout,
+                        b.listener,
+                        b.tls,
+                        new FaultState(b.faults, this::dropAllConnections));
         this.unixSocket = b.unixSocket;
         this.host = b.host;
         this.requestedPort = b.port;
@@ -182,6 +187,11 @@ public final class NbdServer implements AutoCloseable {
         return unixSocket;
     }
 
+    /** Closes every open connection (for --disconnect-after); the server keeps listening. */
+    private void dropAllConnections() {
+        channels.close();
+    }
+
     /** Open connections right now. */
     public int connections() {
         return channels.size();
@@ -253,8 +263,15 @@ public final class NbdServer implements AutoCloseable {
         private Duration handshakeTimeout = Duration.ofSeconds(30);
         private ServerListener listener = ServerListener.NONE;
         private TlsConfig tls = TlsConfig.OFF;
+        private ServerFaults faults = ServerFaults.NONE;
 
         private Builder() {}
+
+        /** Server-side fault injection ({@link ServerFaults#NONE} by default). */
+        public Builder faults(ServerFaults faults) {
+            this.faults = java.util.Objects.requireNonNull(faults, "faults");
+            return this;
+        }
 
         /** Adds an export; "" is the default name. */
         public Builder device(String exportName, String description, DeviceFactory factory) {

@@ -9,7 +9,24 @@ record ServerConfig(
         boolean readOnly,
         Duration handshakeTimeout,
         ServerListener listener,
-        TlsConfig tls) {
+        TlsConfig tls,
+        FaultState faults) {
+    /** Without server-side faults. */
+    ServerConfig(
+            Map<String, Export> exports,
+            boolean readOnly,
+            Duration handshakeTimeout,
+            ServerListener listener,
+            TlsConfig tls) {
+        this(
+                exports,
+                readOnly,
+                handshakeTimeout,
+                listener,
+                tls,
+                new FaultState(ServerFaults.NONE, () -> {}));
+    }
+
     /** Without TLS. */
     ServerConfig(
             Map<String, Export> exports,

@@ -41,6 +41,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     private static final int MAX_READ_CHUNKS = 64;
 
     private final Negotiated n;
+    private final ServerFaults faults;
     private final BlockDevice device;
     private final ServerListener listener;
     private final ConnectionInfo conn;
@@ -51,6 +52,11 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<NbdRequest> pending = new ArrayDeque<>();
 
     TransmissionHandler(Negotiated negotiated, ServerListener listener) {
+        this(negotiated, listener, ServerFaults.NONE);
+    }
+
+    TransmissionHandler(Negotiated negotiated, ServerListener listener, ServerFaults faults) {
+        this.faults = faults;
         this.n = negotiated;
         this.device = negotiated.device();
         this.listener = listener;
@@ -136,6 +142,22 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         Rejection rejected = validate(r, cmd);
+        // Under the disconnect policy a request over the limits drops the connection even when
+        // it is invalid for another reason too (a write over 32M, as qemu-nbd does).
+        String why =
+                faults.enforcement() == ServerFaults.Enforcement.NONE || cmd == null
+                        ? null
+                        : blockSizeViolation(r, cmd);
+        if (why != null && faults.enforcement() == ServerFaults.Enforcement.DISCONNECT) {
+            LOG.warn("connection {}: {} {}; disconnecting", conn.id(), cmd, why);
+            disconnecting = true;
+            ctx.close();
+            listener.requestFinished(conn, cmd);
+            return;
+        }
+        if (rejected == null && why != null) {
+            rejected = invalid(why);
+        }
         if (rejected != null) {
             error(ctx, r, cmd, rejected.errno(), rejected.message(), -1);
             return;
@@ -289,6 +311,15 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
                             + " bytes)");
         }
         return null;
+    }
+
+    /** Why a valid request breaks the --block-size limits, or null. Flush has no range. */
+    private String blockSizeViolation(NbdRequest r, NbdCommand cmd) {
+        if (cmd == NbdCommand.FLUSH) {
+            return null;
+        }
+        boolean payload = cmd == NbdCommand.READ || cmd == NbdCommand.WRITE;
+        return faults.blockSizes().violation(r.offset(), r.length(), n.size(), payload);
     }
 
     /** A request refused before reaching the device. */

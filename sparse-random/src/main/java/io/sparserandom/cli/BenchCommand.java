@@ -1,5 +1,6 @@
 package io.sparserandom.cli;
 
+import io.sparserandom.faults.FaultPlan;
 import io.sparserandom.reports.BenchReport;
 import io.sparserandom.reports.ReportWriter;
 import io.sparserandom.reports.ToolStats;
@@ -50,6 +51,8 @@ import picocli.CommandLine.Parameters;
         })
 final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin FaultOptions faultOptions = new FaultOptions();
 
     @Parameters(
             paramLabel = "PARAM",
@@ -116,6 +119,7 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        FaultPlan faults = faultOptions.plan(spec);
         Integer relaunched = Relaunch.ifNeeded(parsed.params().randomContent());
         if (relaunched != null) {
             return relaunched;
@@ -142,13 +146,14 @@ final class BenchCommand implements Callable<Integer> {
         boolean terminal = System.console() != null;
         Bench bench =
                 new Bench(
-                        parsed.params(),
-                        tools,
-                        repeat,
-                        tcp,
-                        Duration.ofSeconds(timeoutSeconds),
-                        err,
-                        terminal);
+                                parsed.params(),
+                                tools,
+                                repeat,
+                                tcp,
+                                Duration.ofSeconds(timeoutSeconds),
+                                err,
+                                terminal)
+                        .faults(faults);
         BenchReport report = bench.run();
         ReportWriter.Written w = ReportWriter.writeAll(report, dir);
         List<Path> files = List.of(w.json(), w.markdown(), w.html(), w.junit());

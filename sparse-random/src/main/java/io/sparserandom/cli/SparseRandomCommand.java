@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sparserandom.copy.Copier;
 import io.sparserandom.copy.CopyException;
 import io.sparserandom.copy.CopyOptions;
+import io.sparserandom.faults.FaultPlan;
 import io.sparserandom.generator.DiskParams;
 import io.sparserandom.generator.SparseRandomDisk;
 import io.sparserandom.metrics.PrometheusEndpoint;
@@ -64,6 +65,8 @@ import picocli.CommandLine.Spec;
         })
 public final class SparseRandomCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin FaultOptions faultOptions = new FaultOptions();
 
     @Parameters(
             paramLabel = "PARAM",
@@ -241,6 +244,7 @@ public final class SparseRandomCommand implements Callable<Integer> {
                     spec.commandLine(), "-U and -p cannot be used together");
         }
         TlsConfig tlsConfig = tlsConfig();
+        FaultPlan faults = faultOptions.plan(spec);
         DiskParams p = parsed.params();
         err.printf(
                 "sparse-random: size=%d seed=%d percent=%s runlength=%d random-content=%b%s%n",
@@ -250,6 +254,14 @@ public final class SparseRandomCommand implements Callable<Integer> {
                 p.runlength(),
                 p.randomContent(),
                 p.model() == DiskParams.Model.NBDKIT ? " compat=nbdkit" : "");
+        if (!faults.isEmpty()) {
+            err.println(
+                    "sparse-random: faults: "
+                            + faults
+                            + " (fault seed "
+                            + faults.seed(p.seed())
+                            + ")");
+        }
         err.flush();
 
         Endpoint endpoint;
@@ -293,7 +305,8 @@ public final class SparseRandomCommand implements Callable<Integer> {
                             readOnly,
                             metrics,
                             noCoverage ? CoverageLedger.countersOnly() : new CoverageLedger(),
-                            tlsConfig);
+                            tlsConfig,
+                            faults);
         } catch (IOException e) {
             err.println("sparse-random: " + e.getMessage());
             if (prometheus != null) {
@@ -322,7 +335,8 @@ public final class SparseRandomCommand implements Callable<Integer> {
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
         Verdict verdict =
-                Verdict.compute(disk, verifier.ledger(), toolStatus, checkComplete, elapsed);
+                Verdict.compute(disk, verifier.ledger(), toolStatus, checkComplete, elapsed)
+                        .withInjectedErrors(captive.injectedErrors());
         if (stats) {
             err.print(StatsText.format(metrics));
         }

@@ -3,6 +3,7 @@ package io.sparserandom.runner;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sparserandom.device.DeviceException;
+import io.sparserandom.faults.FaultPlan;
 import io.sparserandom.generator.DiskParams;
 import io.sparserandom.generator.SparseRandomDisk;
 import io.sparserandom.metrics.ServerMetrics;
@@ -14,6 +15,8 @@ import io.sparserandom.reports.RunResult;
 import io.sparserandom.reports.ToolInfo;
 import io.sparserandom.reports.ToolProfile;
 import io.sparserandom.reports.ToolProfile.Bucket;
+import io.sparserandom.server.TlsConfig;
+import io.sparserandom.verifier.CoverageLedger;
 import io.sparserandom.verifier.Verdict;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -41,6 +44,7 @@ public final class Bench {
     private final Duration timeout;
     private final PrintWriter err;
     private final boolean terminal;
+    private FaultPlan faults = FaultPlan.none();
 
     public Bench(
             DiskParams params,
@@ -59,6 +63,12 @@ public final class Bench {
         this.terminal = terminal;
     }
 
+    /** Serves every run with these faults (each run's server gets its own fault state). */
+    public Bench faults(FaultPlan plan) {
+        this.faults = plan;
+        return this;
+    }
+
     /** Runs every tool; a tool that is not installed is skipped with a note on the error stream. */
     public BenchReport run() throws IOException, InterruptedException, DeviceException {
         Instant started = Instant.now();
@@ -72,6 +82,9 @@ public final class Bench {
             }
         }
         List<String> notes = new ArrayList<>();
+        if (!faults.isEmpty()) {
+            notes.add("faults: " + faults);
+        }
         try (ToolRunner runner = ToolRunner.create()) {
             if (runner.accountingNote() != null) {
                 notes.add(runner.accountingNote());
@@ -123,7 +136,15 @@ public final class Bench {
         double serverCpu;
         Verdict verdict;
         String failure = null;
-        try (CaptiveServer server = CaptiveServer.start(disk, endpoint, false, metrics)) {
+        try (CaptiveServer server =
+                CaptiveServer.start(
+                        disk,
+                        endpoint,
+                        false,
+                        metrics,
+                        new CoverageLedger(),
+                        TlsConfig.OFF,
+                        faults)) {
             long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             run =

@@ -1,5 +1,7 @@
 package io.sparserandom.runner;
 
+import io.sparserandom.faults.FaultInjection;
+import io.sparserandom.faults.FaultPlan;
 import io.sparserandom.generator.DiskParams;
 import io.sparserandom.generator.SparseRandomDisk;
 import io.sparserandom.server.NbdServer;
@@ -8,6 +10,8 @@ import io.sparserandom.server.TlsConfig;
 import io.sparserandom.verifier.CoverageLedger;
 import io.sparserandom.verifier.Verifier;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A sparse-random disk served through the verifier on one endpoint: what `--run`, serve mode and
@@ -17,11 +21,14 @@ public final class CaptiveServer implements AutoCloseable {
     private final Endpoint endpoint;
     private final Verifier verifier;
     private final NbdServer server;
+    private final FaultInjection faults;
 
-    private CaptiveServer(Endpoint endpoint, Verifier verifier, NbdServer server) {
+    private CaptiveServer(
+            Endpoint endpoint, Verifier verifier, NbdServer server, FaultInjection faults) {
         this.endpoint = endpoint;
         this.verifier = verifier;
         this.server = server;
+        this.faults = faults;
     }
 
     static CaptiveServer start(
@@ -48,15 +55,33 @@ public final class CaptiveServer implements AutoCloseable {
             CoverageLedger ledger,
             TlsConfig tls)
             throws IOException {
+        return start(disk, endpoint, readOnly, listener, ledger, tls, FaultPlan.none());
+    }
+
+    /**
+     * With fault injection: the plan's device faults wrap each connection's verifying device (so
+     * the verifier sees only what reached the disk), and its server faults go to the server.
+     */
+    public static CaptiveServer start(
+            SparseRandomDisk disk,
+            Endpoint endpoint,
+            boolean readOnly,
+            ServerListener listener,
+            CoverageLedger ledger,
+            TlsConfig tls,
+            FaultPlan plan)
+            throws IOException {
         Verifier verifier = new Verifier(disk, ledger);
+        FaultInjection faults = new FaultInjection(plan, disk.params().seed());
         NbdServer.Builder builder =
                 NbdServer.builder()
                         .device(
                                 endpoint.exportName(),
                                 "sparse-random " + describe(disk.params()),
-                                c -> verifier.forConnection(c.id()))
+                                c -> faults.decorate(verifier.forConnection(c.id())))
                         .readOnly(readOnly)
-                        .tls(tls);
+                        .tls(tls)
+                        .faults(FaultWiring.serverFaults(plan));
         if (listener != null) {
             builder.listener(listener);
         }
@@ -83,7 +108,7 @@ public final class CaptiveServer implements AutoCloseable {
         if (!endpoint.isUnix()) {
             endpoint.boundPort(server.port());
         }
-        return new CaptiveServer(endpoint, verifier, server);
+        return new CaptiveServer(endpoint, verifier, server, faults);
     }
 
     public Endpoint endpoint() {
@@ -92,6 +117,13 @@ public final class CaptiveServer implements AutoCloseable {
 
     public Verifier verifier() {
         return verifier;
+    }
+
+    /** Errors injected so far by --error, per command name ({@code read}, ...), for the verdict. */
+    public Map<String, Long> injectedErrors() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        faults.counters().injectedByCommand().forEach((c, n) -> out.put(c.optionName(), n));
+        return out;
     }
 
     @Override

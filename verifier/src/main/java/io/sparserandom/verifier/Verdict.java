@@ -5,7 +5,10 @@ import io.sparserandom.device.DeviceException;
 import io.sparserandom.device.IoFlags;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The outcome of a run: did the tool exit 0, was every write right, was every data byte written
@@ -34,6 +37,8 @@ import java.util.List;
  * @param holeWritten hole bytes written (with zeroes, or they would have been rejected)
  * @param ledger request counters and rejected requests
  * @param elapsed wall time of the run
+ * @param injectedErrors errors the fault options injected, per command name ({@code read}, {@code
+ *     write}, ...), commands with none left out; never counted as rejected
  */
 public record Verdict(
         Integer toolExitStatus,
@@ -50,7 +55,78 @@ public record Verdict(
         long holeZeroed,
         long holeWritten,
         CoverageLedger ledger,
-        Duration elapsed) {
+        Duration elapsed,
+        Map<String, Long> injectedErrors) {
+
+    public Verdict {
+        injectedErrors = Collections.unmodifiableMap(new LinkedHashMap<>(injectedErrors));
+    }
+
+    /** Without injected errors. */
+    public Verdict(
+            Integer toolExitStatus,
+            boolean checkComplete,
+            long diskSize,
+            long walked,
+            long dataBytes,
+            long dataVerified,
+            long missingBytes,
+            long missingRuns,
+            List<long[]> missing,
+            long examined,
+            long holeBytes,
+            long holeZeroed,
+            long holeWritten,
+            CoverageLedger ledger,
+            Duration elapsed) {
+        this(
+                toolExitStatus,
+                checkComplete,
+                diskSize,
+                walked,
+                dataBytes,
+                dataVerified,
+                missingBytes,
+                missingRuns,
+                missing,
+                examined,
+                holeBytes,
+                holeZeroed,
+                holeWritten,
+                ledger,
+                elapsed,
+                Map.of());
+    }
+
+    /** This verdict with the fault options' injected errors, per command name. */
+    public Verdict withInjectedErrors(Map<String, Long> injected) {
+        return new Verdict(
+                toolExitStatus,
+                checkComplete,
+                diskSize,
+                walked,
+                dataBytes,
+                dataVerified,
+                missingBytes,
+                missingRuns,
+                missing,
+                examined,
+                holeBytes,
+                holeZeroed,
+                holeWritten,
+                ledger,
+                elapsed,
+                injected);
+    }
+
+    /** All injected errors. */
+    public long injectedTotal() {
+        long n = 0;
+        for (long c : injectedErrors.values()) {
+            n += c;
+        }
+        return n;
+    }
 
     public static final int KEEP_MISSING = 10;
     public static final long MAX_EXTENTS = 50_000_000L;

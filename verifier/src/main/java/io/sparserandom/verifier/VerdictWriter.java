@@ -32,6 +32,13 @@ public final class VerdictWriter {
                 .append(percent(v.dataVerified(), v.dataBytes()))
                 .append(")\n");
         sb.append("  rejected requests:    ").append(v.ledger().rejectedCount()).append('\n');
+        if (!v.injectedErrors().isEmpty()) {
+            sb.append("  injected errors:      ")
+                    .append(v.injectedTotal())
+                    .append(" (")
+                    .append(injectedList(v, " "))
+                    .append(")\n");
+        }
         for (Mismatch m :
                 v.ledger().mismatches().subList(0, Math.min(5, v.ledger().mismatches().size()))) {
             sb.append("    ")
@@ -150,6 +157,13 @@ public final class VerdictWriter {
                     .append('}');
         }
         sb.append(ms.isEmpty() ? "],\n" : "\n  ],\n");
+        sb.append("  \"injected_errors\": {");
+        String sep = "";
+        for (var e : v.injectedErrors().entrySet()) {
+            sb.append(sep).append(str(e.getKey())).append(": ").append(e.getValue());
+            sep = ", ";
+        }
+        sb.append("},\n");
         sb.append("  \"elapsed_seconds\": ")
                 .append(String.format(Locale.ROOT, "%.6f", v.elapsed().toNanos() / 1e9))
                 .append("\n}\n");
@@ -190,6 +204,18 @@ public final class VerdictWriter {
                         failures,
                         v.checkComplete() ? 0 : 1,
                         seconds));
+        if (!v.injectedErrors().isEmpty()) {
+            // Informational, not a check: a tool may well fail because of them.
+            sb.append("  <properties>\n");
+            for (var e : v.injectedErrors().entrySet()) {
+                sb.append("    <property name=\"injected_errors.")
+                        .append(xml(e.getKey()))
+                        .append("\" value=\"")
+                        .append(e.getValue())
+                        .append("\"/>\n");
+            }
+            sb.append("  </properties>\n");
+        }
         for (String[] c : cases) {
             sb.append("  <testcase classname=\"")
                     .append(xml(suiteName))
@@ -208,6 +234,18 @@ public final class VerdictWriter {
             }
         }
         sb.append("</testsuite>\n");
+        return sb.toString();
+    }
+
+    /** {@code read 3, write 1}. */
+    private static String injectedList(Verdict v, String between) {
+        StringBuilder sb = new StringBuilder();
+        for (var e : v.injectedErrors().entrySet()) {
+            sb.append(sb.length() == 0 ? "" : ", ")
+                    .append(e.getKey())
+                    .append(between)
+                    .append(e.getValue());
+        }
         return sb.toString();
     }
 
