@@ -549,7 +549,8 @@ final class HandshakeHandler extends ByteToMessageDecoder {
                 Integer.toHexString(negotiated.transmissionFlags()),
                 negotiated.structuredReplies(),
                 negotiated.metaContextId());
-        TransmissionHandler th = new TransmissionHandler(negotiated, config.listener());
+        TransmissionHandler th =
+                new TransmissionHandler(negotiated, config.listener(), config.observers());
         ctx.pipeline().addAfter(ctx.name(), "nbd-transmission", th);
         ctx.pipeline().addAfter(ctx.name(), "nbd-reply-encoder", REPLY_ENCODER);
         ctx.pipeline().replace(this, "nbd-request-decoder", new NbdRequestDecoder());

@@ -71,7 +71,12 @@ public final class NbdServer implements AutoCloseable {
     private NbdServer(Builder b) {
         this.config =
                 new ServerConfig(
-                        Map.copyOf(b.exports), b.readOnly, b.handshakeTimeout, b.listener, b.tls);
+                        Map.copyOf(b.exports),
+                        b.readOnly,
+                        b.handshakeTimeout,
+                        b.listener,
+                        b.tls,
+                        b.observers);
         this.unixSocket = b.unixSocket;
         this.host = b.host;
         this.requestedPort = b.port;
@@ -253,6 +258,7 @@ public final class NbdServer implements AutoCloseable {
         private Duration handshakeTimeout = Duration.ofSeconds(30);
         private ServerListener listener = ServerListener.NONE;
         private TlsConfig tls = TlsConfig.OFF;
+        private TransmissionObserver.Factory observers = TransmissionObserver.Factory.NONE;
 
         private Builder() {}
 
@@ -300,6 +306,12 @@ public final class NbdServer implements AutoCloseable {
 
         public Builder listener(ServerListener l) {
             this.listener = l;
+            return this;
+        }
+
+        /** Per-connection observers of requests and replies (none by default). */
+        public Builder transmissionObserver(TransmissionObserver.Factory f) {
+            this.observers = java.util.Objects.requireNonNull(f, "observers");
             return this;
         }
 

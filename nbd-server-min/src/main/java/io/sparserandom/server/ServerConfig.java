@@ -9,7 +9,18 @@ record ServerConfig(
         boolean readOnly,
         Duration handshakeTimeout,
         ServerListener listener,
-        TlsConfig tls) {
+        TlsConfig tls,
+        TransmissionObserver.Factory observers) {
+    /** Without transmission observers. */
+    ServerConfig(
+            Map<String, Export> exports,
+            boolean readOnly,
+            Duration handshakeTimeout,
+            ServerListener listener,
+            TlsConfig tls) {
+        this(exports, readOnly, handshakeTimeout, listener, tls, TransmissionObserver.Factory.NONE);
+    }
+
     /** Without TLS. */
     ServerConfig(
             Map<String, Export> exports,
