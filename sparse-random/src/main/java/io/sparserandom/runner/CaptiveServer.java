@@ -56,7 +56,8 @@ public final class CaptiveServer implements AutoCloseable {
                                 "sparse-random " + describe(disk.params()),
                                 c -> verifier.forConnection(c.id()))
                         .readOnly(readOnly)
-                        .tls(tls);
+                        .tls(tls)
+                        .transmissionObserver(new DurabilityObserver(ledger.durability()));
         if (listener != null) {
             builder.listener(listener);
         }
