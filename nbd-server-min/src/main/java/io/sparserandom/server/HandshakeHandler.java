@@ -554,7 +554,11 @@ final class HandshakeHandler extends ByteToMessageDecoder {
                 negotiated.structuredReplies(),
                 negotiated.metaContextId());
         TransmissionHandler th =
-                new TransmissionHandler(negotiated, config.listener(), config.faults().faults());
+                new TransmissionHandler(
+                        negotiated,
+                        config.listener(),
+                        config.faults().faults(),
+                        config.observers());
         ctx.pipeline().addAfter(ctx.name(), "nbd-transmission", th);
         if (config.faults().faults().needsHandler()) {
             ctx.pipeline()

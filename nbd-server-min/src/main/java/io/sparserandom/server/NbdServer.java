@@ -76,7 +76,8 @@ public final class NbdServer implements AutoCloseable {
                         b.handshakeTimeout,
                         b.listener,
                         b.tls,
-                        new FaultState(b.faults, this::dropAllConnections));
+                        new FaultState(b.faults, this::dropAllConnections),
+                        b.observers);
         this.unixSocket = b.unixSocket;
         this.host = b.host;
         this.requestedPort = b.port;
@@ -264,6 +265,7 @@ public final class NbdServer implements AutoCloseable {
         private ServerListener listener = ServerListener.NONE;
         private TlsConfig tls = TlsConfig.OFF;
         private ServerFaults faults = ServerFaults.NONE;
+        private TransmissionObserver.Factory observers = TransmissionObserver.Factory.NONE;
 
         private Builder() {}
 
@@ -317,6 +319,12 @@ public final class NbdServer implements AutoCloseable {
 
         public Builder listener(ServerListener l) {
             this.listener = l;
+            return this;
+        }
+
+        /** Per-connection observers of requests and replies (none by default). */
+        public Builder transmissionObserver(TransmissionObserver.Factory f) {
+            this.observers = java.util.Objects.requireNonNull(f, "observers");
             return this;
         }
 

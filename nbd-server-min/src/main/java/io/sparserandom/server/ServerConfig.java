@@ -10,8 +10,9 @@ record ServerConfig(
         Duration handshakeTimeout,
         ServerListener listener,
         TlsConfig tls,
-        FaultState faults) {
-    /** Without server-side faults. */
+        FaultState faults,
+        TransmissionObserver.Factory observers) {
+    /** Without server-side faults or transmission observers. */
     ServerConfig(
             Map<String, Export> exports,
             boolean readOnly,
@@ -24,7 +25,8 @@ record ServerConfig(
                 handshakeTimeout,
                 listener,
                 tls,
-                new FaultState(ServerFaults.NONE, () -> {}));
+                new FaultState(ServerFaults.NONE, () -> {}),
+                TransmissionObserver.Factory.NONE);
     }
 
     /** Without TLS. */

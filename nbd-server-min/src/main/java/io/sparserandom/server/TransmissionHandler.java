@@ -1,6 +1,7 @@
 package io.sparserandom.server;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -45,22 +46,24 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     private final BlockDevice device;
     private final ServerListener listener;
     private final ConnectionInfo conn;
+    private final TransmissionObserver observer;
     private boolean disconnecting;
     private final ArrayList<NbdCommand> unflushed = new ArrayList<>();
 
     /** Requests that arrived while the channel was not writable, answered in order once it is. */
     private final ArrayDeque<NbdRequest> pending = new ArrayDeque<>();
 
-    TransmissionHandler(Negotiated negotiated, ServerListener listener) {
-        this(negotiated, listener, ServerFaults.NONE);
-    }
-
-    TransmissionHandler(Negotiated negotiated, ServerListener listener, ServerFaults faults) {
+    TransmissionHandler(
+            Negotiated negotiated,
+            ServerListener listener,
+            ServerFaults faults,
+            TransmissionObserver.Factory observers) {
         this.faults = faults;
         this.n = negotiated;
         this.device = negotiated.device();
         this.listener = listener;
         this.conn = negotiated.connection();
+        this.observer = observers.open(conn, negotiated.transmissionFlags());
     }
 
     @Override
@@ -123,6 +126,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         releasePending();
         flushed(); // keep the listener's in-flight count balanced when the client vanishes
+        observer.closed();
         ctx.fireChannelInactive();
     }
 
@@ -134,6 +138,9 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     private void handle(ChannelHandlerContext ctx, NbdRequest r) {
         NbdCommand cmd = r.command();
         listener.requestStarted(conn, cmd, r.offset(), r.length());
+        if (observer != TransmissionObserver.NONE) {
+            observer.requestArrived(cmd, r.offset(), r.length());
+        }
         if (cmd == NbdCommand.DISC) {
             LOG.debug("connection {}: disconnect requested", conn.id());
             disconnecting = true;
@@ -420,11 +427,29 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void ok(ChannelHandlerContext ctx, NbdRequest r) {
-        ctx.write(
-                n.structuredReplies()
-                        ? new NbdReply.None(r.cookie())
-                        : NbdReply.Simple.ok(r.cookie()));
+        ChannelFuture sent =
+                ctx.write(
+                        n.structuredReplies()
+                                ? new NbdReply.None(r.cookie())
+                                : NbdReply.Simple.ok(r.cookie()));
+        observeReply(sent, r.command(), r.offset(), r.length(), true);
         finished(r.command());
+    }
+
+    /**
+     * Tells the observer when a write-like or flush reply has left for the socket: the write's
+     * future completes then (or fails when the connection closes first).
+     */
+    private void observeReply(
+            ChannelFuture sent, NbdCommand cmd, long offset, long length, boolean ok) {
+        if (observer == TransmissionObserver.NONE
+                || (cmd != NbdCommand.WRITE
+                        && cmd != NbdCommand.WRITE_ZEROES
+                        && cmd != NbdCommand.TRIM
+                        && cmd != NbdCommand.FLUSH)) {
+            return;
+        }
+        sent.addListener(f -> observer.replySent(cmd, offset, length, ok));
     }
 
     /**
@@ -464,7 +489,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
         } else {
             reply = new NbdReply.ErrorChunk(r.cookie(), true, errno, msg);
         }
-        ctx.write(reply);
+        observeReply(ctx.write(reply), cmd, r.offset(), r.length(), false);
         finished(cmd);
     }
 

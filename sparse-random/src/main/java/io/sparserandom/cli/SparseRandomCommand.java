@@ -61,7 +61,8 @@ import picocli.CommandLine.Spec;
             "2:bad command line",
             "3:a write, zero or trim was rejected (and the tool still exited 0)",
             "4:with --check-complete: some data was never written back",
-            "N:the --run command's own non-zero status wins over 3 and 4"
+            "5:with --check-durable: some write was never made durable (3 and 4 win)",
+            "N:the --run command's own non-zero status wins over 3, 4 and 5"
         })
 public final class SparseRandomCommand implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
@@ -131,6 +132,8 @@ public final class SparseRandomCommand implements Callable<Integer> {
             names = "--check-complete",
             description = "Fail (exit 4) unless every data byte was written back and verified.")
     boolean checkComplete;
+
+    @CommandLine.Mixin DurabilityOptions durability;
 
     @Option(
             names = "--verdict",
@@ -335,7 +338,13 @@ public final class SparseRandomCommand implements Callable<Integer> {
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
         Verdict verdict =
-                Verdict.compute(disk, verifier.ledger(), toolStatus, checkComplete, elapsed)
+                Verdict.compute(
+                                disk,
+                                verifier.ledger(),
+                                toolStatus,
+                                checkComplete,
+                                durability.checkDurable(),
+                                elapsed)
                         .withInjectedErrors(captive.injectedErrors());
         if (stats) {
             err.print(StatsText.format(metrics));

@@ -81,7 +81,8 @@ public final class CaptiveServer implements AutoCloseable {
                                 c -> faults.decorate(verifier.forConnection(c.id())))
                         .readOnly(readOnly)
                         .tls(tls)
-                        .faults(FaultWiring.serverFaults(plan));
+                        .faults(FaultWiring.serverFaults(plan))
+                        .transmissionObserver(new DurabilityObserver(ledger.durability()));
         if (listener != null) {
             builder.listener(listener);
         }

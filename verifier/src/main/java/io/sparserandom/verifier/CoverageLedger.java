@@ -41,6 +41,7 @@ public final class CoverageLedger {
     private final LongAdder rejected = new LongAdder();
     private final List<Mismatch> mismatches = new ArrayList<>();
     private final boolean tracksRanges;
+    private final DurabilityLedger durability;
 
     public CoverageLedger() {
         this(DEFAULT_MAX_RANGES);
@@ -55,6 +56,7 @@ public final class CoverageLedger {
         this.zeroed = new RangeSet(maxRanges);
         this.holeWrites = new RangeSet(maxRanges);
         this.tracksRanges = tracksRanges;
+        this.durability = tracksRanges ? new DurabilityLedger(maxRanges) : null;
     }
 
     /**
@@ -114,6 +116,11 @@ public final class CoverageLedger {
                 mismatches.add(m);
             }
         }
+    }
+
+    /** Which accepted requests are durable; null for {@link #countersOnly()}. */
+    public DurabilityLedger durability() {
+        return durability;
     }
 
     /** Data written and verified, in data coordinates (reaching over the holes that follow). */

@@ -37,6 +37,8 @@ import java.util.Map;
  * @param holeWritten hole bytes written (with zeroes, or they would have been rejected)
  * @param ledger request counters and rejected requests
  * @param elapsed wall time of the run
+ * @param checkDurable whether durability was required
+ * @param durability whether every accepted request was durable at the end
  * @param injectedErrors errors the fault options injected, per command name ({@code read}, {@code
  *     write}, ...), commands with none left out; never counted as rejected
  */
@@ -56,46 +58,12 @@ public record Verdict(
         long holeWritten,
         CoverageLedger ledger,
         Duration elapsed,
+        boolean checkDurable,
+        Durability durability,
         Map<String, Long> injectedErrors) {
 
     public Verdict {
         injectedErrors = Collections.unmodifiableMap(new LinkedHashMap<>(injectedErrors));
-    }
-
-    /** Without injected errors. */
-    public Verdict(
-            Integer toolExitStatus,
-            boolean checkComplete,
-            long diskSize,
-            long walked,
-            long dataBytes,
-            long dataVerified,
-            long missingBytes,
-            long missingRuns,
-            List<long[]> missing,
-            long examined,
-            long holeBytes,
-            long holeZeroed,
-            long holeWritten,
-            CoverageLedger ledger,
-            Duration elapsed) {
-        this(
-                toolExitStatus,
-                checkComplete,
-                diskSize,
-                walked,
-                dataBytes,
-                dataVerified,
-                missingBytes,
-                missingRuns,
-                missing,
-                examined,
-                holeBytes,
-                holeZeroed,
-                holeWritten,
-                ledger,
-                elapsed,
-                Map.of());
     }
 
     /** This verdict with the fault options' injected errors, per command name. */
@@ -116,6 +84,8 @@ public record Verdict(
                 holeWritten,
                 ledger,
                 elapsed,
+                checkDurable,
+                durability,
                 injected);
     }
 
@@ -136,6 +106,7 @@ public record Verdict(
 
     public static final int EXIT_REJECTED = 3;
     public static final int EXIT_INCOMPLETE = 4;
+    public static final int EXIT_NOT_DURABLE = 5;
 
     /** Sets {@code disk}'s extents against what the ledger recorded. */
     public static Verdict compute(
@@ -143,6 +114,18 @@ public record Verdict(
             CoverageLedger ledger,
             Integer toolExitStatus,
             boolean checkComplete,
+            Duration elapsed)
+            throws DeviceException {
+        return compute(disk, ledger, toolExitStatus, checkComplete, false, elapsed);
+    }
+
+    /** As above; {@code checkDurable} makes a copy that is not durable fail (exit 5). */
+    public static Verdict compute(
+            BlockDevice disk,
+            CoverageLedger ledger,
+            Integer toolExitStatus,
+            boolean checkComplete,
+            boolean checkDurable,
             Duration elapsed)
             throws DeviceException {
         long size = disk.size();
@@ -182,24 +165,26 @@ public record Verdict(
                 stats.zeroed,
                 stats.holeWritten,
                 ledger,
-                elapsed);
+                elapsed,
+                checkDurable,
+                Durability.compute(disk, ledger.durability(), MAX_EXTENTS),
+                Map.of());
     }
 
     /** Receives the runs of a walk, clipped to it. */
     @FunctionalInterface
-    private interface RunSink {
+    interface RunSink {
         void run(long start, long end, boolean data);
     }
 
     /** Where a walk stopped and how many extents it saw. */
-    private record Walked(long end, long extents) {}
+    record Walked(long end, long extents) {}
 
     /**
      * Walks the extents of [start, end), at most {@code maxExtents} of them. It stops at {@code
      * end}, or earlier when the budget runs out or the device makes no progress.
      */
-    private static Walked walk(
-            BlockDevice disk, long start, long end, long maxExtents, RunSink sink)
+    static Walked walk(BlockDevice disk, long start, long end, long maxExtents, RunSink sink)
             throws DeviceException {
         long pos = start;
         long[] seen = {0};
@@ -307,6 +292,16 @@ public record Verdict(
         return !ledger.overflowed() && examined == diskSize && missingBytes == 0;
     }
 
+    /** Every accepted write, zero and trim was durable when the clients left, proven. */
+    public boolean durable() {
+        return durability.durable();
+    }
+
+    /** Why durability failed, in one line (or null). */
+    public String undurableReason() {
+        return durability.reason(ledger.maxRanges());
+    }
+
     /** Whether the missing figures cover the whole disk (otherwise they are a lower bound). */
     public boolean missingExact() {
         return !ledger.overflowed() && examined == diskSize;
@@ -322,6 +317,9 @@ public record Verdict(
         }
         if (checkComplete && !complete()) {
             return EXIT_INCOMPLETE;
+        }
+        if (checkDurable && !durable()) {
+            return EXIT_NOT_DURABLE;
         }
         return EXIT_OK;
     }

@@ -72,6 +72,9 @@ public final class VerdictWriter {
                 .append(" of ")
                 .append(v.holeBytes())
                 .append('\n');
+        sb.append("  durable:              ")
+                .append(v.durable() ? "yes" : "no, " + v.undurableReason())
+                .append('\n');
         if (v.walked() < v.diskSize()) {
             sb.append("  note: the byte counts cover the first ")
                     .append(v.walked())
@@ -102,6 +105,13 @@ public final class VerdictWriter {
         field(sb, "tool_exit_status", v.toolExitStatus());
         field(sb, "check_complete", v.checkComplete());
         field(sb, "complete", v.complete());
+        Durability d = v.durability();
+        field(sb, "check_durable", v.checkDurable());
+        field(sb, "durable", v.durable());
+        field(sb, "undurable_bytes", d.undurableBytes());
+        field(sb, "undurable_ranges_count", d.undurableRanges());
+        field(sb, "undurable_first_offset", d.firstOffset() < 0 ? null : d.firstOffset());
+        field(sb, "undurable_exact", d.exact());
         field(sb, "disk_size", v.diskSize());
         field(sb, "checked_bytes", v.walked());
         field(sb, "data_bytes_expected", v.dataBytes());
@@ -188,6 +198,7 @@ public final class VerdictWriter {
                                         : v.ledger().mismatches().get(0).message())
             },
             {"complete", !v.checkComplete() || v.complete() ? null : v.incompleteReason()},
+            {"durable", !v.checkDurable() || v.durable() ? null : v.undurableReason()},
         };
         int failures = 0;
         for (String[] c : cases) {
@@ -202,7 +213,7 @@ public final class VerdictWriter {
                         xml(suiteName),
                         cases.length,
                         failures,
-                        v.checkComplete() ? 0 : 1,
+                        (v.checkComplete() ? 0 : 1) + (v.checkDurable() ? 0 : 1),
                         seconds));
         if (!v.injectedErrors().isEmpty()) {
             // Informational, not a check: a tool may well fail because of them.
@@ -225,6 +236,10 @@ public final class VerdictWriter {
             if (c[0].equals("complete") && !v.checkComplete()) {
                 sb.append(
                         ">\n    <skipped message=\"--check-complete not given\"/>\n  </testcase>\n");
+            } else if (c[0].equals("durable") && !v.checkDurable()) {
+                sb.append(">\n    <skipped message=\"--check-durable not given (durable: ")
+                        .append(v.durable() ? "yes" : "no")
+                        .append(")\"/>\n  </testcase>\n");
             } else if (c[1] == null) {
                 sb.append("/>\n");
             } else {

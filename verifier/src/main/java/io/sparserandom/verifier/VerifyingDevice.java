@@ -68,18 +68,36 @@ final class VerifyingDevice extends ForwardingDevice {
         }
         Runs runs = runs(offset, offset + length, false);
         ledger.recordWrite(offset, length, runs.dataReach, runs.holes);
+        durable(DurabilityLedger.Kind.WRITE, offset, length, runs.dataReach, flags);
     }
 
     @Override
     public void zero(long offset, long length, int flags) throws DeviceException {
         Runs runs = checkReadsAsZero("WRITE_ZEROES", offset, length);
         ledger.recordZero(offset, length, runs.holeReach, false);
+        durable(DurabilityLedger.Kind.ZERO, offset, length, runs.holeReach, flags);
     }
 
     @Override
     public void trim(long offset, long length, int flags) throws DeviceException {
         Runs runs = checkReadsAsZero("TRIM", offset, length);
         ledger.recordZero(offset, length, runs.holeReach, true);
+        durable(DurabilityLedger.Kind.TRIM, offset, length, runs.holeReach, flags);
+    }
+
+    /** Hands an accepted request to the durability ledger, with the same reach as the ledger's. */
+    private void durable(
+            DurabilityLedger.Kind kind, long offset, long length, long reach, int flags) {
+        DurabilityLedger d = ledger.durability();
+        if (d != null) {
+            d.accepted(
+                    connection,
+                    kind,
+                    offset,
+                    length,
+                    Math.max(reach, offset + length),
+                    (flags & IoFlags.FUA) != 0);
+        }
     }
 
     private void reject(Mismatch m) throws DeviceException {
