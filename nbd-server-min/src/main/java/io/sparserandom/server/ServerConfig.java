@@ -5,7 +5,7 @@ import java.util.Map;
 
 /** What the server was built with; shared by every connection. */
 record ServerConfig(
-        Map<String, Export> exports,
+        ExportResolver exports,
         boolean readOnly,
         Duration handshakeTimeout,
         ServerListener listener,
@@ -16,6 +16,6 @@ record ServerConfig(
             boolean readOnly,
             Duration handshakeTimeout,
             ServerListener listener) {
-        this(exports, readOnly, handshakeTimeout, listener, TlsConfig.OFF);
+        this(ExportResolver.of(exports), readOnly, handshakeTimeout, listener, TlsConfig.OFF);
     }
 }
