@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparserandom.testsupport.Interop;
 import io.sparserandom.testsupport.Programs;
 import io.sparserandom.testsupport.Programs.Result;
+import io.sparserandom.testsupport.TestCa;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -78,7 +79,7 @@ class ServiceIT {
                     new BufferedReader(
                             new InputStreamReader(
                                     process.getErrorStream(), StandardCharsets.UTF_8));
-            Pattern nbd = Pattern.compile("service at nbd://127\\.0\\.0\\.1:(\\d+)/");
+            Pattern nbd = Pattern.compile("service at nbds?://127\\.0\\.0\\.1:(\\d+)/");
             Pattern http = Pattern.compile("HTTP API at http://127\\.0\\.0\\.1:(\\d+)/");
             int n = -1;
             int h = -1;
@@ -339,6 +340,33 @@ class ServiceIT {
             JsonNode fresh = svc.export(name);
             assertEquals(0, fresh.get("write_requests").asLong(), fresh.toString());
             assertEquals(0, fresh.get("data_bytes_verified").asLong(), fresh.toString());
+        }
+    }
+
+    @Test
+    void overTlsACopyPassesAndPlainClientsAreRefused(@TempDir Path dir) throws Exception {
+        Interop.requireAll("nbdcopy", "nbdinfo");
+        Path certs = TestCa.create(dir.resolve("pki"), false);
+        String name = "tls/256M,seed=8,runlength=1M";
+        try (Service svc = new Service("--tls=require", "--tls-certificates", certs.toString())) {
+            String uri =
+                    "nbds://127.0.0.1:" + svc.nbdPort + "/" + name + "?tls-certificates=" + certs;
+            Result copy = Programs.run(TIMEOUT, "nbdcopy", uri, uri);
+            assertEquals(0, copy.exit(), copy.toString());
+            Result v = Cli.run(TIMEOUT, "verdict", "--http", svc.http(), name, "--check-complete");
+            assertEquals(0, v.exit(), v.toString());
+            Result plain = Programs.run(TIMEOUT, "nbdinfo", "--size", svc.uri(name));
+            assertNotEquals(0, plain.exit(), plain.toString());
+        }
+    }
+
+    @Test
+    void readOnlyRefusesWritesOnEveryExport() throws Exception {
+        Interop.require("nbdinfo");
+        try (Service svc = new Service("--readonly")) {
+            Result info = Programs.run(TIMEOUT, "nbdinfo", svc.uri("ro/1G,seed=2"));
+            assertEquals(0, info.exit(), info.toString());
+            assertTrue(info.stdout().contains("is_read_only: true"), info.stdout());
         }
     }
 }
