@@ -57,7 +57,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(
             names = {"-U", "--unix"},
             paramLabel = "PATH",
-            description = "Listen on a unix socket (mode 0600) instead of TCP.")
+            description =
+                    "Listen on a unix socket (mode 0600) instead of TCP; '-' makes a private one in a fresh 0700 folder.")
     Path unixSocket;
 
     @Option(
@@ -215,6 +216,7 @@ public final class ServeCommand implements Callable<Integer> {
                 }
             } catch (IOException e) {
                 server.close();
+                endpoint.cleanUp();
                 err.println("sparse-random: cannot listen: " + e.getMessage());
                 return 1;
             }
@@ -247,6 +249,7 @@ public final class ServeCommand implements Callable<Integer> {
                 new Signals().onSignal(stop::countDown);
                 stop.await();
             }
+            endpoint.cleanUp();
             err.println("sparse-random: service stopped (" + exports.size() + " exports known)");
         }
         return 0;

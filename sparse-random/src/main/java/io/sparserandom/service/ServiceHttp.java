@@ -197,9 +197,7 @@ public final class ServiceHttp implements AutoCloseable {
                             409,
                             "export '"
                                     + name
-                                    + "' has "
-                                    + exports.get(name).connections()
-                                    + " open connection(s); delete it once they close");
+                                    + "' has open connections; delete it once they close");
         };
     }
 
