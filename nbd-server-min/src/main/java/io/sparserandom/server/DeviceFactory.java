@@ -10,4 +10,10 @@ import io.sparserandom.device.DeviceException;
 @FunctionalInterface
 public interface DeviceFactory {
     BlockDevice open(ConnectionInfo connection) throws DeviceException;
+
+    /**
+     * The connection that {@link #open opened} a device is done with it: it closed, or it opened
+     * the device only to answer NBD_OPT_INFO. Called once per successful open, on an event loop.
+     */
+    default void close(ConnectionInfo connection) {}
 }

@@ -304,7 +304,7 @@ final class HandshakeHandler extends ByteToMessageDecoder {
             reply(ctx, option, NbdOptionReply.ERR_INVALID, "NBD_OPT_LIST takes no data");
             return;
         }
-        for (Export e : config.exports().values()) {
+        for (Export e : config.exports().list()) {
             byte[] name = e.name().getBytes(StandardCharsets.UTF_8);
             byte[] desc =
                     e.description() == null
@@ -344,14 +344,20 @@ final class HandshakeHandler extends ByteToMessageDecoder {
         for (int i = 0; i < n; i++) {
             requested.add(data.readUnsignedShort());
         }
-        Export export = config.exports().get(name);
-        if (export == null) {
-            reply(ctx, option, NbdOptionReply.ERR_UNKNOWN, "no export named '" + name + "'");
+        Export export;
+        try {
+            export = config.exports().resolve(name);
+        } catch (ExportResolver.UnknownExportException e) {
+            reply(ctx, option, NbdOptionReply.ERR_UNKNOWN, e.getMessage());
             return;
         }
         Negotiated negotiated = open(ctx, export, true);
         if (negotiated == null) {
             return;
+        }
+        if (!go) {
+            // INFO only looked: the device is not used on this connection.
+            export.factory().close(negotiated.connection());
         }
         ByteBuf info = ctx.alloc().buffer(12);
         info.writeShort(NbdInfo.EXPORT.wireValue())
@@ -389,16 +395,18 @@ final class HandshakeHandler extends ByteToMessageDecoder {
         }
         replyEmpty(ctx, option, NbdOptionReply.ACK);
         if (go) {
-            startTransmission(ctx, negotiated);
+            startTransmission(ctx, export, negotiated);
         }
     }
 
     private void exportName(ChannelHandlerContext ctx, ByteBuf data) {
         String name = data.toString(StandardCharsets.UTF_8);
-        Export export = config.exports().get(name);
-        if (export == null) {
+        Export export;
+        try {
+            export = config.exports().resolve(name);
+        } catch (ExportResolver.UnknownExportException e) {
             // No way to answer an error to EXPORT_NAME: the spec says to disconnect.
-            disconnect(ctx, "NBD_OPT_EXPORT_NAME for unknown export '" + name + "'");
+            disconnect(ctx, "NBD_OPT_EXPORT_NAME: " + e.getMessage());
             return;
         }
         // EXPORT_NAME has no error reply: a device that cannot open means disconnect.
@@ -414,7 +422,7 @@ final class HandshakeHandler extends ByteToMessageDecoder {
             b.writeZero(124);
         }
         ctx.write(b);
-        startTransmission(ctx, negotiated);
+        startTransmission(ctx, export, negotiated);
     }
 
     private Negotiated open(ChannelHandlerContext ctx, Export export, boolean replyOnError) {
@@ -511,8 +519,10 @@ final class HandshakeHandler extends ByteToMessageDecoder {
                     "trailing bytes after the meta context queries");
             return;
         }
-        if (!config.exports().containsKey(name)) {
-            reply(ctx, option, NbdOptionReply.ERR_UNKNOWN, "no export named '" + name + "'");
+        try {
+            config.exports().resolve(name);
+        } catch (ExportResolver.UnknownExportException e) {
+            reply(ctx, option, NbdOptionReply.ERR_UNKNOWN, e.getMessage());
             return;
         }
         // --no-extents: base:allocation is not offered at all, so block status is not negotiated.
@@ -541,8 +551,12 @@ final class HandshakeHandler extends ByteToMessageDecoder {
         replyEmpty(ctx, option, NbdOptionReply.ACK);
     }
 
-    private void startTransmission(ChannelHandlerContext ctx, Negotiated negotiated) {
+    private void startTransmission(
+            ChannelHandlerContext ctx, Export export, Negotiated negotiated) {
         state = State.DONE;
+        ctx.channel()
+                .closeFuture()
+                .addListener(f -> export.factory().close(negotiated.connection()));
         cancelTimeout();
         ctx.flush();
         LOG.debug(

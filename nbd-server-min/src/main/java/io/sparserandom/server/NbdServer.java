@@ -71,7 +71,7 @@ public final class NbdServer implements AutoCloseable {
     private NbdServer(Builder b) {
         this.config =
                 new ServerConfig(
-                        Map.copyOf(b.exports),
+                        b.resolver != null ? b.resolver : ExportResolver.of(b.exports),
                         b.readOnly,
                         b.handshakeTimeout,
                         b.listener,
@@ -249,6 +249,7 @@ public final class NbdServer implements AutoCloseable {
 
     public static final class Builder {
         private final Map<String, Export> exports = new LinkedHashMap<>();
+        private ExportResolver resolver;
         private boolean readOnly;
         private Path unixSocket;
         private String host = "127.0.0.1";
@@ -281,6 +282,12 @@ public final class NbdServer implements AutoCloseable {
                 throw new IllegalArgumentException("export name longer than 4096 bytes");
             }
             exports.put(exportName, new Export(exportName, description, factory));
+            return this;
+        }
+
+        /** Exports looked up by name as clients ask (instead of {@link #device}). */
+        public Builder exports(ExportResolver resolver) {
+            this.resolver = java.util.Objects.requireNonNull(resolver, "resolver");
             return this;
         }
 
@@ -329,8 +336,9 @@ public final class NbdServer implements AutoCloseable {
         }
 
         public NbdServer build() {
-            if (exports.isEmpty()) {
-                throw new IllegalStateException("no export");
+            if (exports.isEmpty() == (resolver == null)) {
+                throw new IllegalStateException(
+                        resolver == null ? "no export" : "both devices and an export resolver");
             }
             if (unixSocket == null && port < 0) {
                 throw new IllegalStateException("neither a unix socket nor a TCP port");

@@ -5,7 +5,7 @@ import java.util.Map;
 
 /** What the server was built with; shared by every connection. */
 record ServerConfig(
-        Map<String, Export> exports,
+        ExportResolver exports,
         boolean readOnly,
         Duration handshakeTimeout,
         ServerListener listener,
@@ -14,7 +14,7 @@ record ServerConfig(
         TransmissionObserver.Factory observers) {
     /** Without server-side faults or transmission observers. */
     ServerConfig(
-            Map<String, Export> exports,
+            ExportResolver exports,
             boolean readOnly,
             Duration handshakeTimeout,
             ServerListener listener,
@@ -35,6 +35,6 @@ record ServerConfig(
             boolean readOnly,
             Duration handshakeTimeout,
             ServerListener listener) {
-        this(exports, readOnly, handshakeTimeout, listener, TlsConfig.OFF);
+        this(ExportResolver.of(exports), readOnly, handshakeTimeout, listener, TlsConfig.OFF);
     }
 }

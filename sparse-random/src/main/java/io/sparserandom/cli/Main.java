@@ -26,7 +26,9 @@ public final class Main {
                         .addSubcommand("bench", new BenchCommand())
                         .addSubcommand("report", new ReportCommand())
                         .addSubcommand("copy", new CopyCommand())
-                        .addSubcommand("gate", new GateCommand());
+                        .addSubcommand("gate", new GateCommand())
+                        .addSubcommand("serve", new ServeCommand())
+                        .addSubcommand("verdict", new VerdictCommand());
         cl.setParameterExceptionHandler(
                 (ex, args) -> {
                     ex.getCommandLine().getErr().println("sparse-random: " + ex.getMessage());

@@ -141,7 +141,7 @@ public final class Endpoint {
     }
 
     /** Removes the private socket folder, if we made one. */
-    void cleanUp() {
+    public void cleanUp() {
         if (privateDir == null) {
             return;
         }

@@ -65,7 +65,11 @@ public final class Relaunch {
                         });
         Runtime.getRuntime().addShutdownHook(stop);
         int status = child.waitFor();
-        Runtime.getRuntime().removeShutdownHook(stop);
+        try {
+            Runtime.getRuntime().removeShutdownHook(stop);
+        } catch (IllegalStateException shuttingDown) {
+            // A signal ended this JVM: the hook has already stopped the child.
+        }
         return status;
     }
 
