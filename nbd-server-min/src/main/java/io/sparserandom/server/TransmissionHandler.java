@@ -1,7 +1,6 @@
 package io.sparserandom.server;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -427,21 +426,21 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void ok(ChannelHandlerContext ctx, NbdRequest r) {
-        ChannelFuture sent =
-                ctx.write(
-                        n.structuredReplies()
-                                ? new NbdReply.None(r.cookie())
-                                : NbdReply.Simple.ok(r.cookie()));
-        observeReply(sent, r.command(), r.offset(), r.length(), true);
+        ctx.write(
+                n.structuredReplies()
+                        ? new NbdReply.None(r.cookie())
+                        : NbdReply.Simple.ok(r.cookie()));
+        observeReply(r.command(), r.offset(), r.length(), true);
         finished(r.command());
     }
 
     /**
-     * Tells the observer when a write-like or flush reply has left for the socket: the write's
-     * future completes then (or fails when the connection closes first).
+     * Tells the observer a write-like or flush reply is committed. This is the moment the reply is
+     * handed to the socket, not when the socket write completes: that listener can run after the
+     * client has read the reply and sent a FLUSH on another connection, which would then wrongly
+     * count as arriving first. The device has finished the write by now, so a later flush covers it.
      */
-    private void observeReply(
-            ChannelFuture sent, NbdCommand cmd, long offset, long length, boolean ok) {
+    private void observeReply(NbdCommand cmd, long offset, long length, boolean ok) {
         if (observer == TransmissionObserver.NONE
                 || (cmd != NbdCommand.WRITE
                         && cmd != NbdCommand.WRITE_ZEROES
@@ -449,7 +448,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
                         && cmd != NbdCommand.FLUSH)) {
             return;
         }
-        sent.addListener(f -> observer.replySent(cmd, offset, length, ok));
+        observer.replySent(cmd, offset, length, ok);
     }
 
     /**
@@ -489,7 +488,8 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
         } else {
             reply = new NbdReply.ErrorChunk(r.cookie(), true, errno, msg);
         }
-        observeReply(ctx.write(reply), cmd, r.offset(), r.length(), false);
+        ctx.write(reply);
+        observeReply(cmd, r.offset(), r.length(), false);
         finished(cmd);
     }
 
