@@ -77,7 +77,7 @@ class BrowserTest {
         assertEquals(4, RenderTest.svgElements(dom).size(), dom);
         assertTrue(dom.contains("id=\"wall-time\""));
         assertTrue(dom.contains("&lt;nbdkit-copy&gt;"), "escaped text stays text after parsing");
-        assertTrue(dom.contains("class=\"whisker\""));
+        assertTrue(dom.contains("class=\"dot\""), "runs drawn as dots");
     }
 
     private static boolean near(int rgb, int target) {

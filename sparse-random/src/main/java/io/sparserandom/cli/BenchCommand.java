@@ -2,7 +2,7 @@ package io.sparserandom.cli;
 
 import io.sparserandom.reports.BenchReport;
 import io.sparserandom.reports.ReportWriter;
-import io.sparserandom.reports.ToolStats;
+import io.sparserandom.reports.TerminalTable;
 import io.sparserandom.runner.Bench;
 import io.sparserandom.runner.CaptiveServer;
 import io.sparserandom.runner.Relaunch;
@@ -16,7 +16,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -70,8 +69,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--repeat",
             paramLabel = "N",
-            defaultValue = "5",
-            description = "Counted runs per tool (default ${DEFAULT-VALUE}).")
+            defaultValue = "6",
+            description =
+                    "Counted runs per tool (default ${DEFAULT-VALUE}, the fewest that give a 95 %"
+                            + " interval of the median).")
     int repeat;
 
     @Option(
@@ -91,6 +92,8 @@ final class BenchCommand implements Callable<Integer> {
             defaultValue = "3600",
             description = "A run taking longer is killed and failed (default ${DEFAULT-VALUE}).")
     long timeoutSeconds;
+
+    @CommandLine.Mixin StatisticsOptions statistics = new StatisticsOptions();
 
     @Option(
             names = {"-v", "--verbose"},
@@ -113,6 +116,7 @@ final class BenchCommand implements Callable<Integer> {
                         "--timeout: " + timeoutSeconds + " must be at least 1");
             }
             tools = resolveTools();
+            statistics.check(tools.stream().map(ToolSpec::name).toList());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -149,38 +153,12 @@ final class BenchCommand implements Callable<Integer> {
                         Duration.ofSeconds(timeoutSeconds),
                         err,
                         terminal);
-        BenchReport report = bench.run();
+        BenchReport report = bench.run().withReference(statistics.reference);
         ReportWriter.Written w = ReportWriter.writeAll(report, dir);
         List<Path> files = List.of(w.json(), w.markdown(), w.html(), w.junit());
-        boolean failed = false;
         outWriter.println();
-        outWriter.printf(
-                Locale.ROOT,
-                "%-12s %5s %6s %12s %24s %10s%n",
-                "tool",
-                "runs",
-                "failed",
-                "median",
-                "95% CI",
-                "ratio");
-        for (ToolStats s : report.statistics()) {
-            failed |= s.failed() > 0;
-            if (s.wall() == null || s.wall().n() == 0) {
-                outWriter.printf(
-                        Locale.ROOT, "%-12s %5d %6d %12s%n", s.tool(), s.runs(), s.failed(), "-");
-                continue;
-            }
-            outWriter.printf(
-                    Locale.ROOT,
-                    "%-12s %5d %6d %10.3f s   [%8.3f, %8.3f] s %9.3fx%n",
-                    s.tool(),
-                    s.runs(),
-                    s.failed(),
-                    s.wall().median(),
-                    s.wall().ci95Low(),
-                    s.wall().ci95High(),
-                    s.ratioToFastest() == null ? Double.NaN : s.ratioToFastest().value());
-        }
+        outWriter.print(TerminalTable.render(report));
+        boolean failed = TerminalTable.anyFailed(report);
         outWriter.println();
         for (Path f : files) {
             outWriter.println("wrote " + f);
