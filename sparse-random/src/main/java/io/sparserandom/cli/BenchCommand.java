@@ -1,5 +1,6 @@
 package io.sparserandom.cli;
 
+import io.sparserandom.generator.DiskParams;
 import io.sparserandom.reports.BenchReport;
 import io.sparserandom.reports.ReportWriter;
 import io.sparserandom.reports.TerminalTable;
@@ -39,6 +40,7 @@ import picocli.CommandLine.Parameters;
             "",
             "  sparse-random bench 64G",
             "  sparse-random bench 1T --tool nbdcopy --tool 'qemu-img=qemu-img convert -n \"$uri\" \"$uri\"' --repeat 3",
+            "  sparse-random bench 64G --param rs=64K,256K,1M --tool 'nbdcopy=nbdcopy --request-size={rs} \"$uri\" \"$uri\"'",
             ""
         },
         exitCodeListHeading = "%nExit status:%n",
@@ -95,6 +97,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @CommandLine.Mixin StatisticsOptions statistics = new StatisticsOptions();
 
+    @CommandLine.Mixin SweepOptions sweep = new SweepOptions();
+
     @Option(
             names = {"-v", "--verbose"},
             description = "Debug logging on stderr.")
@@ -104,10 +108,9 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter outWriter = spec.commandLine().getOut();
-        DiskArguments.Parsed parsed;
-        List<ToolSpec> tools;
+        List<Bench.Point> points;
+        Bench.Sweep sweepPlan;
         try {
-            parsed = DiskArguments.parse(params);
             if (repeat < 1) {
                 throw new IllegalArgumentException("--repeat: " + repeat + " must be at least 1");
             }
@@ -115,12 +118,25 @@ final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(
                         "--timeout: " + timeoutSeconds + " must be at least 1");
             }
-            tools = resolveTools();
-            statistics.check(tools.stream().map(ToolSpec::name).toList());
+            Map<String, List<String>> swept = sweep.parse();
+            if (swept.isEmpty()) {
+                points =
+                        List.of(
+                                new Bench.Point(
+                                        Map.of(),
+                                        DiskArguments.parse(params).params(),
+                                        resolveTools()));
+                sweepPlan = Bench.Sweep.NONE;
+            } else {
+                points = sweepPoints(swept);
+                sweepPlan = new Bench.Sweep(swept, toolTemplates());
+            }
+            statistics.check(points.get(0).tools().stream().map(ToolSpec::name).toList());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        Integer relaunched = Relaunch.ifNeeded(parsed.params().randomContent());
+        Integer relaunched =
+                Relaunch.ifNeeded(points.stream().anyMatch(p -> p.params().randomContent()));
         if (relaunched != null) {
             return relaunched;
         }
@@ -131,23 +147,26 @@ final class BenchCommand implements Callable<Integer> {
                                 "reports",
                                 LocalDateTime.now(ZoneId.systemDefault())
                                         .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        err.printf(
-                "bench: disk %s; tools: %s; %d run(s) each after one warm-up%n",
-                CaptiveServer.describe(parsed.params()),
-                String.join(
-                        ", ",
-                        tools.stream()
-                                .map(t -> t.name() + (t.available() ? "" : " (not installed)"))
-                                .toList()),
-                repeat);
+        for (Bench.Point p : points) {
+            err.printf(
+                    "bench: %sdisk %s; tools: %s; %d run(s) each after one warm-up%n",
+                    p.parameters().isEmpty() ? "" : p.parameters() + ": ",
+                    CaptiveServer.describe(p.params()),
+                    String.join(
+                            ", ",
+                            p.tools().stream()
+                                    .map(t -> t.name() + (t.available() ? "" : " (not installed)"))
+                                    .toList()),
+                    repeat);
+        }
         err.flush();
         // JDK 17: System.console() is null exactly when stdin or stdout is not a terminal.
         @SuppressWarnings("SystemConsoleNull")
         boolean terminal = System.console() != null;
         Bench bench =
                 new Bench(
-                        parsed.params(),
-                        tools,
+                        points,
+                        sweepPlan,
                         repeat,
                         tcp,
                         Duration.ofSeconds(timeoutSeconds),
@@ -165,6 +184,62 @@ final class BenchCommand implements Callable<Integer> {
         }
         outWriter.flush();
         return failed ? 1 : 0;
+    }
+
+    /**
+     * One point per combination of the swept values: the command line (without --param) with {NAME}
+     * substituted, parsed again from scratch, so every option gets the values. A seed chosen at
+     * random is chosen once, for every point.
+     */
+    private List<Bench.Point> sweepPoints(Map<String, List<String>> swept) {
+        // The original words start with the parent command's; ours follow our name.
+        List<String> all = spec.commandLine().getParseResult().originalArgs();
+        int at = all.indexOf(spec.name());
+        List<String> args = SweepOptions.withoutSweep(all.subList(at + 1, all.size()));
+        SweepOptions.checkUsed(swept, args);
+        List<Bench.Point> points = new ArrayList<>();
+        Long seed = null;
+        for (Map<String, String> values : SweepOptions.product(swept)) {
+            BenchCommand point = new BenchCommand();
+            try {
+                new CommandLine(point)
+                        .parseArgs(SweepOptions.substitute(args, values).toArray(String[]::new));
+            } catch (CommandLine.ParameterException e) {
+                throw new IllegalArgumentException(values + ": " + e.getMessage(), e);
+            }
+            DiskParams disk;
+            try {
+                DiskArguments.Parsed parsed = DiskArguments.parse(point.params);
+                disk = parsed.params();
+                if (parsed.randomSeed() && seed != null) {
+                    disk =
+                            new DiskParams(
+                                    disk.size(),
+                                    seed,
+                                    disk.percent(),
+                                    disk.runlength(),
+                                    disk.randomContent(),
+                                    disk.model());
+                }
+                seed = seed == null ? disk.seed() : seed;
+                points.add(new Bench.Point(values, disk, point.resolveTools()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(values + ": " + e.getMessage(), e);
+            }
+        }
+        return points;
+    }
+
+    /** Each tool's command as written, {NAME} placeholders and all, for the report. */
+    private Map<String, String> toolTemplates() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String s : toolSpecs) {
+            int eq = s.indexOf('=');
+            if (eq > 0) {
+                out.put(s.substring(0, eq).trim(), s.substring(eq + 1).trim());
+            }
+        }
+        return out;
     }
 
     private List<ToolSpec> resolveTools() {
