@@ -2,6 +2,7 @@ package io.sparserandom.cli;
 
 import io.sparserandom.generator.DiskParams;
 import io.sparserandom.reports.BenchReport;
+import io.sparserandom.reports.HyperfineExport;
 import io.sparserandom.reports.ReportWriter;
 import io.sparserandom.reports.TerminalTable;
 import io.sparserandom.runner.Bench;
@@ -174,7 +175,11 @@ final class BenchCommand implements Callable<Integer> {
                         terminal);
         BenchReport report = bench.run().withReference(statistics.reference);
         ReportWriter.Written w = ReportWriter.writeAll(report, dir);
-        List<Path> files = List.of(w.json(), w.markdown(), w.html(), w.junit());
+        List<Path> files = new ArrayList<>(w.all());
+        if (statistics.exportHyperfine != null) {
+            HyperfineExport.write(report, statistics.exportHyperfine);
+            files.add(statistics.exportHyperfine);
+        }
         outWriter.println();
         outWriter.print(TerminalTable.render(report));
         boolean failed = TerminalTable.anyFailed(report);
