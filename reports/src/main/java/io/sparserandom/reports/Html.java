@@ -26,7 +26,7 @@ public final class Html {
       svg .bar{fill:#3b6fd8}svg .bar.failed{fill:#d9534f}
       svg .whisker{stroke:#111;stroke-width:2;fill:none}
       svg .band{opacity:.18;stroke:none}svg .line{fill:none;stroke-width:2.5}
-      svg .dot{opacity:.85}svg .dot.outlier{fill:none;stroke:#d9534f;stroke-width:2}
+      svg .dot{opacity:.85}svg .dot.outlier{fill:none;stroke:#d9534f;stroke-width:2;opacity:1}
       .warn{color:#9a6700}
       """;
 
