@@ -40,7 +40,14 @@ public record BenchReport(
         Map<String, List<String>> parameters,
         String reference) {
 
-    public static final String SCHEMA = "sparse-random-report/1";
+    public static final String SCHEMA = "sparse-random-report/2";
+
+    /**
+     * Schema 1 differs only in derived statistics (a t interval of the mean where 2 has an interval
+     * of the median), which are recomputed on reading, so its reports read as they are.
+     */
+    static final java.util.Set<String> READABLE =
+            java.util.Set.of("sparse-random-report/1", SCHEMA);
 
     public BenchReport {
         disk =
@@ -120,7 +127,7 @@ public record BenchReport(
     /** Reads a report.json written by {@link ReportWriter} (derived fields in it are ignored). */
     public static BenchReport read(Path file) throws IOException {
         BenchReport report = Json.MAPPER.readValue(file.toFile(), BenchReport.class);
-        if (!SCHEMA.equals(report.schema())) {
+        if (!READABLE.contains(report.schema())) {
             throw new IOException(
                     file + ": unsupported schema " + report.schema() + ", expected " + SCHEMA);
         }

@@ -39,7 +39,7 @@ class RenderTest {
         String json = Files.readString(files.json());
         assertTrue(
                 json.contains("\"started\" : \"2026-11-28T05:00:00Z\""), "ISO instant:\n" + json);
-        assertTrue(json.contains("\"schema\" : \"sparse-random-report/1\""));
+        assertTrue(json.contains("\"schema\" : \"sparse-random-report/2\""));
         assertTrue(json.contains("\"statistics\" : ["), "statistics included");
         assertTrue(json.contains("\"ratio\""));
         assertTrue(json.contains("\"dataBytesPerSecond\""));

@@ -105,7 +105,9 @@ final class SweepOptions {
         Matcher m = Pattern.compile("\\{(" + NAME.pattern() + ")}").matcher(word);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            String v = values.get(m.group(1));
+            // ${NAME} is the shell's, even when NAME is swept.
+            boolean shell = m.start() > 0 && word.charAt(m.start() - 1) == '$';
+            String v = shell ? null : values.get(m.group(1));
             m.appendReplacement(out, Matcher.quoteReplacement(v != null ? v : m.group()));
         }
         return m.appendTail(out).toString();

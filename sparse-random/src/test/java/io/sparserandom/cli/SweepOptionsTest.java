@@ -37,9 +37,10 @@ class SweepOptionsTest {
     void substitutesOnlySweptNames() {
         Map<String, String> v = Map.of("rs", "1M");
         assertEquals(
-                "nbdcopy --request-size=1M \"$uri\" \"$uri\" ${HOME} {} {other}",
+                "nbdcopy --request-size=1M \"$uri\" \"$uri\" ${HOME} ${rs} {} {other}",
                 SweepOptions.substitute(
-                        "nbdcopy --request-size={rs} \"$uri\" \"$uri\" ${HOME} {} {other}", v));
+                        "nbdcopy --request-size={rs} \"$uri\" \"$uri\" ${HOME} ${rs} {} {other}",
+                        v));
         assertEquals("a$1\\b", SweepOptions.substitute("{x}", Map.of("x", "a$1\\b")));
     }
 
