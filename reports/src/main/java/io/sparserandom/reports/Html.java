@@ -104,19 +104,23 @@ public final class Html {
                                 SweepCharts.dots(report, stats, s, true)));
             }
         }
-        h.append("<h2>Charts</h2>\n");
+        h.append("<h2>Charts</h2>\n")
+                .append(
+                        "<p>Bars: medians. Whiskers and bands: 95 % intervals of the median (none"
+                                + " with fewer than ")
+                .append(MedianInterval.MIN_VALUES)
+                .append(" runs). Dots: every counted run; red rings: outliers.</p>\n");
         h.append(
                 SvgChart.bars(
                         "wall-time",
-                        "Median wall time (whiskers: 95 % interval of the median; dots: runs, red"
-                                + " rings: outliers) — shorter is better",
+                        "Median wall time — shorter is better",
                         "seconds",
                         wall,
                         Format::seconds));
         h.append(
                 SvgChart.bars(
                         "throughput",
-                        "Median data throughput (dots: runs) — longer is better",
+                        "Median data throughput — longer is better",
                         "data bytes per second",
                         rate,
                         Format::rate,

@@ -19,7 +19,24 @@ final class Statistics {
 
     private Statistics() {}
 
-    private record Group(ToolStats stats, double[] wall) {}
+    /** A tool's statistics at one sweep point, with the wall times its ratio is computed from. */
+    private static final class Group {
+        private final ToolStats stats;
+        private final double[] wall;
+
+        Group(ToolStats stats, double[] wall) {
+            this.stats = stats;
+            this.wall = wall;
+        }
+
+        ToolStats stats() {
+            return stats;
+        }
+
+        double[] wall() {
+            return wall;
+        }
+    }
 
     /**
      * Per-tool statistics (per tool and sweep point), in the order of {@code tools}, then any tool
@@ -69,18 +86,17 @@ final class Statistics {
             }
         }
         List<ToolStats> result = new ArrayList<>();
-        ToolStats fastest =
+        Group fastest =
                 groups.stream()
-                        .map(Group::stats)
-                        .filter(ToolStats::passed)
-                        .min(Comparator.comparingDouble(s -> s.wall().median()))
+                        .filter(g -> g.stats().passed())
+                        .min(Comparator.comparingDouble(g -> g.stats().wall().median()))
                         .orElse(null);
         for (Group g : groups) {
             ToolStats s = g.stats();
             Group ref = null;
-            if (reference == null && fastest != null) {
-                ref = groups.stream().filter(x -> x.stats() == fastest).findFirst().orElseThrow();
-            } else if (reference != null) {
+            if (reference == null) {
+                ref = fastest;
+            } else {
                 ref =
                         groups.stream()
                                 .filter(

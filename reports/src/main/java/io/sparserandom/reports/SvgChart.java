@@ -25,8 +25,41 @@ final class SvgChart {
      * One line of a line chart: a value per x category (NaN where there is none), its interval band
      * (NaN where there is none) and each category's runs.
      */
-    record Series(
-            String name, double[] values, double[] low, double[] high, List<List<Dot>> dots) {}
+    static final class Series {
+        private final String name;
+        private final double[] values;
+        private final double[] low;
+        private final double[] high;
+        private final List<List<Dot>> dots;
+
+        Series(String name, double[] values, double[] low, double[] high, List<List<Dot>> dots) {
+            this.name = name;
+            this.values = values;
+            this.low = low;
+            this.high = high;
+            this.dots = dots;
+        }
+
+        String name() {
+            return name;
+        }
+
+        double[] values() {
+            return values;
+        }
+
+        double[] low() {
+            return low;
+        }
+
+        double[] high() {
+            return high;
+        }
+
+        List<List<Dot>> dots() {
+            return dots;
+        }
+    }
 
     private static final String[] PALETTE = {
         "#3b6fd8", "#e08a1e", "#2e9e5b", "#9b4dca", "#c2410c", "#0e7490", "#6b7280"

@@ -44,9 +44,7 @@ final class SweepCharts {
             out.append(
                     SvgChart.lines(
                             "sweep-" + index++,
-                            "Median data throughput by "
-                                    + name
-                                    + " (band: 95 % interval of the median; dots: runs)",
+                            "Median data throughput by " + name + " — higher is better",
                             name,
                             "data bytes per second",
                             values,

@@ -118,8 +118,7 @@ public final class Bench {
             }
         }
         Progress progress =
-                new Progress(
-                        (repeat + 1) * available.stream().mapToInt(List::size).sum(), terminal);
+                new Progress((repeat + 1) * available.stream().mapToInt(List::size).sum());
         List<String> notes = new ArrayList<>();
         try (ToolRunner runner = ToolRunner.create()) {
             if (runner.accountingNote() != null) {

@@ -15,14 +15,12 @@ import java.util.Map;
  */
 final class Progress {
     private final int totalRuns;
-    private final boolean terminal;
     private final Map<String, Long> lastTotal = new HashMap<>();
     private int done;
     private double secondsDone;
 
-    Progress(int totalRuns, boolean terminal) {
+    Progress(int totalRuns) {
         this.totalRuns = totalRuns;
-        this.terminal = terminal;
     }
 
     /** The line to print over the previous one ({@code \r}, clear to end of line, text). */
@@ -57,9 +55,5 @@ final class Progress {
         if (verified > 0) {
             lastTotal.put(name, verified);
         }
-    }
-
-    boolean terminal() {
-        return terminal;
     }
 }

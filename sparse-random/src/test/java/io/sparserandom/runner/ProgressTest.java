@@ -10,7 +10,7 @@ class ProgressTest {
 
     @Test
     void firstRunShowsBytesOnlyLaterRunsAFractionAndEtas() {
-        Progress p = new Progress(4, true);
+        Progress p = new Progress(4);
         String first = p.line("nbdcopy warm-up", "nbdcopy", 2.0, 1L << 30);
         assertTrue(first.startsWith("\r\033[K[1/4] nbdcopy warm-up  2.00 s  1.00 GiB verified"));
         assertFalse(first.contains("ETA"), first);
