@@ -41,7 +41,7 @@ import picocli.CommandLine.Parameters;
             "",
             "  sparse-random bench 64G",
             "  sparse-random bench 1T --tool nbdcopy --tool 'qemu-img=qemu-img convert -n \"$uri\" \"$uri\"' --repeat 3",
-            "  sparse-random bench 64G --param rs=64K,256K,1M --tool 'nbdcopy=nbdcopy --request-size={rs} \"$uri\" \"$uri\"'",
+            "  sparse-random bench 64G --param rs=65536,1048576 --tool 'nbdcopy=nbdcopy --request-size={rs} \"$uri\" \"$uri\"'",
             ""
         },
         exitCodeListHeading = "%nExit status:%n",
