@@ -22,6 +22,9 @@ import java.util.Map;
  * @param runs every run, warm-ups included, in the order they ran
  * @param profiles the command profile of each tool (from one of its runs), by tool name
  * @param notes one-line notes on how the runs were measured (e.g. what could not be measured)
+ * @param parameters the swept parameters (--param NAME=V1,V2,...) and their values, in order; empty
+ *     without a sweep
+ * @param reference the tool ratios are taken to (--reference), or null for the fastest tool
  */
 public record BenchReport(
         String schema,
@@ -33,9 +36,18 @@ public record BenchReport(
         List<ToolInfo> tools,
         List<RunResult> runs,
         Map<String, ToolProfile> profiles,
-        List<String> notes) {
+        List<String> notes,
+        Map<String, List<String>> parameters,
+        String reference) {
 
-    public static final String SCHEMA = "sparse-random-report/1";
+    public static final String SCHEMA = "sparse-random-report/2";
+
+    /**
+     * Schema 1 differs only in derived statistics (a t interval of the mean where 2 has an interval
+     * of the median), which are recomputed on reading, so its reports read as they are.
+     */
+    static final java.util.Set<String> READABLE =
+            java.util.Set.of("sparse-random-report/1", SCHEMA);
 
     public BenchReport {
         disk =
@@ -51,6 +63,28 @@ public record BenchReport(
                         : java.util.Collections.unmodifiableMap(
                                 new java.util.LinkedHashMap<>(profiles));
         notes = notes == null ? List.of() : List.copyOf(notes);
+        parameters =
+                parameters == null
+                        ? Map.of()
+                        : java.util.Collections.unmodifiableMap(
+                                new java.util.LinkedHashMap<>(parameters));
+    }
+
+    /** A report without a sweep, with ratios to the fastest tool. */
+    public BenchReport(
+            String schema,
+            Instant started,
+            Instant finished,
+            Machine machine,
+            Map<String, String> disk,
+            int repeat,
+            List<ToolInfo> tools,
+            List<RunResult> runs,
+            Map<String, ToolProfile> profiles,
+            List<String> notes) {
+        this(
+                schema, started, finished, machine, disk, repeat, tools, runs, profiles, notes,
+                Map.of(), null);
     }
 
     /** A report without notes. */
@@ -67,16 +101,33 @@ public record BenchReport(
         this(schema, started, finished, machine, disk, repeat, tools, runs, profiles, List.of());
     }
 
+    /** This report with ratios taken to {@code tool} (null: to the fastest tool). */
+    public BenchReport withReference(String tool) {
+        return new BenchReport(
+                schema,
+                started,
+                finished,
+                machine,
+                disk,
+                repeat,
+                tools,
+                runs,
+                profiles,
+                notes,
+                parameters,
+                tool);
+    }
+
     /** Per-tool statistics over counted runs; see {@link Statistics#compute}. */
     @JsonProperty(value = "statistics", access = JsonProperty.Access.READ_ONLY)
     public List<ToolStats> statistics() {
-        return Statistics.compute(tools, runs);
+        return Statistics.compute(tools, runs, reference);
     }
 
     /** Reads a report.json written by {@link ReportWriter} (derived fields in it are ignored). */
     public static BenchReport read(Path file) throws IOException {
         BenchReport report = Json.MAPPER.readValue(file.toFile(), BenchReport.class);
-        if (!SCHEMA.equals(report.schema())) {
+        if (!READABLE.contains(report.schema())) {
             throw new IOException(
                     file + ": unsupported schema " + report.schema() + ", expected " + SCHEMA);
         }

@@ -25,6 +25,9 @@ public final class Html {
       svg .grid{stroke:#e3e6ea;stroke-width:1}svg .axisline{stroke:#57606a;stroke-width:1}
       svg .bar{fill:#3b6fd8}svg .bar.failed{fill:#d9534f}
       svg .whisker{stroke:#111;stroke-width:2;fill:none}
+      svg .band{opacity:.18;stroke:none}svg .line{fill:none;stroke-width:2.5}
+      svg .dot{opacity:.85}svg .dot.outlier{fill:none;stroke:#d9534f;stroke-width:2;opacity:1}
+      .warn{color:#9a6700}
       """;
 
     private Html() {}
@@ -81,25 +84,36 @@ public final class Html {
             if (s.wall() != null) {
                 wall.add(
                         new SvgChart.Bar(
-                                s.tool(),
+                                s.label(),
                                 s.wall().median(),
-                                s.wall().ci95Low(),
-                                s.wall().ci95High(),
-                                !s.passed()));
+                                s.wall().hasInterval() ? s.wall().medianLow() : Double.NaN,
+                                s.wall().hasInterval() ? s.wall().medianHigh() : Double.NaN,
+                                !s.passed(),
+                                SweepCharts.dots(report, stats, s, false)));
                 rate.add(
                         new SvgChart.Bar(
-                                s.tool(),
+                                s.label(),
                                 s.dataBytesPerSecond().median(),
-                                Double.NaN,
-                                Double.NaN,
-                                !s.passed()));
+                                s.dataBytesPerSecond().hasInterval()
+                                        ? s.dataBytesPerSecond().medianLow()
+                                        : Double.NaN,
+                                s.dataBytesPerSecond().hasInterval()
+                                        ? s.dataBytesPerSecond().medianHigh()
+                                        : Double.NaN,
+                                !s.passed(),
+                                SweepCharts.dots(report, stats, s, true)));
             }
         }
-        h.append("<h2>Charts</h2>\n");
+        h.append("<h2>Charts</h2>\n")
+                .append(
+                        "<p>Bars: medians. Whiskers and bands: 95 % intervals of the median (none"
+                                + " with fewer than ")
+                .append(MedianInterval.MIN_VALUES)
+                .append(" runs). Dots: every counted run; red rings: outliers.</p>\n");
         h.append(
                 SvgChart.bars(
                         "wall-time",
-                        "Median wall time (whiskers: 95 % CI of the mean) — shorter is better",
+                        "Median wall time — shorter is better",
                         "seconds",
                         wall,
                         Format::seconds));
@@ -112,6 +126,7 @@ public final class Html {
                         Format::rate,
                         SvgChart.binaryUnit(
                                 rate.stream().mapToDouble(SvgChart.Bar::value).max().orElse(1))));
+        h.append(SweepCharts.render(report, stats));
         int i = 0;
         for (ToolProfile p : report.profiles().values()) {
             h.append(
@@ -119,39 +134,33 @@ public final class Html {
                             "histogram-" + i++, "Request sizes: " + p.tool(), p.requestSizes()));
         }
 
-        h.append(
-                        "<h2>Results</h2>\n<table><tr><th>Tool</th><th>Result</th><th>Runs</th><th>Failed</th>")
-                .append(
-                        "<th>Median wall</th><th>95 % CI of mean</th><th>Std dev</th><th>Median data rate</th>")
-                .append("<th>Ratio to fastest (interval)</th></tr>\n");
+        h.append("<h2>Results</h2>\n<p>").append(escape(Cells.METHOD)).append("</p>\n<table><tr>");
+        for (String c : Cells.header(report)) {
+            h.append("<th>").append(escape(c)).append("</th>");
+        }
+        h.append("</tr>\n");
+        int result = 1 + report.parameters().size();
         for (ToolStats s : stats) {
-            h.append("<tr><td>")
-                    .append(escape(s.tool()))
-                    .append("</td>")
-                    .append(
+            List<String> row = Cells.row(report, s);
+            h.append("<tr>");
+            for (int c = 0; c < row.size(); c++) {
+                if (c == result) {
+                    h.append(
                             s.passed()
                                     ? "<td class=\"ok\">pass</td>"
-                                    : "<td class=\"fail\">FAIL</td>")
-                    .append(num(String.valueOf(s.runs())))
-                    .append(num(String.valueOf(s.failed())))
-                    .append(num(s.wall() == null ? "—" : Format.seconds(s.wall().median())))
-                    .append(
-                            num(
-                                    s.wall() == null
-                                            ? "—"
-                                            : Format.seconds(s.wall().ci95Low())
-                                                    + " – "
-                                                    + Format.seconds(s.wall().ci95High())))
-                    .append(num(s.wall() == null ? "—" : Format.seconds(s.wall().stddev())))
-                    .append(
-                            num(
-                                    s.dataBytesPerSecond() == null
-                                            ? "—"
-                                            : Format.rate(s.dataBytesPerSecond().median())))
-                    .append(num(MarkdownReport.ratio(s.ratioToFastest())))
-                    .append("</tr>\n");
+                                    : "<td class=\"fail\">FAIL</td>");
+                } else if (c < result) {
+                    h.append("<td>").append(escape(row.get(c))).append("</td>");
+                } else {
+                    h.append(num(row.get(c)));
+                }
+            }
+            h.append("</tr>\n");
         }
         h.append("</table>\n");
+        for (String w : Cells.warnings(stats)) {
+            h.append("<p class=\"warn\">Warning: ").append(escape(w)).append("</p>\n");
+        }
 
         h.append(
                 "<h2>Tools</h2>\n<table><tr><th>Tool</th><th>Version</th><th>Available</th><th>Command</th></tr>\n");
@@ -201,16 +210,29 @@ public final class Html {
                     .append("</td></tr>\n</table>\n");
         }
 
-        h.append(
-                        "<h2>Runs</h2>\n<table><tr><th>Tool</th><th>Run</th><th>Wall</th><th>User CPU</th>")
+        h.append("<h2>Runs</h2>\n<table><tr><th>Tool</th>");
+        for (String p : report.parameters().keySet()) {
+            h.append("<th>").append(escape(p)).append("</th>");
+        }
+        h.append("<th>Run</th><th>Wall</th><th>User CPU</th>")
                 .append(
                         "<th>System CPU</th><th>Peak RSS</th><th>Server CPU</th><th>Data</th><th>Data rate</th>")
                 .append("<th>Exit</th><th>Verified</th></tr>\n");
         for (RunResult r : report.runs()) {
-            h.append("<tr><td>")
-                    .append(escape(r.tool()))
-                    .append("</td>")
-                    .append(num(r.warmup() ? "warm-up" : String.valueOf(r.run())))
+            h.append("<tr><td>").append(escape(r.tool())).append("</td>");
+            for (String p : report.parameters().keySet()) {
+                h.append("<td>")
+                        .append(escape(r.parameters().getOrDefault(p, "—")))
+                        .append("</td>");
+            }
+            h.append(
+                            num(
+                                    r.warmup()
+                                            ? "warm-up"
+                                            : r.run()
+                                                    + (Cells.isOutlier(stats, r)
+                                                            ? " (outlier)"
+                                                            : "")))
                     .append(num(Format.seconds(r.wallSeconds())))
                     .append(num(Format.seconds(r.userCpuSeconds())))
                     .append(num(Format.seconds(r.systemCpuSeconds())))

@@ -84,6 +84,9 @@ public final class JunitReport {
                 if (!r.succeeded()) {
                     problems.add(
                             (r.warmup() ? "warm-up run" : "run " + r.run())
+                                    + (r.parameters().isEmpty()
+                                            ? ""
+                                            : " at " + ToolStats.label("", r.parameters()).strip())
                                     + ": "
                                     + r.failureReason());
                 }

@@ -68,50 +68,39 @@ public final class MarkdownReport {
         }
 
         md.append("## Results\n\n");
-        md.append(
-                "Wall time and throughput over successful counted runs: median, mean ± 95 % confidence interval "
-                        + "(Student's t). Ratio = median wall time / the fastest passing tool's median.\n\n");
+        md.append(Cells.METHOD).append("\n\n");
+        List<ToolStats> statistics = report.statistics();
         List<List<String>> stats = new ArrayList<>();
-        for (ToolStats s : report.statistics()) {
-            stats.add(
-                    List.of(
-                            s.tool(),
-                            s.passed() ? "pass" : "**FAIL**",
-                            s.runs() + "",
-                            s.failed() + "",
-                            s.wall() == null ? "—" : Format.seconds(s.wall().median()),
-                            s.wall() == null
-                                    ? "—"
-                                    : Format.seconds(s.wall().ci95Low())
-                                            + " – "
-                                            + Format.seconds(s.wall().ci95High()),
-                            s.wall() == null ? "—" : Format.seconds(s.wall().stddev()),
-                            s.dataBytesPerSecond() == null
-                                    ? "—"
-                                    : Format.rate(s.dataBytesPerSecond().median()),
-                            ratio(s.ratioToFastest())));
+        for (ToolStats s : statistics) {
+            List<String> row = new ArrayList<>(Cells.row(report, s));
+            int result = 1 + report.parameters().size();
+            if (!s.passed()) {
+                row.set(result, "**FAIL**");
+            }
+            stats.add(row);
         }
-        table(
-                md,
-                List.of(
-                        "Tool",
-                        "Result",
-                        "Runs",
-                        "Failed",
-                        "Median wall",
-                        "95 % CI of mean",
-                        "Std dev",
-                        "Median data rate",
-                        "Ratio to fastest"),
-                stats);
+        table(md, Cells.header(report), stats);
+        for (String w : Cells.warnings(statistics)) {
+            md.append("- Warning: ").append(cell(w)).append('\n');
+        }
+        if (!Cells.warnings(statistics).isEmpty()) {
+            md.append('\n');
+        }
 
         md.append("## Runs\n\n");
         List<List<String>> runs = new ArrayList<>();
         for (RunResult r : report.runs()) {
-            runs.add(
+            List<String> cells = new ArrayList<>();
+            cells.add(r.tool());
+            for (String p : report.parameters().keySet()) {
+                cells.add(r.parameters().getOrDefault(p, "—"));
+            }
+            cells.add(
+                    r.warmup()
+                            ? "warm-up"
+                            : r.run() + (Cells.isOutlier(statistics, r) ? " (outlier)" : ""));
+            cells.addAll(
                     List.of(
-                            r.tool(),
-                            r.warmup() ? "warm-up" : String.valueOf(r.run()),
                             Format.seconds(r.wallSeconds()),
                             Format.seconds(r.userCpuSeconds()),
                             Format.seconds(r.systemCpuSeconds()),
@@ -121,12 +110,14 @@ public final class MarkdownReport {
                             Format.rate(r.dataBytesPerSecond()),
                             String.valueOf(r.exitStatus()),
                             r.succeeded() ? "ok" : "**" + r.failureReason() + "**"));
+            runs.add(cells);
         }
-        table(
-                md,
+        List<String> runHeader = new ArrayList<>();
+        runHeader.add("Tool");
+        runHeader.addAll(report.parameters().keySet());
+        runHeader.add("Run");
+        runHeader.addAll(
                 List.of(
-                        "Tool",
-                        "Run",
                         "Wall",
                         "User CPU",
                         "System CPU",
@@ -135,8 +126,8 @@ public final class MarkdownReport {
                         "Data",
                         "Data rate",
                         "Exit",
-                        "Verified"),
-                runs);
+                        "Verified"));
+        table(md, runHeader, runs);
 
         md.append("## Profiles\n\n");
         for (ToolProfile p : report.profiles().values()) {
@@ -183,18 +174,6 @@ public final class MarkdownReport {
         }
         counts.keySet().stream().filter(c -> !COMMANDS.contains(c)).sorted().forEach(names::add);
         return names;
-    }
-
-    static String ratio(Ratio r) {
-        if (r == null) {
-            return "—";
-        }
-        return Format.ratio(r.value())
-                + " ("
-                + Format.sig3(r.low())
-                + " – "
-                + Format.sig3(r.high())
-                + ")";
     }
 
     private static void table(StringBuilder md, List<String> header, List<List<String>> rows) {

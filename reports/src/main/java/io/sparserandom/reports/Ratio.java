@@ -1,33 +1,31 @@
 package io.sparserandom.reports;
 
 /**
- * How many times slower a tool is than the fastest tool (1 for the fastest), with an interval.
+ * How many times slower a tool is than a reference (the fastest passing tool, or the one named with
+ * --reference): 1 for the reference itself.
  *
- * @param value the tool's median wall time over the fastest tool's median wall time
- * @param low lower bound (see {@link #of})
- * @param high upper bound (see {@link #of}); may be infinite when the fastest tool's interval
- *     reaches zero, i.e. its runs are too noisy to bound the ratio
+ * @param reference the label of the tool it is compared with
+ * @param value the tool's median wall time over the reference's median wall time
+ * @param low lower bound of the 95 % bootstrap interval ({@link Bootstrap}); null with too few runs
+ * @param high upper bound; null with too few runs
  */
-public record Ratio(double value, double low, double high) {
+public record Ratio(String reference, double value, Double low, Double high) {
 
     /**
-     * The ratio of two wall-time summaries.
-     *
-     * <p>Method: the point value is median(tool) / median(fastest). The interval combines the two
-     * 95 % confidence intervals of the means conservatively, as if they were independent worst
-     * cases: low = tool.ci95Low / fastest.ci95High and high = tool.ci95High / fastest.ci95Low. This
-     * is wider than a proper interval for a ratio (e.g. Fieller's) and so errs on the side of "no
-     * clear difference". Clamping: a wall time cannot be negative, so each lower bound is first
-     * clamped at 0 (a t interval from very few noisy runs can dip below it); a zero denominator
-     * gives an infinite upper bound. Finally the interval is widened if needed to contain the point
-     * value, since the point uses medians and the bounds use means.
+     * The ratio of medians of two samples of positive wall times. Both bounds are ratios of
+     * resampled medians, so they are finite and positive; the interval is null when either tool has
+     * fewer than {@link MedianInterval#MIN_VALUES} runs.
      */
-    public static Ratio of(Summary tool, Summary fastest) {
-        double value = tool.median() / fastest.median();
-        double toolLow = Math.max(0, tool.ci95Low());
-        double fastestLow = Math.max(0, fastest.ci95Low());
-        double low = toolLow / fastest.ci95High();
-        double high = fastestLow > 0 ? tool.ci95High() / fastestLow : Double.POSITIVE_INFINITY;
-        return new Ratio(value, Math.min(low, value), Math.max(high, value));
+    public static Ratio of(String reference, double[] tool, double[] ref) {
+        double value = Outliers.median(tool) / Outliers.median(ref);
+        double[] interval = Bootstrap.ratioOfMedians(tool, ref);
+        if (interval == null) {
+            return new Ratio(reference, value, null, null);
+        }
+        return new Ratio(reference, value, interval[0], interval[1]);
+    }
+
+    public boolean hasInterval() {
+        return low != null && high != null;
     }
 }

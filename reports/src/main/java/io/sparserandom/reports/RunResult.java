@@ -1,6 +1,8 @@
 package io.sparserandom.reports;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * One timed run of one copy tool (a self-copy through the verifying server).
@@ -18,6 +20,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param exitStatus exit status of the tool process
  * @param verified true when the server verified every written byte and the whole disk was covered
  * @param failure null, or a one-line reason why the run failed
+ * @param parameters the values of the swept parameters (--param) for this run; empty without a
+ *     sweep
  */
 public record RunResult(
         String tool,
@@ -32,7 +36,47 @@ public record RunResult(
         long dataBytes,
         int exitStatus,
         boolean verified,
-        String failure) {
+        String failure,
+        Map<String, String> parameters) {
+
+    public RunResult {
+        parameters =
+                parameters == null
+                        ? Map.of()
+                        : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+    }
+
+    /** A run outside a sweep. */
+    public RunResult(
+            String tool,
+            int run,
+            boolean warmup,
+            double wallSeconds,
+            double userCpuSeconds,
+            double systemCpuSeconds,
+            long peakRssBytes,
+            double serverCpuSeconds,
+            long virtualBytes,
+            long dataBytes,
+            int exitStatus,
+            boolean verified,
+            String failure) {
+        this(
+                tool,
+                run,
+                warmup,
+                wallSeconds,
+                userCpuSeconds,
+                systemCpuSeconds,
+                peakRssBytes,
+                serverCpuSeconds,
+                virtualBytes,
+                dataBytes,
+                exitStatus,
+                verified,
+                failure,
+                Map.of());
+    }
 
     /**
      * A run succeeded when the tool exited 0, every write verified and nothing else reported a

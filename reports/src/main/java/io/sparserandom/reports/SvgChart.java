@@ -10,8 +10,60 @@ import java.util.function.DoubleFunction;
  */
 final class SvgChart {
 
-    /** One bar: a label, a value and an optional interval (NaN when there is none). */
-    record Bar(String label, double value, double low, double high, boolean failed) {}
+    /** One bar: a label, a value, an optional interval (NaN when there is none) and its runs. */
+    record Bar(
+            String label, double value, double low, double high, boolean failed, List<Dot> dots) {
+        Bar(String label, double value, double low, double high, boolean failed) {
+            this(label, value, low, high, failed, List.of());
+        }
+    }
+
+    /** One run drawn as a dot; outliers are drawn hollow and red. */
+    record Dot(double value, boolean outlier, String title) {}
+
+    /**
+     * One line of a line chart: a value per x category (NaN where there is none), its interval band
+     * (NaN where there is none) and each category's runs.
+     */
+    static final class Series {
+        private final String name;
+        private final double[] values;
+        private final double[] low;
+        private final double[] high;
+        private final List<List<Dot>> dots;
+
+        Series(String name, double[] values, double[] low, double[] high, List<List<Dot>> dots) {
+            this.name = name;
+            this.values = values;
+            this.low = low;
+            this.high = high;
+            this.dots = dots;
+        }
+
+        String name() {
+            return name;
+        }
+
+        double[] values() {
+            return values;
+        }
+
+        double[] low() {
+            return low;
+        }
+
+        double[] high() {
+            return high;
+        }
+
+        List<List<Dot>> dots() {
+            return dots;
+        }
+    }
+
+    private static final String[] PALETTE = {
+        "#3b6fd8", "#e08a1e", "#2e9e5b", "#9b4dca", "#c2410c", "#0e7490", "#6b7280"
+    };
 
     private static final int WIDTH = 900;
     private static final int LABEL_WIDTH = 170;
@@ -50,6 +102,9 @@ final class SvgChart {
         for (Bar b : bars) {
             max = Math.max(max, finite(b.high()) ? b.high() : b.value());
             max = Math.max(max, b.value());
+            for (Dot d : b.dots()) {
+                max = Math.max(max, d.value());
+            }
         }
         double[] ticks = niceTicks(max / unit);
         for (int i = 0; i < ticks.length; i++) {
@@ -109,6 +164,11 @@ final class SvgChart {
                                 mid + 7));
                 end = Math.max(end, x2);
             }
+            for (Dot d : b.dots()) {
+                double dx = plotLeft + d.value() / axisMax * plotWidth;
+                dot(svg, dx, y + ROW / 2.0, d, "#111");
+                end = Math.max(end, dx + 4);
+            }
             text(
                     svg,
                     end + 6,
@@ -127,6 +187,185 @@ final class SvgChart {
                         plotLeft,
                         plotBottom));
         return svg.append("</svg>\n").toString();
+    }
+
+    /**
+     * A line chart over categories (the values of one swept parameter, in the order given): per
+     * series a shaded band from low to high, the line through the values, and every run as a small
+     * dot. Ticks are round numbers of {@code unit}.
+     */
+    static String lines(
+            String id,
+            String title,
+            String xLabel,
+            String yLabel,
+            List<String> categories,
+            List<Series> series,
+            DoubleFunction<String> format,
+            double unit) {
+        double max = 0;
+        for (Series se : series) {
+            for (int i = 0; i < categories.size(); i++) {
+                max = Math.max(max, finite(se.values()[i]) ? se.values()[i] : 0);
+                max = Math.max(max, finite(se.high()[i]) ? se.high()[i] : 0);
+                for (Dot d : se.dots().get(i)) {
+                    max = Math.max(max, d.value());
+                }
+            }
+        }
+        double[] ticks = niceTicks(max / unit);
+        for (int i = 0; i < ticks.length; i++) {
+            ticks[i] *= unit;
+        }
+        double axisMax = ticks[ticks.length - 1];
+        int left = 110;
+        int legend = 20 + 18 * series.size();
+        int plotTop = TOP + 10;
+        int plotHeight = 260;
+        int plotWidth = WIDTH - left - 40;
+        int plotBottom = plotTop + plotHeight;
+        int height = plotBottom + 50 + legend;
+        StringBuilder svg = open(id, WIDTH, height, title);
+        text(svg, 10, 24, "title", "start", title);
+        for (double t : ticks) {
+            double yy = plotBottom - t / axisMax * plotHeight;
+            svg.append(
+                    String.format(
+                            Locale.ROOT,
+                            "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>",
+                            left,
+                            yy,
+                            left + plotWidth,
+                            yy));
+            text(svg, left - 6, yy + 4, "tick", "end", format.apply(t));
+        }
+        text(svg, 16, plotTop + plotHeight / 2.0, "axis vertical", "middle", yLabel);
+        double slot = categories.isEmpty() ? 0 : (double) plotWidth / categories.size();
+        for (int i = 0; i < categories.size(); i++) {
+            text(
+                    svg,
+                    left + slot * (i + 0.5),
+                    plotBottom + 18,
+                    "tick",
+                    "middle",
+                    categories.get(i));
+        }
+        text(svg, left + plotWidth / 2.0, plotBottom + 38, "axis", "middle", xLabel);
+        for (int k = 0; k < series.size(); k++) {
+            Series se = series.get(k);
+            String colour = PALETTE[k % PALETTE.length];
+            StringBuilder upper = new StringBuilder();
+            StringBuilder lower = new StringBuilder();
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < categories.size(); i++) {
+                double x = left + slot * (i + 0.5);
+                if (finite(se.low()[i]) && finite(se.high()[i])) {
+                    upper.append(upper.length() == 0 ? "M" : "L")
+                            .append(
+                                    String.format(
+                                            Locale.ROOT,
+                                            "%.1f %.1f",
+                                            x,
+                                            y(se.high()[i], axisMax, plotBottom, plotHeight)));
+                    lower.insert(
+                            0,
+                            String.format(
+                                    Locale.ROOT,
+                                    "L%.1f %.1f",
+                                    x,
+                                    y(se.low()[i], axisMax, plotBottom, plotHeight)));
+                }
+                if (finite(se.values()[i])) {
+                    line.append(line.length() == 0 ? "M" : "L")
+                            .append(
+                                    String.format(
+                                            Locale.ROOT,
+                                            "%.1f %.1f",
+                                            x,
+                                            y(se.values()[i], axisMax, plotBottom, plotHeight)));
+                }
+            }
+            if (upper.length() > 0) {
+                svg.append(
+                        String.format(
+                                Locale.ROOT,
+                                "<path class=\"band\" d=\"%s%sZ\" fill=\"%s\"/>",
+                                upper,
+                                lower,
+                                colour));
+            }
+            if (line.length() > 0) {
+                svg.append(
+                        String.format(
+                                Locale.ROOT,
+                                "<path class=\"line\" d=\"%s\" stroke=\"%s\"/>",
+                                line,
+                                colour));
+            }
+            for (int i = 0; i < categories.size(); i++) {
+                double x = left + slot * (i + 0.5);
+                List<Dot> dots = se.dots().get(i);
+                for (int j = 0; j < dots.size(); j++) {
+                    // Spread a category's runs a little sideways so equal values stay visible.
+                    double dx = x + (j - (dots.size() - 1) / 2.0) * 3;
+                    dot(
+                            svg,
+                            dx,
+                            y(dots.get(j).value(), axisMax, plotBottom, plotHeight),
+                            dots.get(j),
+                            colour);
+                }
+                if (finite(se.values()[i])) {
+                    svg.append(
+                            String.format(
+                                    Locale.ROOT,
+                                    "<circle class=\"median\" cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\"><title>%s</title></circle>",
+                                    x,
+                                    y(se.values()[i], axisMax, plotBottom, plotHeight),
+                                    colour,
+                                    Html.escape(
+                                            se.name()
+                                                    + " at "
+                                                    + categories.get(i)
+                                                    + ": median "
+                                                    + format.apply(se.values()[i]))));
+                }
+            }
+            double ly = plotBottom + 62 + 18 * k;
+            svg.append(
+                    String.format(
+                            Locale.ROOT,
+                            "<rect x=\"%d\" y=\"%.1f\" width=\"14\" height=\"10\" fill=\"%s\"/>",
+                            left,
+                            ly - 9,
+                            colour));
+            text(svg, left + 20, ly, "label", "start", se.name());
+        }
+        svg.append(
+                String.format(
+                        Locale.ROOT,
+                        "<line class=\"axisline\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>",
+                        left,
+                        plotBottom,
+                        left + plotWidth,
+                        plotBottom));
+        return svg.append("</svg>\n").toString();
+    }
+
+    private static double y(double value, double axisMax, int plotBottom, int plotHeight) {
+        return plotBottom - value / axisMax * plotHeight;
+    }
+
+    private static void dot(StringBuilder svg, double x, double y, Dot d, String colour) {
+        svg.append(
+                String.format(
+                        Locale.ROOT,
+                        d.outlier()
+                                ? "<circle class=\"dot outlier\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\"><title>%s</title></circle>"
+                                : "<circle class=\"dot\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"><title>%s</title></circle>",
+                        d.outlier()
+                                ? new Object[] {x, y, Html.escape(d.title())}
+                                : new Object[] {x, y, colour, Html.escape(d.title())}));
     }
 
     /** Columns, one per power-of-two bucket from the smallest to the largest non-empty one. */

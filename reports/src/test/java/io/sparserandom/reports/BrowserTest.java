@@ -29,6 +29,7 @@ class BrowserTest {
     private static final int HEIGHT = 2000;
     private static final int BAR_BLUE = 0x3b6fd8;
     private static final int BAR_RED = 0xd9534f;
+    private static final int SERIES_ORANGE = 0xe08a1e;
 
     @TempDir Path dir;
 
@@ -77,7 +78,44 @@ class BrowserTest {
         assertEquals(4, RenderTest.svgElements(dom).size(), dom);
         assertTrue(dom.contains("id=\"wall-time\""));
         assertTrue(dom.contains("&lt;nbdkit-copy&gt;"), "escaped text stays text after parsing");
-        assertTrue(dom.contains("class=\"whisker\""));
+        assertTrue(dom.contains("class=\"dot\""), "runs drawn as dots");
+    }
+
+    @Test
+    void sweepReportScreenshotShowsLinesBandsDotsAndOutliers() throws Exception {
+        Path sweep = ReportWriter.writeAll(SampleReports.sweep(), dir.resolve("sweep")).html();
+        String dom = run("--dump-dom", sweep.toUri().toString());
+        List<String> svgs = RenderTest.svgElements(dom);
+        assertEquals(3, svgs.size(), "wall time, throughput and one chart per swept parameter");
+        assertTrue(
+                svgs.get(2).contains("class=\"band\"") && svgs.get(2).contains("class=\"line\""));
+        Path png = dir.resolve("sweep.png");
+        run(
+                "--screenshot=" + png,
+                "--window-size=" + WIDTH + "," + HEIGHT,
+                sweep.toUri().toString());
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertTrue(image != null, "not a PNG ImageIO can decode");
+        Set<Integer> colours = new HashSet<>();
+        int blue = 0;
+        int orange = 0;
+        int red = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int rgb = image.getRGB(x, y) & 0xffffff;
+                colours.add(rgb);
+                blue += near(rgb, BAR_BLUE) ? 1 : 0;
+                orange += near(rgb, SERIES_ORANGE) ? 1 : 0;
+                red += near(rgb, BAR_RED) ? 1 : 0;
+            }
+        }
+        assertTrue(colours.size() > 20, "a blank page: only " + colours.size() + " colours");
+        assertTrue(blue > 5_000, "too few blue pixels (bars, first line): " + blue);
+        // The second tool's line, its median points and run dots are orange.
+        assertTrue(orange > 300, "too few orange pixels (second line): " + orange);
+        // One outlier, drawn as a red ring on the wall-time chart, the throughput chart and the
+        // sweep chart.
+        assertTrue(red > 30, "too few red outlier-ring pixels: " + red);
     }
 
     private static boolean near(int rgb, int target) {

@@ -1,5 +1,6 @@
 package io.sparserandom.reports;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,15 +42,82 @@ class CompareTest {
         after.write(dir.resolve("after.json"));
         String md =
                 Compare.renderFiles(List.of(dir.resolve("before.json"), dir.resolve("after.json")));
+        // Five runs a side separate completely: U = 0, and the normal approximation gives
+        // p = 2·Φ(-12.5 / sqrt(25·11/12)) = 0.00902 (scipy.stats.mannwhitneyu with
+        // method="asymptotic", use_continuity=False gives the same).
         assertTrue(
-                md.contains("| nbdcopy | 2.00 s (n=5) | 2.50 s (n=5) | +25.0 % | **slower** ⚠ |"),
+                md.contains(
+                        "| nbdcopy | 2.00 s (n=5) | 2.50 s (n=5) | +25.0 % (too few runs) | 0.00902 |"
+                                + " **slower** ⚠ |"),
                 md);
         assertTrue(
-                md.contains("| qemu-img | 4.00 s (n=5) | 4.02 s (n=5) | +0.500 % | within noise |"),
+                md.contains("| qemu-img | 4.00 s (n=5) | 4.02 s (n=5) | +0.500 % (too few runs) |"),
                 md);
+        assertTrue(md.contains("| no clear change |"), md);
 
         String faster = Compare.render(List.of(after, before));
-        assertTrue(faster.contains("| -20.0 % | **faster** |"), faster);
+        assertTrue(faster.contains("| -20.0 % (too few runs) | 0.00902 | **faster** |"), faster);
+        assertEquals(List.of(), Compare.differences(List.of(before, after)));
+    }
+
+    @Test
+    void changeHasABootstrapIntervalWithSixRuns() {
+        double[] base = {2.0, 2.04, 1.96, 2.02, 1.98, 2.01};
+        double[] now = {2.5, 2.55, 2.45, 2.52, 2.48, 2.51};
+        Compare.Change c = Compare.change(base, now);
+        assertEquals(2.505 / 2.005 - 1, c.change(), 1e-12);
+        assertTrue(c.low() > 0 && c.low() <= c.change() && c.high() >= c.change(), c.toString());
+        assertTrue(c.significant());
+        Compare.Change same = Compare.change(base, base);
+        assertEquals(0, same.change(), 0);
+        assertEquals("no clear change", same.verdict());
+    }
+
+    @Test
+    void differencesNameTheDiskAndCommandsButNotTheSeed() {
+        BenchReport a =
+                withDisk(
+                        report(1, 1),
+                        Map.of("size", "68719476736", "seed", "1"),
+                        List.of(
+                                ToolInfo.available("nbdcopy", "nbdcopy $uri $uri", "1"),
+                                ToolInfo.available(
+                                        "builtin",
+                                        "/a/java -cp /a.jar io.sparserandom.cli.Main copy $uri $uri",
+                                        "1")));
+        BenchReport b =
+                withDisk(
+                        report(1, 1),
+                        Map.of("size", "4294967296", "seed", "2"),
+                        List.of(
+                                ToolInfo.available(
+                                        "nbdcopy", "nbdcopy --request-size=1M $uri $uri", "1"),
+                                ToolInfo.available(
+                                        "builtin",
+                                        "/b/java -cp /b.jar io.sparserandom.cli.Main copy $uri $uri",
+                                        "2")));
+        List<String> d = Compare.differences(List.of(a, b));
+        assertEquals(
+                List.of(
+                        "report 2 vs baseline: disk size 4294967296 vs 68719476736",
+                        "report 2 vs baseline: tool nbdcopy command 'nbdcopy --request-size=1M"
+                                + " $uri $uri' vs 'nbdcopy $uri $uri'"),
+                d,
+                "the seed and the built-in copier's java and jar paths do not count");
+    }
+
+    private static BenchReport withDisk(
+            BenchReport r, Map<String, String> disk, List<ToolInfo> tools) {
+        return new BenchReport(
+                r.schema(),
+                r.started(),
+                r.finished(),
+                r.machine(),
+                new java.util.TreeMap<>(disk),
+                r.repeat(),
+                tools,
+                r.runs(),
+                r.profiles());
     }
 
     @Test
@@ -71,8 +139,9 @@ class CompareTest {
                         runs,
                         Map.of());
         String md = Compare.render(List.of(before, after));
-        assertTrue(md.contains("failed 1/5 | — | not comparable |"), md);
-        assertTrue(md.contains("| qemu-img | 4.00 s (n=5) | absent | — | not comparable |"), md);
+        assertTrue(md.contains("failed 1/5 | — | — | not comparable |"), md);
+        assertTrue(
+                md.contains("| qemu-img | 4.00 s (n=5) | absent | — | — | not comparable |"), md);
         assertThrows(IllegalArgumentException.class, () -> Compare.render(List.of()));
     }
 }

@@ -39,9 +39,9 @@ class RenderTest {
         String json = Files.readString(files.json());
         assertTrue(
                 json.contains("\"started\" : \"2026-11-28T05:00:00Z\""), "ISO instant:\n" + json);
-        assertTrue(json.contains("\"schema\" : \"sparse-random-report/1\""));
+        assertTrue(json.contains("\"schema\" : \"sparse-random-report/2\""));
         assertTrue(json.contains("\"statistics\" : ["), "statistics included");
-        assertTrue(json.contains("\"ratioToFastest\""));
+        assertTrue(json.contains("\"ratio\""));
         assertTrue(json.contains("\"dataBytesPerSecond\""));
         assertTrue(json.contains("\n  \""), "pretty-printed");
         assertFalse(json.contains("NaN"));
@@ -198,7 +198,7 @@ class RenderTest {
             assertTrue(doc.getElementsByTagName("text").getLength() >= 5, svg);
         }
         assertTrue(svgs.get(0).contains(">2.41 s</text>"), "median label on the wall-time bar");
-        assertTrue(svgs.get(0).contains("class=\"whisker\""));
+        assertTrue(svgs.get(0).contains("class=\"dot\""), "every run drawn as a dot");
         assertTrue(svgs.get(1).contains("GiB/s</text>") || svgs.get(1).contains("MiB/s</text>"));
         assertTrue(svgs.get(2).contains(">9000</text>"), "histogram count label");
         assertEquals(html.split("<table>", -1).length - 1, html.split("</table>", -1).length - 1);

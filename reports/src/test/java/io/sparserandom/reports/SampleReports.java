@@ -102,4 +102,48 @@ final class SampleReports {
                 runs,
                 profiles);
     }
+
+    /**
+     * A sweep of rs over 64K, 256K, 1M, 4M with nbdcopy and qemu-img, 6 runs each (enough for
+     * intervals); nbdcopy's run 4 at rs=1M is an outlier.
+     */
+    static BenchReport sweep() {
+        List<RunResult> runs = new ArrayList<>();
+        List<String> sizes = List.of("64K", "256K", "1M", "4M");
+        double[] nbdcopy = {4.0, 2.6, 2.1, 2.3};
+        double[] qemu = {5.0, 4.1, 3.6, 3.5};
+        double[] jitter = {1.00, 1.03, 0.98, 1.02, 0.97, 1.01};
+        for (int round = 0; round <= 6; round++) {
+            for (int p = 0; p < sizes.size(); p++) {
+                Map<String, String> point = Map.of("rs", sizes.get(p));
+                double j = round == 0 ? 1.2 : jitter[round - 1];
+                double outlier = round == 4 && p == 2 ? 2.5 : 1;
+                runs.add(
+                        StatisticsTest.withParams(
+                                run("nbdcopy", round, nbdcopy[p] * j * outlier), point));
+                runs.add(StatisticsTest.withParams(run("qemu-img", round, qemu[p] * j), point));
+            }
+        }
+        return new BenchReport(
+                BenchReport.SCHEMA,
+                Instant.parse("2026-12-06T05:00:00Z"),
+                Instant.parse("2026-12-06T05:20:00Z"),
+                new Machine("Linux", "6.1.0-test", "Test CPU", 2, 8L << 30, "17.0.13 (Test)"),
+                Map.of("size", "4G"),
+                6,
+                List.of(
+                        ToolInfo.available(
+                                "nbdcopy",
+                                "nbdcopy --request-size={rs} \"$uri\" \"$uri\"",
+                                "nbdcopy 1.14.2"),
+                        ToolInfo.available(
+                                "qemu-img",
+                                "qemu-img convert -n -S {rs} \"$uri\" \"$uri\"",
+                                "qemu-img version 7.2.15")),
+                runs,
+                Map.of(),
+                List.of(),
+                Map.of("rs", sizes),
+                null);
+    }
 }

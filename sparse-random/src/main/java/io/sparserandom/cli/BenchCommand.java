@@ -1,9 +1,10 @@
 package io.sparserandom.cli;
 
-import io.sparserandom.faults.FaultPlan;
+import io.sparserandom.generator.DiskParams;
 import io.sparserandom.reports.BenchReport;
+import io.sparserandom.reports.HyperfineExport;
 import io.sparserandom.reports.ReportWriter;
-import io.sparserandom.reports.ToolStats;
+import io.sparserandom.reports.TerminalTable;
 import io.sparserandom.runner.Bench;
 import io.sparserandom.runner.CaptiveServer;
 import io.sparserandom.runner.Relaunch;
@@ -17,7 +18,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -41,6 +41,7 @@ import picocli.CommandLine.Parameters;
             "",
             "  sparse-random bench 64G",
             "  sparse-random bench 1T --tool nbdcopy --tool 'qemu-img=qemu-img convert -n \"$uri\" \"$uri\"' --repeat 3",
+            "  sparse-random bench 64G --param rs=65536,1048576 --tool 'nbdcopy=nbdcopy --request-size={rs} \"$uri\" \"$uri\"'",
             ""
         },
         exitCodeListHeading = "%nExit status:%n",
@@ -73,8 +74,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--repeat",
             paramLabel = "N",
-            defaultValue = "5",
-            description = "Counted runs per tool (default ${DEFAULT-VALUE}).")
+            defaultValue = "6",
+            description =
+                    "Counted runs per tool (default ${DEFAULT-VALUE}, the fewest that give a 95 %"
+                            + " interval of the median).")
     int repeat;
 
     @Option(
@@ -95,6 +98,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "A run taking longer is killed and failed (default ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
+    @CommandLine.Mixin StatisticsOptions statistics = new StatisticsOptions();
+
+    @CommandLine.Mixin SweepOptions sweep = new SweepOptions();
+
     @Option(
             names = {"-v", "--verbose"},
             description = "Debug logging on stderr.")
@@ -104,10 +111,9 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter outWriter = spec.commandLine().getOut();
-        DiskArguments.Parsed parsed;
-        List<ToolSpec> tools;
+        List<Bench.Point> points;
+        Bench.Sweep sweepPlan;
         try {
-            parsed = DiskArguments.parse(params);
             if (repeat < 1) {
                 throw new IllegalArgumentException("--repeat: " + repeat + " must be at least 1");
             }
@@ -115,12 +121,26 @@ final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(
                         "--timeout: " + timeoutSeconds + " must be at least 1");
             }
-            tools = resolveTools();
+            Map<String, List<String>> swept = sweep.parse();
+            if (swept.isEmpty()) {
+                points =
+                        List.of(
+                                new Bench.Point(
+                                        Map.of(),
+                                        DiskArguments.parse(params).params(),
+                                        resolveTools(),
+                                        faultOptions.plan(spec)));
+                sweepPlan = Bench.Sweep.NONE;
+            } else {
+                points = sweepPoints(swept);
+                sweepPlan = new Bench.Sweep(swept, toolTemplates());
+            }
+            statistics.check(points.get(0).tools().stream().map(ToolSpec::name).toList());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        FaultPlan faults = faultOptions.plan(spec);
-        Integer relaunched = Relaunch.ifNeeded(parsed.params().randomContent());
+        Integer relaunched =
+                Relaunch.ifNeeded(points.stream().anyMatch(p -> p.params().randomContent()));
         if (relaunched != null) {
             return relaunched;
         }
@@ -131,67 +151,108 @@ final class BenchCommand implements Callable<Integer> {
                                 "reports",
                                 LocalDateTime.now(ZoneId.systemDefault())
                                         .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        err.printf(
-                "bench: disk %s; tools: %s; %d run(s) each after one warm-up%n",
-                CaptiveServer.describe(parsed.params()),
-                String.join(
-                        ", ",
-                        tools.stream()
-                                .map(t -> t.name() + (t.available() ? "" : " (not installed)"))
-                                .toList()),
-                repeat);
+        for (Bench.Point p : points) {
+            err.printf(
+                    "bench: %sdisk %s; tools: %s; %d run(s) each after one warm-up%n",
+                    p.parameters().isEmpty() ? "" : p.parameters() + ": ",
+                    CaptiveServer.describe(p.params()),
+                    String.join(
+                            ", ",
+                            p.tools().stream()
+                                    .map(t -> t.name() + (t.available() ? "" : " (not installed)"))
+                                    .toList()),
+                    repeat);
+        }
         err.flush();
         // JDK 17: System.console() is null exactly when stdin or stdout is not a terminal.
         @SuppressWarnings("SystemConsoleNull")
         boolean terminal = System.console() != null;
         Bench bench =
                 new Bench(
-                                parsed.params(),
-                                tools,
-                                repeat,
-                                tcp,
-                                Duration.ofSeconds(timeoutSeconds),
-                                err,
-                                terminal)
-                        .faults(faults);
-        BenchReport report = bench.run();
+                        points,
+                        sweepPlan,
+                        repeat,
+                        tcp,
+                        Duration.ofSeconds(timeoutSeconds),
+                        err,
+                        terminal);
+        BenchReport report = bench.run().withReference(statistics.reference);
         ReportWriter.Written w = ReportWriter.writeAll(report, dir);
-        List<Path> files = List.of(w.json(), w.markdown(), w.html(), w.junit());
-        boolean failed = false;
-        outWriter.println();
-        outWriter.printf(
-                Locale.ROOT,
-                "%-12s %5s %6s %12s %24s %10s%n",
-                "tool",
-                "runs",
-                "failed",
-                "median",
-                "95% CI",
-                "ratio");
-        for (ToolStats s : report.statistics()) {
-            failed |= s.failed() > 0;
-            if (s.wall() == null || s.wall().n() == 0) {
-                outWriter.printf(
-                        Locale.ROOT, "%-12s %5d %6d %12s%n", s.tool(), s.runs(), s.failed(), "-");
-                continue;
-            }
-            outWriter.printf(
-                    Locale.ROOT,
-                    "%-12s %5d %6d %10.3f s   [%8.3f, %8.3f] s %9.3fx%n",
-                    s.tool(),
-                    s.runs(),
-                    s.failed(),
-                    s.wall().median(),
-                    s.wall().ci95Low(),
-                    s.wall().ci95High(),
-                    s.ratioToFastest() == null ? Double.NaN : s.ratioToFastest().value());
+        List<Path> files = new ArrayList<>(w.all());
+        if (statistics.exportHyperfine != null) {
+            HyperfineExport.write(report, statistics.exportHyperfine);
+            files.add(statistics.exportHyperfine);
         }
+        outWriter.println();
+        outWriter.print(TerminalTable.render(report));
+        boolean failed = TerminalTable.anyFailed(report);
         outWriter.println();
         for (Path f : files) {
             outWriter.println("wrote " + f);
         }
         outWriter.flush();
         return failed ? 1 : 0;
+    }
+
+    /**
+     * One point per combination of the swept values: the command line (without --param) with {NAME}
+     * substituted, parsed again from scratch, so every option gets the values. A seed chosen at
+     * random is chosen once, for every point.
+     */
+    private List<Bench.Point> sweepPoints(Map<String, List<String>> swept) {
+        // The original words start with the parent command's; ours follow our name.
+        List<String> all = spec.commandLine().getParseResult().originalArgs();
+        int at = all.indexOf(spec.name());
+        List<String> args = SweepOptions.withoutSweep(all.subList(at + 1, all.size()));
+        SweepOptions.checkUsed(swept, args);
+        List<Bench.Point> points = new ArrayList<>();
+        Long seed = null;
+        for (Map<String, String> values : SweepOptions.product(swept)) {
+            BenchCommand point = new BenchCommand();
+            try {
+                new CommandLine(point)
+                        .parseArgs(SweepOptions.substitute(args, values).toArray(String[]::new));
+            } catch (CommandLine.ParameterException e) {
+                throw new IllegalArgumentException(values + ": " + e.getMessage(), e);
+            }
+            DiskParams disk;
+            try {
+                DiskArguments.Parsed parsed = DiskArguments.parse(point.params);
+                disk = parsed.params();
+                if (parsed.randomSeed() && seed != null) {
+                    disk =
+                            new DiskParams(
+                                    disk.size(),
+                                    seed,
+                                    disk.percent(),
+                                    disk.runlength(),
+                                    disk.randomContent(),
+                                    disk.model());
+                }
+                seed = seed == null ? disk.seed() : seed;
+                points.add(
+                        new Bench.Point(
+                                values,
+                                disk,
+                                point.resolveTools(),
+                                point.faultOptions.plan(point.spec)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(values + ": " + e.getMessage(), e);
+            }
+        }
+        return points;
+    }
+
+    /** Each tool's command as written, {NAME} placeholders and all, for the report. */
+    private Map<String, String> toolTemplates() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String s : toolSpecs) {
+            int eq = s.indexOf('=');
+            if (eq > 0) {
+                out.put(s.substring(0, eq).trim(), s.substring(eq + 1).trim());
+            }
+        }
+        return out;
     }
 
     private List<ToolSpec> resolveTools() {

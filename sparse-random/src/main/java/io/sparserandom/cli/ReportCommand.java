@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
         versionProvider = VersionProvider.class,
         description = {
             "Re-render a saved report (report.json in DIR), or compare several (before/after a change",
-            "of a copy tool), flagging changes larger than the confidence intervals."
+            "of a copy tool): the change of each median with its bootstrap interval and a Mann-Whitney",
+            "U test. Reports whose disk or tool commands differ are refused unless --force is given."
         })
 final class ReportCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -29,6 +30,8 @@ final class ReportCommand implements Callable<Integer> {
             arity = "1..*",
             description = "Report folders (or report.json files).")
     List<Path> dirs;
+
+    @CommandLine.Mixin CompareOptions compare = new CompareOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -57,6 +60,20 @@ final class ReportCommand implements Callable<Integer> {
                 spec.commandLine().getOut().println("wrote " + f);
             }
         } else {
+            List<String> differences = Compare.differences(reports);
+            if (!differences.isEmpty()) {
+                java.io.PrintWriter err = spec.commandLine().getErr();
+                err.println(
+                        "report: the reports measured different things"
+                                + (compare.force ? " (compared anyway: --force):" : ":"));
+                differences.forEach(d -> err.println("  " + d));
+                if (!compare.force) {
+                    err.println("report: give --force to compare them anyway");
+                    err.flush();
+                    return 2;
+                }
+                err.flush();
+            }
             spec.commandLine().getOut().print(Compare.render(reports));
         }
         spec.commandLine().getOut().flush();

@@ -9,7 +9,6 @@ import io.sparserandom.generator.SparseRandomDisk;
 import io.sparserandom.metrics.ServerMetrics;
 import io.sparserandom.protocol.NbdCommand;
 import io.sparserandom.reports.BenchReport;
-import io.sparserandom.reports.Format;
 import io.sparserandom.reports.Machine;
 import io.sparserandom.reports.RunResult;
 import io.sparserandom.reports.ToolInfo;
@@ -24,10 +23,14 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * The benchmark runner: one warm-up run per tool (not counted), then {@code repeat} runs with the
@@ -37,14 +40,43 @@ import java.util.Map;
  * never a timing.
  */
 public final class Bench {
-    private final DiskParams params;
-    private final List<ToolSpec> tools;
+
+    /**
+     * One point of a sweep: the swept parameters' values and the disk and tools they resolve to.
+     * Without a sweep there is one point with no parameters.
+     */
+    public record Point(
+            Map<String, String> parameters,
+            DiskParams params,
+            List<ToolSpec> tools,
+            FaultPlan faults) {
+        public Point {
+            parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+            tools = List.copyOf(tools);
+            Objects.requireNonNull(faults, "faults");
+        }
+
+        /** Without faults. */
+        public Point(Map<String, String> parameters, DiskParams params, List<ToolSpec> tools) {
+            this(parameters, params, tools, FaultPlan.none());
+        }
+    }
+
+    /**
+     * What the report says about a sweep: each swept parameter's values, and each tool's command as
+     * written (with its {NAME} placeholders). Empty without a sweep.
+     */
+    public record Sweep(Map<String, List<String>> values, Map<String, String> commands) {
+        public static final Sweep NONE = new Sweep(Map.of(), Map.of());
+    }
+
+    private final List<Point> points;
+    private final Sweep sweep;
     private final int repeat;
     private final boolean tcp;
     private final Duration timeout;
     private final PrintWriter err;
     private final boolean terminal;
-    private FaultPlan faults = FaultPlan.none();
 
     public Bench(
             DiskParams params,
@@ -54,8 +86,27 @@ public final class Bench {
             Duration timeout,
             PrintWriter err,
             boolean terminal) {
-        this.params = params;
-        this.tools = tools;
+        this(
+                List.of(new Point(Map.of(), params, tools)),
+                Sweep.NONE,
+                repeat,
+                tcp,
+                timeout,
+                err,
+                terminal);
+    }
+
+    /** A sweep: the points run interleaved, round by round, like the tools. */
+    public Bench(
+            List<Point> points,
+            Sweep sweep,
+            int repeat,
+            boolean tcp,
+            Duration timeout,
+            PrintWriter err,
+            boolean terminal) {
+        this.points = List.copyOf(points);
+        this.sweep = sweep;
         this.repeat = repeat;
         this.tcp = tcp;
         this.timeout = timeout;
@@ -63,28 +114,33 @@ public final class Bench {
         this.terminal = terminal;
     }
 
-    /** Serves every run with these faults (each run's server gets its own fault state). */
-    public Bench faults(FaultPlan plan) {
-        this.faults = plan;
-        return this;
-    }
-
     /** Runs every tool; a tool that is not installed is skipped with a note on the error stream. */
     public BenchReport run() throws IOException, InterruptedException, DeviceException {
         Instant started = Instant.now();
-        SparseRandomDisk disk = SparseRandomDisk.create(params);
         List<RunResult> runs = new ArrayList<>();
         Map<String, ToolProfile> profiles = new LinkedHashMap<>();
-        List<ToolSpec> available = tools.stream().filter(ToolSpec::available).toList();
-        for (ToolSpec t : tools) {
-            if (!t.available()) {
-                err.println("bench: skipping " + t.name() + ": " + t.unavailableReason());
+        List<SparseRandomDisk> disks = new ArrayList<>();
+        List<List<ToolSpec>> available = new ArrayList<>();
+        Set<String> skipped = new LinkedHashSet<>();
+        for (Point point : points) {
+            disks.add(SparseRandomDisk.create(point.params()));
+            available.add(point.tools().stream().filter(ToolSpec::available).toList());
+            for (ToolSpec t : point.tools()) {
+                if (!t.available() && skipped.add(t.name() + ": " + t.unavailableReason())) {
+                    err.println("bench: skipping " + t.name() + ": " + t.unavailableReason());
+                }
             }
         }
+        Progress progress =
+                new Progress((repeat + 1) * available.stream().mapToInt(List::size).sum());
         List<String> notes = new ArrayList<>();
-        if (!faults.isEmpty()) {
-            notes.add("faults: " + faults);
-        }
+        // Each sweep point may have its own faults (a swept --delay); name each distinct set once.
+        points.stream()
+                .map(Point::faults)
+                .filter(f -> !f.isEmpty())
+                .map(f -> "faults: " + f)
+                .distinct()
+                .forEach(notes::add);
         try (ToolRunner runner = ToolRunner.create()) {
             if (runner.accountingNote() != null) {
                 notes.add(runner.accountingNote());
@@ -92,26 +148,32 @@ public final class Bench {
                 err.flush();
             }
             for (int round = 0; round <= repeat; round++) {
-                for (ToolSpec tool : available) {
-                    Measured m = runOnce(runner, disk, tool, round);
-                    runs.add(m.result);
-                    if (round > 0 || !profiles.containsKey(tool.name())) {
-                        profiles.put(tool.name(), m.profile);
+                for (int p = 0; p < points.size(); p++) {
+                    Point point = points.get(p);
+                    for (ToolSpec tool : available.get(p)) {
+                        Measured m = runOnce(runner, disks.get(p), point, tool, round, progress);
+                        runs.add(m.result);
+                        String key = m.profile.tool();
+                        if (round > 0 || !profiles.containsKey(key)) {
+                            profiles.put(key, m.profile);
+                        }
                     }
                 }
             }
         }
-        List<ToolInfo> infos =
-                tools.stream()
-                        .map(
-                                t ->
-                                        new ToolInfo(
-                                                t.name(),
-                                                t.command(),
-                                                t.version(),
-                                                t.available(),
-                                                t.unavailableReason()))
-                        .toList();
+        Map<String, ToolInfo> infos = new LinkedHashMap<>();
+        for (Point point : points) {
+            for (ToolSpec t : point.tools()) {
+                infos.putIfAbsent(
+                        t.name(),
+                        new ToolInfo(
+                                t.name(),
+                                sweep.commands().getOrDefault(t.name(), t.command()),
+                                t.version(),
+                                t.available(),
+                                t.unavailableReason()));
+            }
+        }
         return new BenchReport(
                 BenchReport.SCHEMA,
                 started,
@@ -119,17 +181,26 @@ public final class Bench {
                 Machine.detect(),
                 diskMap(),
                 repeat,
-                infos,
+                List.copyOf(infos.values()),
                 runs,
                 profiles,
-                notes);
+                notes,
+                sweep.values(),
+                null);
     }
 
     private record Measured(RunResult result, ToolProfile profile) {}
 
-    private Measured runOnce(ToolRunner runner, SparseRandomDisk disk, ToolSpec tool, int round)
+    private Measured runOnce(
+            ToolRunner runner,
+            SparseRandomDisk disk,
+            Point point,
+            ToolSpec tool,
+            int round,
+            Progress progress)
             throws IOException, InterruptedException, DeviceException {
-        String label = tool.name() + (round == 0 ? " warm-up" : " run " + round + "/" + repeat);
+        String name = label(tool.name(), point.parameters());
+        String label = name + (round == 0 ? " warm-up" : " run " + round + "/" + repeat);
         ServerMetrics metrics = new ServerMetrics(new SimpleMeterRegistry());
         Endpoint endpoint = tcp ? Endpoint.tcp("127.0.0.1", 0, "") : Endpoint.unix("-", "");
         ToolRunner.Outcome run;
@@ -144,7 +215,7 @@ public final class Bench {
                         metrics,
                         new CoverageLedger(),
                         TlsConfig.OFF,
-                        faults)) {
+                        point.faults())) {
             long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             run =
@@ -155,13 +226,12 @@ public final class Bench {
                             Duration.ofMillis(terminal ? 250 : 1000),
                             () -> {
                                 if (terminal) {
-                                    err.printf(
-                                            Locale.ROOT,
-                                            "\r\033[K%s  %.1f s  %s moved",
-                                            label,
-                                            (System.nanoTime() - t0) / 1e9,
-                                            Format.bytes(
-                                                    metrics.bytesRead() + metrics.bytesWritten()));
+                                    err.print(
+                                            progress.line(
+                                                    label,
+                                                    name,
+                                                    (System.nanoTime() - t0) / 1e9,
+                                                    verifiedBytes(metrics)));
                                     err.flush();
                                 }
                             });
@@ -204,19 +274,21 @@ public final class Bench {
                         verdict.dataVerified(),
                         run.exitStatus(),
                         verdict.passed(),
-                        failure);
+                        failure,
+                        point.parameters());
+        progress.finished(name, run.wallSeconds(), verifiedBytes(metrics));
         if (terminal) {
             err.print("\r\033[K");
         }
         err.printf(
                 Locale.ROOT,
                 "bench: %-10s %-12s %8.3f s  %s%n",
-                tool.name(),
+                name,
                 round == 0 ? "warm-up" : "run " + round + "/" + repeat,
                 run.wallSeconds(),
                 verdict.passed() ? "verified" : "FAILED: " + failure);
         err.flush();
-        return new Measured(result, profile(tool.name(), metrics, disk.size()));
+        return new Measured(result, profile(name, metrics, disk.size()));
     }
 
     private static ToolProfile profile(String tool, ServerMetrics m, long diskSize) {
@@ -264,7 +336,23 @@ public final class Bench {
                 usedBlockStatus);
     }
 
+    /**
+     * The disk parameters; a parameter that differs between sweep points shows its values in order,
+     * comma-separated.
+     */
     private Map<String, String> diskMap() {
+        Map<String, Set<String>> values = new LinkedHashMap<>();
+        for (Point point : points) {
+            diskMap(point.params())
+                    .forEach(
+                            (k, v) -> values.computeIfAbsent(k, x -> new LinkedHashSet<>()).add(v));
+        }
+        Map<String, String> d = new LinkedHashMap<>();
+        values.forEach((k, v) -> d.put(k, String.join(",", v)));
+        return d;
+    }
+
+    private static Map<String, String> diskMap(DiskParams params) {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("size", Long.toString(params.size()));
         d.put("seed", Long.toString(params.seed()));
@@ -273,6 +361,17 @@ public final class Bench {
         d.put("random-content", Boolean.toString(params.randomContent()));
         d.put("compat", params.model() == DiskParams.Model.NBDKIT ? "nbdkit" : "none");
         return d;
+    }
+
+    /** Bytes the server has verified so far: every write and zero is checked as it arrives. */
+    private static long verifiedBytes(ServerMetrics m) {
+        return m.bytesWritten() + m.bytesZeroed() + m.bytesTrimmed();
+    }
+
+    private static String label(String tool, Map<String, String> parameters) {
+        StringBuilder s = new StringBuilder(tool);
+        parameters.forEach((k, v) -> s.append(' ').append(k).append('=').append(v));
+        return s.toString();
     }
 
     private static long processCpuNanos() {
