@@ -71,6 +71,15 @@ public interface BlockDevice {
      */
     void extents(long offset, long length, ExtentSink sink) throws DeviceException;
 
+    /**
+     * The same map as {@link #extents}, asked by the server to send a read's holes as hole chunks:
+     * part of a read, not a block status request, so a decorator that fails block status requests
+     * leaves it alone.
+     */
+    default void readMap(long offset, long length, ExtentSink sink) throws DeviceException {
+        extents(offset, length, sink);
+    }
+
     /** Receives extents; return false to stop early. */
     @FunctionalInterface
     interface ExtentSink {

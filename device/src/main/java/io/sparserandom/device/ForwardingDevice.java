@@ -65,4 +65,9 @@ public abstract class ForwardingDevice implements BlockDevice {
     public void extents(long offset, long length, ExtentSink sink) throws DeviceException {
         next.extents(offset, length, sink);
     }
+
+    @Override
+    public void readMap(long offset, long length, ExtentSink sink) throws DeviceException {
+        next.readMap(offset, length, sink);
+    }
 }

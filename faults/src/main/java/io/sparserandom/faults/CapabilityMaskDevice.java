@@ -62,6 +62,15 @@ public class CapabilityMaskDevice extends ForwardingDevice {
         next.extents(offset, length, sink);
     }
 
+    @Override
+    public void readMap(long offset, long length, ExtentSink sink) throws DeviceException {
+        if (masked.contains(MaskedFeature.EXTENTS)) {
+            sink.extent(length, IoFlags.EXTENT_DATA);
+            return;
+        }
+        next.readMap(offset, length, sink);
+    }
+
     /** The variant for a wrapped device with a fast content check: passed through untouched. */
     private static final class WithExpected extends CapabilityMaskDevice
             implements ExpectedContent {

@@ -23,6 +23,9 @@ import java.util.List;
  * under a given seed a flush rule fails all flushes or none ({@code flush:1} fails every flush;
  * with {@code once}, every other one). Telling flushes apart would need their arrival order.
  *
+ * <p>A block-status rule fails {@link #extents} only: the map the server asks for to send a read's
+ * holes ({@link #readMap}) is part of the read and passes.
+ *
  * <p>One instance may serve every connection; {@link FaultInjection} shares one retry memory among
  * per-connection instances, so a retry on another connection is still a retry. The content is
  * unchanged, so when the wrapped device offers {@link ExpectedContent} the decorator does too (see

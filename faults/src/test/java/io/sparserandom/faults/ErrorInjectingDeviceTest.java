@@ -437,4 +437,20 @@ class ErrorInjectingDeviceTest {
         }
         assertEquals(0, counters.injectedTotal());
     }
+
+    @Test
+    void theReadMapIsNotABlockStatusRequest() throws Exception {
+        BlockDevice d = device(1, "block-status:1");
+        assertThrows(DeviceException.class, () -> d.extents(0, 4096, (len, t) -> false));
+        long[] seen = {0};
+        d.readMap(
+                0,
+                4096,
+                (len, t) -> {
+                    seen[0] += len;
+                    return false;
+                });
+        assertTrue(seen[0] > 0, "a read's map of holes passes the block-status rule");
+        assertEquals(1, counters.injected(FaultCommand.BLOCK_STATUS));
+    }
 }

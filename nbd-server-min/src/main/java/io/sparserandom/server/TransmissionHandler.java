@@ -349,7 +349,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
             // Split the read along the device's runs: holes go as OFFSET_HOLE chunks, no bytes
             // sent.
             ReadChunks cut = new ReadChunks(r.offset(), length, MAX_READ_CHUNKS);
-            device.extents(
+            device.readMap(
                     r.offset(),
                     length,
                     (len, type) -> cut.add(len, (type & IoFlags.EXTENT_ZERO) != 0));
