@@ -1,7 +1,6 @@
 package io.sparserandom.server;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -48,6 +47,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     private final TransmissionObserver observer;
     private boolean disconnecting;
     private final ArrayList<NbdCommand> unflushed = new ArrayList<>();
+    private final ArrayList<Observed> unannounced = new ArrayList<>();
 
     /** Requests that arrived while the channel was not writable, answered in order once it is. */
     private final ArrayDeque<NbdRequest> pending = new ArrayDeque<>();
@@ -68,6 +68,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof NbdDecodeFailure f) {
             LOG.warn("connection {}: {}; disconnecting", conn.id(), f.message());
             disconnecting = true;
+            announce();
             ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
@@ -105,6 +106,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
                 r.release();
             }
         }
+        announce();
         ctx.flush();
         flushed();
         if (pending.isEmpty() && ctx.channel().isWritable() && !disconnecting) {
@@ -122,6 +124,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         releasePending();
+        announce(); // as good as sent: the client can no longer wait for them
         flushed(); // keep the listener's in-flight count balanced when the client vanishes
         observer.closed();
         ctx.fireChannelInactive();
@@ -141,6 +144,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
         if (cmd == NbdCommand.DISC) {
             LOG.debug("connection {}: disconnect requested", conn.id());
             disconnecting = true;
+            announce();
             ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
             listener.requestFinished(conn, cmd);
             return;
@@ -399,21 +403,21 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void ok(ChannelHandlerContext ctx, NbdRequest r) {
-        ChannelFuture sent =
-                ctx.write(
-                        n.structuredReplies()
-                                ? new NbdReply.None(r.cookie())
-                                : NbdReply.Simple.ok(r.cookie()));
-        observeReply(sent, r.command(), r.offset(), r.length(), true);
+        ctx.write(
+                n.structuredReplies()
+                        ? new NbdReply.None(r.cookie())
+                        : NbdReply.Simple.ok(r.cookie()));
+        observeReply(r.command(), r.offset(), r.length(), true);
         finished(r.command());
     }
 
     /**
-     * Tells the observer when a write-like or flush reply has left for the socket: the write's
-     * future completes then (or fails when the connection closes first).
+     * Keeps a write-like or flush reply to announce to the observer when it is flushed to the
+     * socket. Announced just before the flush, not from the write's future: a client that has read
+     * the reply may send a FLUSH on another connection, handled on another thread before this
+     * thread would run the future's listeners.
      */
-    private void observeReply(
-            ChannelFuture sent, NbdCommand cmd, long offset, long length, boolean ok) {
+    private void observeReply(NbdCommand cmd, long offset, long length, boolean ok) {
         if (observer == TransmissionObserver.NONE
                 || (cmd != NbdCommand.WRITE
                         && cmd != NbdCommand.WRITE_ZEROES
@@ -421,7 +425,17 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
                         && cmd != NbdCommand.FLUSH)) {
             return;
         }
-        sent.addListener(f -> observer.replySent(cmd, offset, length, ok));
+        unannounced.add(new Observed(cmd, offset, length, ok));
+    }
+
+    private record Observed(NbdCommand cmd, long offset, long length, boolean ok) {}
+
+    /** Queued replies are about to be flushed: tell the observer, in order. */
+    private void announce() {
+        for (Observed o : unannounced) {
+            observer.replySent(o.cmd(), o.offset(), o.length(), o.ok());
+        }
+        unannounced.clear();
     }
 
     /**
@@ -461,7 +475,8 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
         } else {
             reply = new NbdReply.ErrorChunk(r.cookie(), true, errno, msg);
         }
-        observeReply(ctx.write(reply), cmd, r.offset(), r.length(), false);
+        ctx.write(reply);
+        observeReply(cmd, r.offset(), r.length(), false);
         finished(cmd);
     }
 
@@ -482,6 +497,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        announce();
         ctx.flush();
         flushed();
         ctx.fireChannelReadComplete();
@@ -494,6 +510,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
             drain(ctx);
         } else {
             ctx.channel().config().setAutoRead(false);
+            announce();
             ctx.flush();
             flushed();
         }
