@@ -48,6 +48,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     private final TransmissionObserver observer;
     private boolean disconnecting;
     private final ArrayList<NbdCommand> unflushed = new ArrayList<>();
+    private final ArrayList<Observed> unannounced = new ArrayList<>();
 
     /** Requests that arrived while the channel was not writable, answered in order once it is. */
     private final ArrayDeque<NbdRequest> pending = new ArrayDeque<>();
@@ -70,6 +71,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof NbdDecodeFailure f) {
             LOG.warn("connection {}: {}; disconnecting", conn.id(), f.message());
             disconnecting = true;
+            announce();
             ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
@@ -107,6 +109,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
                 r.release();
             }
         }
+        announce();
         ctx.flush();
         flushed();
         if (pending.isEmpty() && ctx.channel().isWritable() && !disconnecting) {
@@ -124,6 +127,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         releasePending();
+        announce(); // as good as sent: the client can no longer wait for them
         flushed(); // keep the listener's in-flight count balanced when the client vanishes
         observer.closed();
         ctx.fireChannelInactive();
@@ -143,6 +147,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
         if (cmd == NbdCommand.DISC) {
             LOG.debug("connection {}: disconnect requested", conn.id());
             disconnecting = true;
+            announce();
             ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
             listener.requestFinished(conn, cmd);
             return;
@@ -435,10 +440,10 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Tells the observer a write-like or flush reply is committed. This is the moment the reply is
-     * handed to the socket, not when the socket write completes: that listener can run after the
-     * client has read the reply and sent a FLUSH on another connection, which would then wrongly
-     * count as arriving first. The device has finished the write by now, so a later flush covers it.
+     * Keeps a write-like or flush reply to announce to the observer when it is flushed to the
+     * socket. Announced just before the flush, not from the write's future: a client that has read
+     * the reply may send a FLUSH on another connection, handled on another thread before this
+     * thread would run the future's listeners.
      */
     private void observeReply(NbdCommand cmd, long offset, long length, boolean ok) {
         if (observer == TransmissionObserver.NONE
@@ -448,7 +453,17 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
                         && cmd != NbdCommand.FLUSH)) {
             return;
         }
-        observer.replySent(cmd, offset, length, ok);
+        unannounced.add(new Observed(cmd, offset, length, ok));
+    }
+
+    private record Observed(NbdCommand cmd, long offset, long length, boolean ok) {}
+
+    /** Queued replies are about to be flushed: tell the observer, in order. */
+    private void announce() {
+        for (Observed o : unannounced) {
+            observer.replySent(o.cmd(), o.offset(), o.length(), o.ok());
+        }
+        unannounced.clear();
     }
 
     /**
@@ -510,6 +525,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        announce();
         ctx.flush();
         flushed();
         ctx.fireChannelReadComplete();
@@ -522,6 +538,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
             drain(ctx);
         } else {
             ctx.channel().config().setAutoRead(false);
+            announce();
             ctx.flush();
             flushed();
         }

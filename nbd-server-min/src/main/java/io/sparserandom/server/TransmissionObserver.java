@@ -14,8 +14,9 @@ public interface TransmissionObserver {
     default void requestArrived(NbdCommand command, long offset, long length) {}
 
     /**
-     * The reply to a WRITE, WRITE_ZEROES, TRIM or FLUSH was written to the socket, or the
-     * connection closed before it could be.
+     * The reply to a WRITE, WRITE_ZEROES, TRIM or FLUSH is being flushed to the socket: told just
+     * before, so that a client that read it cannot have a request handled first on another
+     * connection. Also told when the connection closed before it could be.
      *
      * @param ok whether the reply said success
      */

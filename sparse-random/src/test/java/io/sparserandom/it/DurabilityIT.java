@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -94,14 +95,22 @@ class DurabilityIT {
     }
 
     /**
-     * Four connections, one flushed: durable only when multi-conn was offered. The server is built
-     * here, the way CaptiveServer builds it, with multi-conn masked (the CLI has no option for it).
+     * Four connections, one flushed: durable only when multi-conn was offered. Without flush
+     * offered there is no cache, so a copier that never flushes is durable. The server is built
+     * here, the way CaptiveServer builds it, with a capability masked (the CLI has no option for it
+     * yet).
      */
     @ParameterizedTest
-    @CsvSource({"4conn-flush-1,false", "4conn-flush-4,true"})
-    void withoutMultiConnEveryConnectionMustFlush(String mode, boolean durable, @TempDir Path dir)
-            throws Exception {
+    @CsvSource({
+        "multi-conn,4conn-flush-1,false",
+        "multi-conn,4conn-flush-4,true",
+        "flush,no-flush,true"
+    })
+    void maskedCapabilitiesChangeTheRules(
+            String masked, String mode, boolean durable, @TempDir Path dir) throws Exception {
         Interop.pythonNbd();
+        UnaryOperator<Capabilities> mask =
+                masked.equals("flush") ? c -> c.withFlush(false) : c -> c.withMultiConn(false);
         SparseRandomDisk disk =
                 SparseRandomDisk.create(DiskArguments.parse(List.of(DISK)).params());
         CoverageLedger ledger = new CoverageLedger();
@@ -110,10 +119,7 @@ class DurabilityIT {
         Result r;
         try (NbdServer server =
                 NbdServer.builder()
-                        .device(
-                                "",
-                                "no multi-conn",
-                                c -> new NoMultiConn(verifier.forConnection(c.id())))
+                        .device("", "masked", c -> new Masked(verifier.forConnection(c.id()), mask))
                         .transmissionObserver(new DurabilityObserver(ledger.durability()))
                         .unixSocket(socket)
                         .build()
@@ -127,7 +133,8 @@ class DurabilityIT {
                             "nbd+unix:///?socket=" + socket);
         }
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(r.stdout().contains("CAN_MULTI_CONN=0"), r.toString());
+        assertEquals(
+                masked.equals("multi-conn"), r.stdout().contains("CAN_MULTI_CONN=0"), r.toString());
         Verdict v = Verdict.compute(disk, ledger, r.exit(), true, true, Duration.ZERO);
         assertTrue(v.complete(), v.incompleteReason());
         assertEquals(durable, v.durable(), String.valueOf(v.undurableReason()));
@@ -139,15 +146,18 @@ class DurabilityIT {
         }
     }
 
-    /** The verifying device without the multi-conn flag. */
-    private static final class NoMultiConn extends ForwardingDevice {
-        NoMultiConn(BlockDevice next) {
+    /** The verifying device with a capability turned off. */
+    private static final class Masked extends ForwardingDevice {
+        private final UnaryOperator<Capabilities> mask;
+
+        Masked(BlockDevice next, UnaryOperator<Capabilities> mask) {
             super(next);
+            this.mask = mask;
         }
 
         @Override
         public Capabilities capabilities() {
-            return next.capabilities().withMultiConn(false);
+            return mask.apply(next.capabilities());
         }
     }
 

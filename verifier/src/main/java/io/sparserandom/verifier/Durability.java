@@ -43,7 +43,7 @@ public record Durability(
                     + undurableBytes
                     + " bytes in "
                     + undurableRanges
-                    + " range(s) were never flushed or written with FUA, first at offset 0x"
+                    + " range(s) never flushed, first at offset 0x"
                     + Long.toHexString(firstOffset);
         }
         if (!provable) {
