@@ -25,7 +25,8 @@ public final class Main {
                 new CommandLine(new SparseRandomCommand())
                         .addSubcommand("bench", new BenchCommand())
                         .addSubcommand("report", new ReportCommand())
-                        .addSubcommand("copy", new CopyCommand());
+                        .addSubcommand("copy", new CopyCommand())
+                        .addSubcommand("learn", new LearnCommand());
         cl.setParameterExceptionHandler(
                 (ex, args) -> {
                     ex.getCommandLine().getErr().println("sparse-random: " + ex.getMessage());
