@@ -12,9 +12,10 @@ import java.util.Arrays;
  *   cycle     = the non-hole runs before a hole run, and that hole run (a disk that starts with a
  *               hole starts with a cycle of that hole alone)
  *   zone      = 1/64 of the learned disk, boundaries Z_k = floor(k * L / 64)
- *   a cycle is cut at every zone boundary inside it when its non-hole blocks are at least
- *   1/200 of a zone (moving them would shift a zone's data share by half a point or more);
- *   small cycles (metadata copies before a long hole) stay whole, so their holes keep their length
+ *   a cycle is cut at every zone boundary inside it when repeating it whole would change the
+ *   non-hole share of a zone it straddles by more than 1 point (copies spread its non-hole
+ *   blocks evenly over its range); most cycles (small metadata before a long hole, long
+ *   extents with short gaps) stay whole, so their runs keep their lengths
  *
  *   cycle i has learned start S_i (S_0 = 0, S_m = L) and length c_i = S_{i+1} - S_i
  *   it owns our blocks [T_i, T_{i+1}),  T_i = floor(S_i * B / L)      (exact, 128-bit)
@@ -40,8 +41,11 @@ import java.util.Arrays;
 final class ShapeLayout implements Layout {
     static final int ZONES = 64;
 
-    /** A cycle with at least zone/CUT_DIVISOR non-hole blocks is cut at zone boundaries. */
-    static final long CUT_DIVISOR = 200;
+    /**
+     * A cycle is cut at zone boundaries when repeating it whole would move more than this share of
+     * a zone's blocks between data and hole (1 point; two cycles at most straddle a zone).
+     */
+    static final double CUT_ERROR = 0.01;
 
     private static final byte HOLE = (byte) Shape.State.HOLE.ordinal();
     private static final byte ZERO = (byte) Shape.State.ZERO.ordinal();
@@ -293,8 +297,6 @@ final class ShapeLayout implements Layout {
          * the cycles that are cut.
          */
         private void cut(long learnedBlocks) {
-            long zone = Math.max(1, learnedBlocks / ZONES);
-            long heavy = zone / CUT_DIVISOR;
             long[] outStart = new long[runs + ZONES + 1];
             byte[] outState = new byte[runs + ZONES + 1];
             int out = 0;
@@ -311,7 +313,7 @@ final class ShapeLayout implements Layout {
                 }
                 long cs = start[j];
                 long ce = start[h + 1];
-                boolean split = nonHole > 0 && nonHole >= heavy;
+                boolean split = nonHole > 0 && misplaced(j, h, nonHole, learnedBlocks) > CUT_ERROR;
                 cyc = grow(cyc, nc + ZONES + 1);
                 cyc[nc++] = out;
                 int k = split ? nextZone(cs, learnedBlocks) : ZONES;
@@ -345,6 +347,50 @@ final class ShapeLayout implements Layout {
             runs = out;
             cycleRun = Arrays.copyOf(cyc, nc + 1);
             cycles = nc;
+        }
+
+        /**
+         * The largest change, as a share of a zone, that repeating cycle j..h in place would make
+         * to the non-hole share of a zone it overlaps: copies spread the cycle's non-hole blocks
+         * evenly over its range, where the learned cycle had them at its start.
+         */
+        private double misplaced(int j, int h, long nonHole, long learnedBlocks) {
+            long cs = start[j];
+            long ce = start[h + 1];
+            double density = (double) nonHole / (ce - cs);
+            int k = nextZone(cs, learnedBlocks) - 1;
+            long zoneEnd = zoneEnd(k, learnedBlocks);
+            if (zoneEnd >= ce) {
+                return 0; // inside one zone: nothing moves between zones
+            }
+            double worst = 0;
+            long acc = 0;
+            long from = cs;
+            for (int r = j; r <= h; r++) {
+                long at = start[r];
+                long re = start[r + 1];
+                boolean counts = state[r] != HOLE;
+                while (zoneEnd < re) {
+                    acc += counts ? zoneEnd - at : 0;
+                    at = zoneEnd;
+                    worst = Math.max(worst, error(acc, density, from, zoneEnd, k, learnedBlocks));
+                    acc = 0;
+                    from = zoneEnd;
+                    zoneEnd = zoneEnd(++k, learnedBlocks);
+                }
+                acc += counts ? re - at : 0;
+            }
+            return Math.max(worst, error(acc, density, from, ce, k, learnedBlocks));
+        }
+
+        private static double error(
+                long learned, double density, long from, long to, int k, long learnedBlocks) {
+            long zoneLen = zoneEnd(k, learnedBlocks) - (k == 0 ? 0 : zoneStart(k, learnedBlocks));
+            return Math.abs(learned - density * (to - from)) / zoneLen;
+        }
+
+        private static long zoneEnd(int k, long learnedBlocks) {
+            return k + 1 >= ZONES ? learnedBlocks : zoneStart(k + 1, learnedBlocks);
         }
 
         private static int[] grow(int[] a, int need) {
