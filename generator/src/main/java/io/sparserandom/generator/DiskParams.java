@@ -9,9 +9,16 @@ package io.sparserandom.generator;
  * @param runlength mean length of a data run in bytes, at least 1
  * @param randomContent every byte of a data block random (otherwise one repeated byte per block)
  * @param model which layout and content generator to use
+ * @param shape a learned shape the layout follows instead of percent and runlength, or null
  */
 public record DiskParams(
-        long size, long seed, double percent, long runlength, boolean randomContent, Model model) {
+        long size,
+        long seed,
+        double percent,
+        long runlength,
+        boolean randomContent,
+        Model model,
+        Shape shape) {
 
     /** Default mean data run: 16 MiB, as nbdkit. */
     public static final long DEFAULT_RUNLENGTH = 16L << 20;
@@ -46,6 +53,32 @@ public record DiskParams(
         if (model == null) {
             throw new IllegalArgumentException("model must not be null");
         }
+        if (shape != null && model != Model.DEFAULT) {
+            throw new IllegalArgumentException("a shape cannot be combined with compat=nbdkit");
+        }
+    }
+
+    /** A disk without a shape: the layout follows percent and runlength. */
+    public DiskParams(
+            long size,
+            long seed,
+            double percent,
+            long runlength,
+            boolean randomContent,
+            Model model) {
+        this(size, seed, percent, runlength, randomContent, model, null);
+    }
+
+    /** A disk shaped like {@code shape}, at {@code size} (scaled when it is not the shape's). */
+    public static DiskParams shaped(long size, long seed, boolean randomContent, Shape shape) {
+        return new DiskParams(
+                size,
+                seed,
+                DEFAULT_PERCENT,
+                DEFAULT_RUNLENGTH,
+                randomContent,
+                Model.DEFAULT,
+                shape);
     }
 
     /**

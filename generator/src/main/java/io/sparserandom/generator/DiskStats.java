@@ -11,7 +11,7 @@ import io.sparserandom.device.IoFlags;
  *
  * @param offset start of the range walked
  * @param length bytes walked
- * @param dataBytes bytes reported as data (type without the HOLE bit)
+ * @param dataBytes bytes reported as data (type without the ZERO bit; allocated zero is not data)
  * @param dataRuns maximal runs of data within the range
  */
 public record DiskStats(long offset, long length, long dataBytes, long dataRuns) {
@@ -77,7 +77,7 @@ public record DiskStats(long offset, long length, long dataBytes, long dataRuns)
                 return false;
             }
             long n = Math.min(length, end - pos);
-            boolean data = (type & IoFlags.EXTENT_HOLE) == 0;
+            boolean data = (type & IoFlags.EXTENT_ZERO) == 0;
             if (data) {
                 dataBytes += n;
                 if (!lastWasData) {

@@ -1,8 +1,8 @@
 package io.sparserandom.generator;
 
 /**
- * Which 4 KiB blocks of the disk are data, as runs. Block numbers run 0..blocks()-1; runs of the
- * two types alternate. Implementations are thread-safe.
+ * Which 4 KiB blocks of the disk are data, as runs. Block numbers run 0..blocks()-1; neighbouring
+ * runs differ in type (hole, data, or for shapes allocated zero). Implementations are thread-safe.
  *
  * <p>The extension point for new disk shapes: a layout is one class implementing this, plus its
  * line in {@link SparseRandomDisk#create}. The disk only walks runs through {@link RunCursor}, so a
@@ -14,6 +14,15 @@ interface Layout {
     long blocks();
 
     boolean isData(long block);
+
+    /**
+     * Whether a block that is not data is allocated zero (reads as zeroes, reported ZERO without
+     * HOLE) rather than a hole. Only learned shapes have such blocks; runs of the two kinds are
+     * separate runs.
+     */
+    default boolean isAllocatedZero(long block) {
+        return false;
+    }
 
     /**
      * The end (exclusive block number) of the run that contains {@code block}. The answer is the

@@ -14,6 +14,7 @@ final class RunCursor {
     private long stop;
     private long runEnd;
     private boolean data;
+    private boolean allocatedZero;
 
     /**
      * @param limit block number passed to {@link Layout#runEnd}: how far past {@code end} a run's
@@ -35,6 +36,7 @@ final class RunCursor {
         start = stop;
         long block = start >>> SparseRandomDisk.BLOCK_SHIFT;
         data = layout.isData(block);
+        allocatedZero = !data && layout.isAllocatedZero(block);
         long endBlock = layout.runEnd(block, limit);
         runEnd = endBlock >= layout.blocks() ? size : endBlock << SparseRandomDisk.BLOCK_SHIFT;
         stop = Math.min(end, runEnd);
@@ -43,6 +45,11 @@ final class RunCursor {
 
     boolean data() {
         return data;
+    }
+
+    /** A run that reads as zeroes but is allocated (block status ZERO without HOLE). */
+    boolean allocatedZero() {
+        return allocatedZero;
     }
 
     /** First byte of the run inside the walk. */

@@ -67,6 +67,10 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
      */
     public static SparseRandomDisk create(DiskParams p) {
         long blocks = blocks(p.size());
+        if (p.shape() != null) {
+            return new SparseRandomDisk(
+                    p, ShapeLayout.create(p.shape(), blocks), new DefaultContentModel(p.seed()));
+        }
         return switch (p.model()) {
             case DEFAULT ->
                     new SparseRandomDisk(
@@ -172,9 +176,10 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
     public void cache(long offset, long length, int flags) {}
 
     /**
-     * Whole runs from {@code offset}: holes as HOLE|ZERO, data as DATA, neighbours never of the
-     * same type. The last run may reach past {@code offset + length} (the server clips); how far
-     * the walk looks past the request to find its end is bounded by the layout's lookahead.
+     * Whole runs from {@code offset}: holes as HOLE|ZERO, allocated zeroes as ZERO, data as DATA,
+     * neighbours never of the same type. The last run may reach past {@code offset + length} (the
+     * server clips); how far the walk looks past the request to find its end is bounded by the
+     * layout's lookahead.
      */
     @Override
     public void extents(long offset, long length, ExtentSink sink) {
@@ -187,7 +192,10 @@ public final class SparseRandomDisk implements BlockDevice, ExpectedContent {
         RunCursor runs = runs(offset, Math.max(end, offset + 1), limit);
         while (runs.next()) {
             if (!sink.extent(
-                    runs.runEnd() - runs.start(), runs.data() ? IoFlags.EXTENT_DATA : HOLE)) {
+                    runs.runEnd() - runs.start(),
+                    runs.data()
+                            ? IoFlags.EXTENT_DATA
+                            : runs.allocatedZero() ? IoFlags.EXTENT_ZERO : HOLE)) {
                 return;
             }
         }

@@ -1,13 +1,15 @@
 package io.sparserandom.cli;
 
 import io.sparserandom.generator.DiskParams;
+import io.sparserandom.generator.Shape;
 import java.security.SecureRandom;
 import java.util.List;
 
 /**
  * The disk parameters as nbdkit takes them: {@code [size=]SIZE [seed=N] [percent=P]
- * [runlength=BYTES] [random-content=BOOL] [compat=nbdkit]}. Validated here, once, into an immutable
- * {@link DiskParams}.
+ * [runlength=BYTES] [random-content=BOOL] [compat=nbdkit]}, or {@code shape=FILE|NAME} in place of
+ * percent and runlength (the size then defaults to the shape's). Validated here, once, into an
+ * immutable {@link DiskParams}.
  */
 public final class DiskArguments {
     private DiskArguments() {}
@@ -22,6 +24,8 @@ public final class DiskArguments {
         long runlength = DiskParams.DEFAULT_RUNLENGTH;
         boolean randomContent = false;
         DiskParams.Model model = DiskParams.Model.DEFAULT;
+        String shapeName = null;
+        String chainKey = null; // percent= or runlength=, which shape= replaces
         for (String arg : args) {
             int eq = arg.indexOf('=');
             String key = eq < 0 ? "size" : arg.substring(0, eq);
@@ -38,8 +42,21 @@ public final class DiskArguments {
                     }
                 }
                 case "seed" -> seed = Sizes.parseUint32("seed", value);
-                case "percent" -> percent = Sizes.parsePercent("percent", value);
+                case "percent" -> {
+                    percent = Sizes.parsePercent("percent", value);
+                    chainKey = key;
+                }
+                case "shape" -> {
+                    if (value.isEmpty()) {
+                        throw new IllegalArgumentException(
+                                "shape: give a shape file or a built-in name ("
+                                        + String.join(" ", Shape.builtinNames())
+                                        + ")");
+                    }
+                    shapeName = value;
+                }
                 case "runlength" -> {
+                    chainKey = key;
                     runlength = Sizes.parseSize("runlength", value);
                     if (runlength == 0) {
                         throw new IllegalArgumentException(
@@ -62,8 +79,11 @@ public final class DiskArguments {
                                         + key
                                         + "' in '"
                                         + arg
-                                        + "' (known: size seed percent runlength random-content compat)");
+                                        + "' (known: size seed percent runlength random-content compat shape)");
             }
+        }
+        if (shapeName != null) {
+            return shaped(shapeName, chainKey, size, seed, randomContent, model);
         }
         if (size == null) {
             throw new IllegalArgumentException(
@@ -73,5 +93,28 @@ public final class DiskArguments {
         long s = random ? new SecureRandom().nextInt() & 0xffffffffL : seed;
         return new Parsed(
                 new DiskParams(size, s, percent, runlength, randomContent, model), random);
+    }
+
+    /** shape=: the size defaults to the learned one; percent and runlength make no sense. */
+    private static Parsed shaped(
+            String name,
+            String chainKey,
+            Long size,
+            Long seed,
+            boolean randomContent,
+            DiskParams.Model model) {
+        if (chainKey != null) {
+            throw new IllegalArgumentException(
+                    chainKey + "= cannot be used with shape= (the shape says where the data is)");
+        }
+        if (model != DiskParams.Model.DEFAULT) {
+            throw new IllegalArgumentException("compat=nbdkit cannot be used with shape=");
+        }
+        Shape shape = Shape.load(name);
+        boolean random = seed == null;
+        long s = random ? new SecureRandom().nextInt() & 0xffffffffL : seed;
+        return new Parsed(
+                DiskParams.shaped(size == null ? shape.size() : size, s, randomContent, shape),
+                random);
     }
 }

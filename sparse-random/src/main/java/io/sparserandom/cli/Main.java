@@ -28,7 +28,8 @@ public final class Main {
                         .addSubcommand("copy", new CopyCommand())
                         .addSubcommand("gate", new GateCommand())
                         .addSubcommand("serve", new ServeCommand())
-                        .addSubcommand("verdict", new VerdictCommand());
+                        .addSubcommand("verdict", new VerdictCommand())
+                        .addSubcommand("learn", new LearnCommand());
         cl.setParameterExceptionHandler(
                 (ex, args) -> {
                     ex.getCommandLine().getErr().println("sparse-random: " + ex.getMessage());

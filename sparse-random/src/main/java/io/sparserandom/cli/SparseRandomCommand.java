@@ -249,14 +249,18 @@ public final class SparseRandomCommand implements Callable<Integer> {
         TlsConfig tlsConfig = tlsConfig();
         FaultPlan faults = faultOptions.plan(spec);
         DiskParams p = parsed.params();
-        err.printf(
-                "sparse-random: size=%d seed=%d percent=%s runlength=%d random-content=%b%s%n",
-                p.size(),
-                p.seed(),
-                CaptiveServer.trimDouble(p.percent()),
-                p.runlength(),
-                p.randomContent(),
-                p.model() == DiskParams.Model.NBDKIT ? " compat=nbdkit" : "");
+        if (p.shape() != null) {
+            err.println("sparse-random: " + CaptiveServer.describe(p));
+        } else {
+            err.printf(
+                    "sparse-random: size=%d seed=%d percent=%s runlength=%d random-content=%b%s%n",
+                    p.size(),
+                    p.seed(),
+                    CaptiveServer.trimDouble(p.percent()),
+                    p.runlength(),
+                    p.randomContent(),
+                    p.model() == DiskParams.Model.NBDKIT ? " compat=nbdkit" : "");
+        }
         if (!faults.isEmpty()) {
             err.println(
                     "sparse-random: faults: "

@@ -360,6 +360,9 @@ public final class Bench {
         d.put("runlength", Long.toString(params.runlength()));
         d.put("random-content", Boolean.toString(params.randomContent()));
         d.put("compat", params.model() == DiskParams.Model.NBDKIT ? "nbdkit" : "none");
+        if (params.shape() != null) {
+            d.put("shape", params.shape().source());
+        }
         return d;
     }
 

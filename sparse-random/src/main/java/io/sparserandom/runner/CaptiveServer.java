@@ -134,6 +134,15 @@ public final class CaptiveServer implements AutoCloseable {
     }
 
     public static String describe(DiskParams p) {
+        if (p.shape() != null) {
+            return "size="
+                    + p.size()
+                    + " seed="
+                    + p.seed()
+                    + " shape="
+                    + p.shape().source()
+                    + (p.randomContent() ? " random-content=true" : "");
+        }
         return "size="
                 + p.size()
                 + " seed="

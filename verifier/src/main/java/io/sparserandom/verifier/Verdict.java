@@ -41,6 +41,7 @@ import java.util.Map;
  * @param durability whether every accepted request was durable at the end
  * @param injectedErrors errors the fault options injected, per command name ({@code read}, {@code
  *     write}, ...), commands with none left out; never counted as rejected
+ * @param allocatedZero the allocated-zero part of the hole bytes (learned shapes only)
  */
 public record Verdict(
         Integer toolExitStatus,
@@ -60,7 +61,8 @@ public record Verdict(
         Duration elapsed,
         boolean checkDurable,
         Durability durability,
-        Map<String, Long> injectedErrors) {
+        Map<String, Long> injectedErrors,
+        AllocatedZero allocatedZero) {
 
     public Verdict {
         injectedErrors = Collections.unmodifiableMap(new LinkedHashMap<>(injectedErrors));
@@ -86,7 +88,8 @@ public record Verdict(
                 elapsed,
                 checkDurable,
                 durability,
-                injected);
+                injected,
+                allocatedZero);
     }
 
     /** All injected errors. */
@@ -97,6 +100,17 @@ public record Verdict(
         }
         return n;
     }
+
+    /**
+     * Allocated-zero bytes (block status ZERO without HOLE; counted in the hole bytes too) and what
+     * the tool did with them, so that tools that keep allocation can be checked.
+     *
+     * @param bytes allocated-zero bytes (in the walked part)
+     * @param zeroed of them, zeroed or trimmed
+     * @param written of them, written (with zeroes)
+     * @param leftAlone of them, neither zeroed, trimmed nor written
+     */
+    public record AllocatedZero(long bytes, long zeroed, long written, long leftAlone) {}
 
     public static final int KEEP_MISSING = 10;
     public static final long MAX_EXTENTS = 50_000_000L;
@@ -168,13 +182,18 @@ public record Verdict(
                 elapsed,
                 checkDurable,
                 Durability.compute(disk, ledger.durability(), MAX_EXTENTS),
-                Map.of());
+                Map.of(),
+                new AllocatedZero(
+                        stats.zeroBytes, stats.zeroZeroed, stats.zeroWritten, stats.zeroLeft));
     }
 
     /** Receives the runs of a walk, clipped to it. */
     @FunctionalInterface
     interface RunSink {
         void run(long start, long end, boolean data);
+
+        /** Also called for a run that is allocated zero (after {@link #run}, as not data). */
+        default void allocatedZero(long start, long end) {}
     }
 
     /** Where a walk stopped and how many extents it saw. */
@@ -201,6 +220,9 @@ public record Verdict(
                         }
                         seen[0]++;
                         sink.run(a, b, (type & IoFlags.EXTENT_ZERO) == 0);
+                        if (type == IoFlags.EXTENT_ZERO) {
+                            sink.allocatedZero(a, b);
+                        }
                         next[0] = b;
                         return b < end && seen[0] < maxExtents;
                     });
@@ -221,6 +243,10 @@ public record Verdict(
         long hole;
         long zeroed;
         long holeWritten;
+        long zeroBytes;
+        long zeroZeroed;
+        long zeroWritten;
+        long zeroLeft;
 
         Stats(CoverageLedger ledger, Missing missing) {
             this.ledger = ledger;
@@ -247,6 +273,24 @@ public record Verdict(
                 zeroed += ledger.zeroed().coveredBytes(a, b);
                 holeWritten += ledger.holeWrites().coveredBytes(a, b);
             }
+        }
+
+        @Override
+        public void allocatedZero(long a, long b) {
+            zeroBytes += b - a;
+            long z = ledger.zeroed().coveredBytes(a, b);
+            zeroZeroed += z;
+            zeroWritten += ledger.holeWrites().coveredBytes(a, b);
+            long[] touched = {z};
+            ledger.zeroed()
+                    .forEachGap(
+                            a,
+                            b,
+                            (g0, g1) -> {
+                                touched[0] += ledger.holeWrites().coveredBytes(g0, g1);
+                                return true;
+                            });
+            zeroLeft += (b - a) - touched[0];
         }
     }
 

@@ -75,6 +75,18 @@ public final class VerdictWriter {
         sb.append("  durable:              ")
                 .append(v.durable() ? "yes" : "no, " + v.undurableReason())
                 .append('\n');
+        Verdict.AllocatedZero az = v.allocatedZero();
+        if (az.bytes() > 0) {
+            sb.append("  allocated zero:       ")
+                    .append(az.bytes())
+                    .append(" (of the hole bytes): zeroed ")
+                    .append(az.zeroed())
+                    .append(", written ")
+                    .append(az.written())
+                    .append(", left alone ")
+                    .append(az.leftAlone())
+                    .append('\n');
+        }
         if (v.walked() < v.diskSize()) {
             sb.append("  note: the byte counts cover the first ")
                     .append(v.walked())
@@ -134,6 +146,10 @@ public final class VerdictWriter {
         field(sb, "hole_bytes", v.holeBytes());
         field(sb, "hole_bytes_zeroed", v.holeZeroed());
         field(sb, "hole_bytes_written", v.holeWritten());
+        field(sb, "allocated_zero_bytes", v.allocatedZero().bytes());
+        field(sb, "allocated_zero_zeroed", v.allocatedZero().zeroed());
+        field(sb, "allocated_zero_written", v.allocatedZero().written());
+        field(sb, "allocated_zero_left_alone", v.allocatedZero().leftAlone());
         field(sb, "write_requests", l.writeRequests());
         field(sb, "write_bytes", l.writeBytes());
         field(sb, "zero_requests", l.zeroRequests());
