@@ -177,6 +177,8 @@ public final class SparseRandomCommand implements Callable<Integer> {
                     "Folder with ca-cert.pem, server-cert.pem and server-key.pem (the layout of nbdkit and libnbd).")
     Path tlsCertificates;
 
+    @CommandLine.Mixin ConnectionOptions connections = new ConnectionOptions();
+
     @Option(
             names = {"-v", "--verbose"},
             description = "Debug logging on stderr.")
@@ -241,6 +243,7 @@ public final class SparseRandomCommand implements Callable<Integer> {
                     spec.commandLine(), "-U and -p cannot be used together");
         }
         TlsConfig tlsConfig = tlsConfig();
+        int maxConnections = connections.maxConnections();
         DiskParams p = parsed.params();
         err.printf(
                 "sparse-random: size=%d seed=%d percent=%s runlength=%d random-content=%b%s%n",
@@ -293,7 +296,8 @@ public final class SparseRandomCommand implements Callable<Integer> {
                             readOnly,
                             metrics,
                             noCoverage ? CoverageLedger.countersOnly() : new CoverageLedger(),
-                            tlsConfig);
+                            tlsConfig,
+                            maxConnections);
         } catch (IOException e) {
             err.println("sparse-random: " + e.getMessage());
             if (prometheus != null) {

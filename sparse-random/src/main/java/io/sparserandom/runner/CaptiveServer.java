@@ -48,6 +48,19 @@ public final class CaptiveServer implements AutoCloseable {
             CoverageLedger ledger,
             TlsConfig tls)
             throws IOException {
+        return start(
+                disk, endpoint, readOnly, listener, ledger, tls, NbdServer.DEFAULT_MAX_CONNECTIONS);
+    }
+
+    public static CaptiveServer start(
+            SparseRandomDisk disk,
+            Endpoint endpoint,
+            boolean readOnly,
+            ServerListener listener,
+            CoverageLedger ledger,
+            TlsConfig tls,
+            int maxConnections)
+            throws IOException {
         Verifier verifier = new Verifier(disk, ledger);
         NbdServer.Builder builder =
                 NbdServer.builder()
@@ -56,7 +69,8 @@ public final class CaptiveServer implements AutoCloseable {
                                 "sparse-random " + describe(disk.params()),
                                 c -> verifier.forConnection(c.id()))
                         .readOnly(readOnly)
-                        .tls(tls);
+                        .tls(tls)
+                        .maxConnections(maxConnections);
         if (listener != null) {
             builder.listener(listener);
         }
