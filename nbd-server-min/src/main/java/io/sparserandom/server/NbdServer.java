@@ -119,9 +119,12 @@ public final class NbdServer implements AutoCloseable {
                 new ServerBootstrap()
                         .group(group)
                         .channel(type)
+                        // Replies queued past what the socket holds, per connection: this times the
+                        // connections bounds the memory clients that read slowly (or never) can
+                        // pin. The unix socket's own 4 MiB send buffer keeps the pipe full.
                         .childOption(
                                 ChannelOption.WRITE_BUFFER_WATER_MARK,
-                                new WriteBufferWaterMark(4 << 20, 16 << 20))
+                                new WriteBufferWaterMark(1 << 20, 4 << 20))
                         // Socket reads of up to 256 KiB (Netty's default stops at 64 KiB): a
                         // typical write request then arrives in one or two reads, and the payload
                         // is handed on uncopied.
