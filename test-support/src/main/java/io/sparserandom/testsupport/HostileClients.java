@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       trickled a few bytes at a time, flipped header bits and plain garbage;
  *   <li>garbage handshakes (20 %): random bytes, and option headers announcing large data that
  *       never comes;
+ *   <li>all through the fuzz phase, a few connections send 32 MiB write payloads a byte at a time;
  *   <li>idle (20 %): {@code idle} connections opened and held, half after GO, half mid-handshake.
  * </ol>
  *
@@ -94,7 +95,11 @@ public final class HostileClients {
         long fuzzEnd = start + total * 6 / 10;
         long garbageEnd = start + total * 8 / 10;
         long end = start + total;
+        Thread trickle = new Thread(() -> trickle(fuzzEnd), "hostile-trickle");
+        trickle.setDaemon(true);
+        trickle.start();
         phase(fuzzEnd, this::fuzz);
+        trickle.join();
         phase(garbageEnd, this::garbageHandshake);
         holdIdle(end);
         return new Report(connections.get(), requests.get(), bytesSent.get(), refused.get());
@@ -282,6 +287,43 @@ public final class HostileClients {
             }
             default -> {
                 return send(ch, ByteBuffer.wrap(bytes(random, 1 + random.nextInt(4096))), deadline);
+            }
+        }
+    }
+
+    /**
+     * {@code workers / 4} connections (at least one), each sending a 32 MiB write payload one byte
+     * per send until the deadline: a server that keeps a read buffer per socket read holds hundreds
+     * of bytes per byte sent.
+     */
+    private void trickle(long deadline) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<SocketChannel> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < Math.max(1, workers / 4); i++) {
+                SocketChannel ch = open();
+                held.add(ch);
+                send(ch, handshake(random), deadline);
+                send(ch, header(0, NbdCommand.WRITE.wireValue(), 1, 0, MAX_PAYLOAD), deadline);
+            }
+            ByteBuffer one = ByteBuffer.allocate(1);
+            while (System.nanoTime() < deadline) {
+                for (SocketChannel ch : held) {
+                    one.clear();
+                    int n = ch.write(one);
+                    bytesSent.addAndGet(n);
+                    drain(ch);
+                }
+            }
+        } catch (IOException e) {
+            refused.incrementAndGet();
+        } finally {
+            for (SocketChannel ch : held) {
+                try {
+                    ch.close();
+                } catch (IOException e) {
+                    // closing
+                }
             }
         }
     }
