@@ -60,4 +60,7 @@ if nbdcopy "$uri" "$uri" && nbdinfo --size "$uri" >/dev/null; then alive=yes; el
 printf 'server RSS: peak sampled %.1f MiB, VmHWM %.1f MiB, after %.1f MiB\n' \
     "$(echo "$peak/1024" | bc -l)" "$(echo "$hwm/1024" | bc -l)" "$(echo "$after/1024" | bc -l)"
 echo "verified self-copies: $ok passed, $failed failed; server answers afterwards: $alive"
-echo "server log lines: $(wc -l <"$tmp/server.log"), failed copies' messages: $(sort "$tmp/copy.err" | uniq -c | sort -rn | head -3)"
+echo "failed copies' messages: $(sort "$tmp/copy.err" | uniq -c | sort -rn | head -3)"
+echo "server warnings, by kind:"
+grep -o 'WARN .*' "$tmp/server.log" | sed -E 's/connection [0-9]+: //; s/0x[0-9a-f]+/0x../g; s/[0-9]+/N/g' |
+    cut -c1-90 | sort | uniq -c | sort -rn | head -8
