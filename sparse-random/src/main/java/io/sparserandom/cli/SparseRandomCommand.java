@@ -276,8 +276,10 @@ public final class SparseRandomCommand implements Callable<Integer> {
         Verifier verifier;
         Signals signals = new Signals();
         CaptiveServer captive;
-        PrometheusMeterRegistry registry = PrometheusEndpoint.newRegistry();
-        ServerMetrics metrics = new ServerMetrics(registry);
+        // Micrometer only when asked for: its registry and ~115 classes cost start-up otherwise.
+        boolean metered = stats || metricsPort != null;
+        PrometheusMeterRegistry registry = metered ? PrometheusEndpoint.newRegistry() : null;
+        ServerMetrics metrics = metered ? new ServerMetrics(registry) : null;
         PrometheusEndpoint prometheus = null;
         try {
             if (metricsPort != null) {
