@@ -35,8 +35,9 @@ public final class NbdRequestDecoder extends ByteToMessageDecoder {
         this.maxPayload = maxPayload;
         // A write payload usually spans several socket reads: keep those reads as the parts of a
         // composite instead of copying each into one growing buffer. The payload handed on is then
-        // a slice over the reads themselves.
-        setCumulator(COMPOSITE_CUMULATOR);
+        // a slice over the reads themselves. Small reads are merged (a trickle must not hold a
+        // read buffer per byte).
+        setCumulator(CompactingCumulator.INSTANCE);
     }
 
     @Override

@@ -56,11 +56,18 @@ public final class NbdServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NbdServer.class);
     private static final int UNIX_SEND_BUFFER = 4 << 20;
 
+    /**
+     * Room for many copy tools at once (nbdcopy opens 4 connections per end, qemu-img a few), and
+     * for a CI host running dozens of them against one server; an idle connection costs a few KiB.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS = 512;
+
     private final ServerConfig config;
     private final Path unixSocket;
     private final String host;
     private final int requestedPort;
     private final int threads;
+    private final ConnectionLimit limit;
     private final AtomicLong connectionIds = new AtomicLong();
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -82,6 +89,7 @@ public final class NbdServer implements AutoCloseable {
         this.host = b.host;
         this.requestedPort = b.port;
         this.threads = b.threads;
+        this.limit = new ConnectionLimit(b.maxConnections);
     }
 
     public static Builder builder() {
@@ -117,9 +125,12 @@ public final class NbdServer implements AutoCloseable {
                 new ServerBootstrap()
                         .group(group)
                         .channel(type)
+                        // Replies queued past what the socket holds, per connection: this times the
+                        // connections bounds the memory clients that read slowly (or never) can
+                        // pin. The unix socket's own 4 MiB send buffer keeps the pipe full.
                         .childOption(
                                 ChannelOption.WRITE_BUFFER_WATER_MARK,
-                                new WriteBufferWaterMark(4 << 20, 16 << 20))
+                                new WriteBufferWaterMark(1 << 20, 4 << 20))
                         // Socket reads of up to 256 KiB (Netty's default stops at 64 KiB): a
                         // typical write request then arrives in one or two reads, and the payload
                         // is handed on uncopied.
@@ -130,6 +141,13 @@ public final class NbdServer implements AutoCloseable {
                                 new ChannelInitializer<Channel>() {
                                     @Override
                                     protected void initChannel(Channel ch) {
+                                        // Past the limit: closed before the greeting, nothing
+                                        // allocated for it.
+                                        if (!limit.tryAcquire(ch.remoteAddress())) {
+                                            ch.close();
+                                            return;
+                                        }
+                                        ch.closeFuture().addListener(f -> limit.release());
                                         long id = connectionIds.incrementAndGet();
                                         channels.add(ch);
                                         ConnectionInfo info =
@@ -198,6 +216,11 @@ public final class NbdServer implements AutoCloseable {
         return channels.size();
     }
 
+    /** Connections refused because {@link Builder#maxConnections} were open. */
+    public long refusedConnections() {
+        return limit.refused();
+    }
+
     public CompletableFuture<Void> closeFuture() {
         return closed;
     }
@@ -262,6 +285,7 @@ public final class NbdServer implements AutoCloseable {
          */
         private int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private Duration handshakeTimeout = Duration.ofSeconds(30);
         private ServerListener listener = ServerListener.NONE;
         private TlsConfig tls = TlsConfig.OFF;
@@ -310,6 +334,18 @@ public final class NbdServer implements AutoCloseable {
 
         public Builder eventLoopThreads(int n) {
             this.threads = n;
+            return this;
+        }
+
+        /**
+         * Connections open at once; past it a new connection is closed before the greeting ({@link
+         * #DEFAULT_MAX_CONNECTIONS} by default).
+         */
+        public Builder maxConnections(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxConnections must be at least 1: " + n);
+            }
+            this.maxConnections = n;
             return this;
         }
 

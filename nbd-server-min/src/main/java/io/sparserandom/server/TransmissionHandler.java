@@ -219,6 +219,11 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
         } catch (RuntimeException e) {
             LOG.error("connection {}: {} failed unexpectedly", conn.id(), r, e);
             error(ctx, r, cmd, NbdErrno.EIO, "internal error: " + e, -1);
+        } catch (OutOfMemoryError e) {
+            // The launcher caps heap and direct memory: past the cap a request fails, the server
+            // and the connection stay.
+            LOG.debug("connection {}: {}: {}", conn.id(), r, e.toString());
+            error(ctx, r, cmd, NbdErrno.ENOMEM, "out of memory: " + e.getMessage(), -1);
         }
     }
 

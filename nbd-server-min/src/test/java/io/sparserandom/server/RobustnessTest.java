@@ -183,7 +183,7 @@ class RobustnessTest {
                 Thread.sleep(100);
                 peak = Math.max(peak, usedDirectMemory());
             }
-            // Replies past the 16 MiB high water mark are not produced until the client reads:
+            // Replies past the 4 MiB high water mark are not produced until the client reads:
             // measured peak 16 MiB above the baseline alone, 1 MiB in the full suite; without the
             // parking of requests
             // (checked by disabling it in TransmissionHandler) over 1 GiB within the two seconds.

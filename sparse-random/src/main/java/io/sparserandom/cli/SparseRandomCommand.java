@@ -183,6 +183,8 @@ public final class SparseRandomCommand implements Callable<Integer> {
                     "Folder with ca-cert.pem, server-cert.pem and server-key.pem (the layout of nbdkit and libnbd).")
     Path tlsCertificates;
 
+    @CommandLine.Mixin ConnectionOptions connections = new ConnectionOptions();
+
     @Option(
             names = {"-v", "--verbose"},
             description = "Debug logging on stderr.")
@@ -248,6 +250,7 @@ public final class SparseRandomCommand implements Callable<Integer> {
         }
         TlsConfig tlsConfig = tlsConfig();
         FaultPlan faults = faultOptions.plan(spec);
+        int maxConnections = connections.maxConnections();
         DiskParams p = parsed.params();
         if (p.shape() != null) {
             err.println("sparse-random: " + CaptiveServer.describe(p));
@@ -292,8 +295,10 @@ public final class SparseRandomCommand implements Callable<Integer> {
         Verifier verifier;
         Signals signals = new Signals();
         CaptiveServer captive;
-        PrometheusMeterRegistry registry = PrometheusEndpoint.newRegistry();
-        ServerMetrics metrics = new ServerMetrics(registry);
+        // Micrometer only when asked for: its registry and ~115 classes cost start-up otherwise.
+        boolean metered = stats || metricsPort != null;
+        PrometheusMeterRegistry registry = metered ? PrometheusEndpoint.newRegistry() : null;
+        ServerMetrics metrics = metered ? new ServerMetrics(registry) : null;
         PrometheusEndpoint prometheus = null;
         try {
             if (metricsPort != null) {
@@ -313,7 +318,8 @@ public final class SparseRandomCommand implements Callable<Integer> {
                             metrics,
                             noCoverage ? CoverageLedger.countersOnly() : new CoverageLedger(),
                             tlsConfig,
-                            faults);
+                            faults,
+                            maxConnections);
         } catch (IOException e) {
             err.println("sparse-random: " + e.getMessage());
             if (prometheus != null) {

@@ -71,6 +71,28 @@ public final class CaptiveServer implements AutoCloseable {
             TlsConfig tls,
             FaultPlan plan)
             throws IOException {
+        return start(
+                disk,
+                endpoint,
+                readOnly,
+                listener,
+                ledger,
+                tls,
+                plan,
+                NbdServer.DEFAULT_MAX_CONNECTIONS);
+    }
+
+    /** With a limit on open connections, too. */
+    public static CaptiveServer start(
+            SparseRandomDisk disk,
+            Endpoint endpoint,
+            boolean readOnly,
+            ServerListener listener,
+            CoverageLedger ledger,
+            TlsConfig tls,
+            FaultPlan plan,
+            int maxConnections)
+            throws IOException {
         Verifier verifier = new Verifier(disk, ledger);
         FaultInjection faults = new FaultInjection(plan, disk.params().seed());
         NbdServer.Builder builder =
@@ -82,7 +104,9 @@ public final class CaptiveServer implements AutoCloseable {
                         .readOnly(readOnly)
                         .tls(tls)
                         .faults(FaultWiring.serverFaults(plan))
-                        .transmissionObserver(new DurabilityObserver(ledger.durability()));
+                        .transmissionObserver(new DurabilityObserver(ledger.durability()))
+
+                        .maxConnections(maxConnections);
         if (listener != null) {
             builder.listener(listener);
         }

@@ -112,6 +112,8 @@ class CommandLineTest {
                 "1G colour=blue|'colour'",
                 "seed=1|size is required",
                 "1G -p 70000|70000",
+                "1G --max-connections 0|--max-connections",
+                "1G --max-connections many|many",
                 "1G --bogus|--bogus"
             })
     void badInputIsOneLineExitTwoAndStartsNothing(String args, String named) {

@@ -1,0 +1,34 @@
+package io.sparserandom.cli;
+
+import io.sparserandom.server.NbdServer;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** {@code --max-connections N}: how many clients may be connected at once. */
+public final class ConnectionOptions {
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+    CommandLine.Model.CommandSpec mixee;
+
+    @Option(
+            names = "--max-connections",
+            paramLabel = "N",
+            description =
+                    "Clients connected at once (default "
+                            + NbdServer.DEFAULT_MAX_CONNECTIONS
+                            + "); past it a new connection is closed at once and the refusal logged"
+                            + " (once per burst).")
+    Integer maxConnections;
+
+    /** The checked value; a number below 1 is a usage error. */
+    int maxConnections() {
+        if (maxConnections == null) {
+            return NbdServer.DEFAULT_MAX_CONNECTIONS;
+        }
+        if (maxConnections < 1) {
+            throw new CommandLine.ParameterException(
+                    mixee.commandLine(),
+                    "--max-connections: " + maxConnections + " is not a positive number");
+        }
+        return maxConnections;
+    }
+}

@@ -1,0 +1,120 @@
+package io.sparserandom.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.sparserandom.runner.JvmOptions;
+import io.sparserandom.testsupport.HostileClients;
+import io.sparserandom.testsupport.Interop;
+import io.sparserandom.testsupport.Programs;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The packaged server, started with the launcher's JVM options (so with its memory caps), on TCP:
+ * hostile clients for 20 s while nbdcopy self-copies, then a clean copy still verifies and the
+ * server's peak resident memory stayed under 300 MiB.
+ */
+@Timeout(240)
+class HostileClientsIT {
+    private static final long RSS_LIMIT_KIB = 300L * 1024;
+    private static final Pattern SERVING = Pattern.compile("serving nbd://127\\.0\\.0\\.1:(\\d+)/");
+
+    @Test
+    void memoryStaysBoundedAndTheServerStillServes() throws Exception {
+        Interop.require("nbdcopy");
+        List<String> cmd = new ArrayList<>(List.of("java"));
+        cmd.addAll(JvmOptions.load());
+        cmd.addAll(List.of("-jar", Cli.jar().toString(), "1G", "seed=1", "-p", "0"));
+        Process server =
+                new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            int port = port(server);
+            String uri = "nbd://127.0.0.1:" + port + "/";
+            CompletableFuture<Programs.Result> during =
+                    CompletableFuture.supplyAsync(
+                            () -> {
+                                try {
+                                    return Programs.run(Duration.ofMinutes(2), "nbdcopy", uri, uri);
+                                } catch (IOException e) {
+                                    throw new IllegalStateException(e);
+                                }
+                            });
+            HostileClients.Report report =
+                    new HostileClients("127.0.0.1", port, Duration.ofSeconds(20), 8, 200, 1).run();
+            System.out.println("hostile clients: " + report);
+            assertTrue(report.requests() > 100, report.toString());
+            Programs.Result copy = during.get(2, TimeUnit.MINUTES);
+            assertEquals(0, copy.exit(), "the copy during the attack: " + copy);
+            Programs.Result after = Programs.run(Duration.ofMinutes(2), "nbdcopy", uri, uri);
+            assertEquals(0, after.exit(), "a clean copy afterwards: " + after);
+            assertTrue(server.isAlive(), "the server survived");
+            long peakKib = statusKib(server.pid(), "VmHWM");
+            System.out.printf("server peak RSS %.1f MiB%n", peakKib / 1024.0);
+            assertTrue(
+                    peakKib < RSS_LIMIT_KIB,
+                    "server peak RSS " + peakKib + " KiB, limit " + RSS_LIMIT_KIB + " KiB");
+        } finally {
+            server.destroy();
+            if (!server.waitFor(30, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
+        }
+    }
+
+    /** Reads the server's stderr until it says where it listens; keeps draining it after. */
+    private static int port(Process server) throws Exception {
+        BufferedReader err =
+                new BufferedReader(
+                        new InputStreamReader(server.getErrorStream(), StandardCharsets.UTF_8));
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        Thread reader =
+                new Thread(
+                        () -> {
+                            try {
+                                String line;
+                                while ((line = err.readLine()) != null) {
+                                    Matcher m = SERVING.matcher(line);
+                                    if (m.find()) {
+                                        port.complete(Integer.parseInt(m.group(1)));
+                                    }
+                                }
+                            } catch (IOException e) {
+                                // the server exited
+                            }
+                            port.completeExceptionally(
+                                    new IllegalStateException("the server exited before serving"));
+                        });
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            return port.get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            fail(e.getCause().getMessage());
+            throw e;
+        }
+    }
+
+    private static long statusKib(long pid, String field) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.replaceAll("\\D+", ""));
+            }
+        }
+        throw new IOException(field + " not in /proc/" + pid + "/status");
+    }
+}
