@@ -146,16 +146,18 @@ public final class NbdClient implements AutoCloseable {
                                 // handlers.
                                 ChannelPipeline p = ch.pipeline();
                                 p.addFirst("flush", new FlushConsolidationHandler(256, true));
-                                p.addAfter("handshake", "encoder", new NbdRequestEncoder());
+                                p.addAfter(
+                                        "handshake",
+                                        "encoder",
+                                        new NbdRequestEncoder(info.headers()));
                                 p.addAfter(
                                         "encoder",
                                         "decoder",
                                         new NbdReplyDecoder(
                                                 handler,
                                                 NbdReplyDecoder.DEFAULT_MAX_CHUNK_PAYLOAD,
-                                                Math.max(
-                                                        info.maxBlockSize(),
-                                                        NbdMagic.MAX_PAYLOAD)));
+                                                Math.max(info.maxBlockSize(), NbdMagic.MAX_PAYLOAD),
+                                                info.headers()));
                                 p.addAfter("decoder", "client", handler);
                                 p.remove("handshake");
                                 swapped.complete(null);
@@ -217,14 +219,19 @@ public final class NbdClient implements AutoCloseable {
                 (fastZero ? NbdCommandFlag.FAST_ZERO : 0) | (noHole ? NbdCommandFlag.NO_HOLE : 0);
         return submit(
                 NbdRequest.of(
-                        NbdCommand.WRITE_ZEROES, flags, nextCookie(), offset, checkLength(length)));
+                        NbdCommand.WRITE_ZEROES,
+                        flags,
+                        nextCookie(),
+                        offset,
+                        checkLength(length, info)));
     }
 
     public CompletableFuture<Void> trimAsync(long offset, long length) {
         if (!info.canTrim()) {
             return unsupported("TRIM");
         }
-        return submit(NbdRequest.of(NbdCommand.TRIM, 0, nextCookie(), offset, checkLength(length)));
+        return submit(
+                NbdRequest.of(NbdCommand.TRIM, 0, nextCookie(), offset, checkLength(length, info)));
     }
 
     public CompletableFuture<Void> flushAsync() {
@@ -239,7 +246,8 @@ public final class NbdClient implements AutoCloseable {
             return unsupported("CACHE");
         }
         return submit(
-                NbdRequest.of(NbdCommand.CACHE, 0, nextCookie(), offset, checkLength(length)));
+                NbdRequest.of(
+                        NbdCommand.CACHE, 0, nextCookie(), offset, checkLength(length, info)));
     }
 
     /** Block status of base:allocation; the extents cover a prefix of the range (never past it). */
@@ -254,7 +262,7 @@ public final class NbdClient implements AutoCloseable {
                         reqOne ? NbdCommandFlag.REQ_ONE : 0,
                         nextCookie(),
                         offset,
-                        checkLength(length)));
+                        checkLength(length, info)));
     }
 
     // ---- blocking ----
@@ -354,9 +362,11 @@ public final class NbdClient implements AutoCloseable {
         return cookies.getAndIncrement();
     }
 
-    private static long checkLength(long length) {
-        if (length < 0 || length > 0xffff_ffffL) {
-            throw new IllegalArgumentException("length " + length + " does not fit in 32 bits");
+    /** Effect lengths are 32 bits with compact headers and 64 with extended ones. */
+    private static long checkLength(long length, NbdExportInfo info) {
+        if (length < 0 || length > info.maxEffectLength()) {
+            throw new IllegalArgumentException(
+                    "length " + length + " does not fit the request's length field");
         }
         return length;
     }

@@ -117,6 +117,12 @@ final class NbdClientHandler extends ChannelDuplexHandler implements NbdReplyDec
     }
 
     @Override
+    public long requestOffset(long cookie) {
+        Pending p = pending.get(cookie);
+        return p == null ? -1 : p.offset;
+    }
+
+    @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (!(msg instanceof Pending p)) {
             ctx.write(msg, promise);
@@ -308,7 +314,13 @@ final class NbdClientHandler extends ChannelDuplexHandler implements NbdReplyDec
             }
             return null;
         }
+        if (type == NbdReplyType.BLOCK_STATUS_EXT.wireValue()) {
+            return blockStatusExt(p, b);
+        }
         if (type == NbdReplyType.BLOCK_STATUS.wireValue()) {
+            if (info.extendedHeaders()) {
+                return "BLOCK_STATUS chunk with extended headers (BLOCK_STATUS_EXT expected)";
+            }
             if (p.command != NbdCommand.BLOCK_STATUS) {
                 return "BLOCK_STATUS chunk for a " + p.command;
             }
@@ -338,6 +350,47 @@ final class NbdClientHandler extends ChannelDuplexHandler implements NbdReplyDec
             return null;
         }
         return "unknown chunk type " + type;
+    }
+
+    /** NBD_REPLY_TYPE_BLOCK_STATUS_EXT: id, count, then count 64-bit (length, status) pairs. */
+    private String blockStatusExt(Pending p, ByteBuf b) {
+        if (!info.extendedHeaders()) {
+            return "BLOCK_STATUS_EXT chunk without extended headers";
+        }
+        if (p.command != NbdCommand.BLOCK_STATUS) {
+            return "BLOCK_STATUS_EXT chunk for a " + p.command;
+        }
+        int size = b.readableBytes();
+        if (size < 24 || (size - 8) % 16 != 0) {
+            return "BLOCK_STATUS_EXT chunk has bad length " + size;
+        }
+        int id = b.readInt();
+        long count = b.readUnsignedInt();
+        if (count != (size - 8) / 16) {
+            return "BLOCK_STATUS_EXT count " + count + " does not match its length " + size;
+        }
+        if (id != info.metaContextId()) {
+            return "BLOCK_STATUS_EXT chunk for meta context " + id + " which was not negotiated";
+        }
+        if (p.extents != null) {
+            return "second block status chunk for the same context";
+        }
+        List<Extent> extents = new ArrayList<>((int) count);
+        long total = 0;
+        while (b.isReadable() && total < p.length) {
+            long len = b.readLong();
+            long status = b.readLong();
+            if (len == 0) {
+                return "zero-length extent";
+            }
+            // Unsigned: a length of 2^63 or more runs past any request.
+            len = len < 0 ? p.length - total : Math.min(len, p.length - total);
+            // base:allocation keeps its flags in the low 32 bits; the rest is reserved.
+            extents.add(new Extent(len, (int) status));
+            total += len;
+        }
+        p.extents = extents;
+        return null;
     }
 
     private void finish(Pending p, Throwable error) {

@@ -12,15 +12,19 @@ import java.time.Duration;
  * @param requestTimeout limit on each request; when one is exceeded the connection is closed and
  *     every pending request fails. Zero disables it.
  * @param maxInFlight requests on the wire at once; callers outside the I/O thread block beyond it
+ * @param extendedHeaders ask for NBD_OPT_EXTENDED_HEADERS first (64-bit requests and block status);
+ *     a server that refuses gets structured replies instead. Needs {@code structuredReplies}.
  */
 public record NbdClientOptions(
         boolean structuredReplies,
         boolean metaContext,
         Duration connectTimeout,
         Duration requestTimeout,
-        int maxInFlight) {
+        int maxInFlight,
+        boolean extendedHeaders) {
     public static final NbdClientOptions DEFAULTS =
-            new NbdClientOptions(true, true, Duration.ofSeconds(30), Duration.ofSeconds(120), 64);
+            new NbdClientOptions(
+                    true, true, Duration.ofSeconds(30), Duration.ofSeconds(120), 64, true);
 
     public NbdClientOptions {
         if (maxInFlight < 1) {
@@ -32,24 +36,43 @@ public record NbdClientOptions(
         if (metaContext && !structuredReplies) {
             metaContext = false; // block status replies are structured: no point asking
         }
+        if (!structuredReplies) {
+            extendedHeaders = false; // asking for simple replies means compact headers too
+        }
     }
 
     public NbdClientOptions withStructuredReplies(boolean on) {
         return new NbdClientOptions(
-                on, metaContext && on, connectTimeout, requestTimeout, maxInFlight);
+                on,
+                metaContext && on,
+                connectTimeout,
+                requestTimeout,
+                maxInFlight,
+                extendedHeaders && on);
     }
 
     public NbdClientOptions withMetaContext(boolean on) {
         return new NbdClientOptions(
-                structuredReplies, on, connectTimeout, requestTimeout, maxInFlight);
+                structuredReplies,
+                on,
+                connectTimeout,
+                requestTimeout,
+                maxInFlight,
+                extendedHeaders);
     }
 
     public NbdClientOptions withRequestTimeout(Duration t) {
-        return new NbdClientOptions(structuredReplies, metaContext, connectTimeout, t, maxInFlight);
+        return new NbdClientOptions(
+                structuredReplies, metaContext, connectTimeout, t, maxInFlight, extendedHeaders);
     }
 
     public NbdClientOptions withMaxInFlight(int n) {
         return new NbdClientOptions(
-                structuredReplies, metaContext, connectTimeout, requestTimeout, n);
+                structuredReplies, metaContext, connectTimeout, requestTimeout, n, extendedHeaders);
+    }
+
+    public NbdClientOptions withExtendedHeaders(boolean on) {
+        return new NbdClientOptions(
+                structuredReplies, metaContext, connectTimeout, requestTimeout, maxInFlight, on);
     }
 }

@@ -1,5 +1,6 @@
 package io.sparserandom.client;
 
+import io.sparserandom.protocol.NbdHeaders;
 import io.sparserandom.protocol.NbdTransmissionFlag;
 
 /**
@@ -13,6 +14,8 @@ import io.sparserandom.protocol.NbdTransmissionFlag;
  * @param structuredReplies the server agreed to structured replies
  * @param metaContextId id of base:allocation, or -1 when not negotiated
  * @param usedGo negotiated with NBD_OPT_GO (false: fell back to NBD_OPT_EXPORT_NAME)
+ * @param extendedHeaders the server agreed to extended headers: 32-byte requests and replies,
+ *     64-bit lengths (structuredReplies is then true as well: every reply is a chunk)
  */
 public record NbdExportInfo(
         long size,
@@ -22,7 +25,8 @@ public record NbdExportInfo(
         long maxBlockSize,
         boolean structuredReplies,
         int metaContextId,
-        boolean usedGo) {
+        boolean usedGo,
+        boolean extendedHeaders) {
 
     private boolean has(int flag) {
         return (transmissionFlags & flag) != 0;
@@ -64,6 +68,16 @@ public record NbdExportInfo(
         return has(NbdTransmissionFlag.SEND_CACHE);
     }
 
+    /** The headers requests are sent and replies come with. */
+    public NbdHeaders headers() {
+        return extendedHeaders ? NbdHeaders.EXTENDED : NbdHeaders.COMPACT;
+    }
+
+    /** Largest effect length of one request (TRIM, WRITE_ZEROES, CACHE, BLOCK_STATUS). */
+    public long maxEffectLength() {
+        return extendedHeaders ? Long.MAX_VALUE : 0xffff_ffffL;
+    }
+
     public boolean metaContext() {
         return metaContextId >= 0;
     }
@@ -82,6 +96,8 @@ public record NbdExportInfo(
                 + maxBlockSize
                 + " structured="
                 + structuredReplies
+                + " extended-headers="
+                + extendedHeaders
                 + " base:allocation="
                 + metaContext()
                 + " multi-conn="

@@ -13,10 +13,10 @@ import java.util.List;
 
 /**
  * Client side of the fixed newstyle handshake, as a small state machine: greeting ->
- * STRUCTURED_REPLY -> SET_META_CONTEXT -> GO (-> EXPORT_NAME when GO is unsupported). Completes
- * {@code result} with the negotiated {@link NbdExportInfo}; the owner then swaps this handler for
- * the transmission-phase handlers. Any failure completes the promise exceptionally and closes the
- * channel.
+ * EXTENDED_HEADERS (-> STRUCTURED_REPLY when refused) -> SET_META_CONTEXT -> GO (-> EXPORT_NAME
+ * when GO is unsupported, never after extended headers). Completes {@code result} with the
+ * negotiated {@link NbdExportInfo}; the owner then swaps this handler for the transmission-phase
+ * handlers. Any failure completes the promise exceptionally and closes the channel.
  */
 final class NbdHandshakeHandler extends ByteToMessageDecoder {
     /** Largest option reply we accept (a META_CONTEXT or error string is at most a few KiB). */
@@ -24,6 +24,7 @@ final class NbdHandshakeHandler extends ByteToMessageDecoder {
 
     private enum State {
         GREETING,
+        EXTENDED_HEADERS,
         STRUCTURED_REPLY,
         META_CONTEXT,
         GO,
@@ -38,6 +39,7 @@ final class NbdHandshakeHandler extends ByteToMessageDecoder {
     private State state = State.GREETING;
     private boolean noZeroes;
     private boolean structured;
+    private boolean extended;
     private int metaContextId = -1;
     private long size = -1;
     private int transmissionFlags;
@@ -90,7 +92,10 @@ final class NbdHandshakeHandler extends ByteToMessageDecoder {
                     NbdMagic.CLIENT_FLAG_FIXED_NEWSTYLE
                             | (noZeroes ? NbdMagic.CLIENT_FLAG_NO_ZEROES : 0));
             ctx.write(clientFlags);
-            if (options.structuredReplies()) {
+            if (options.extendedHeaders()) {
+                sendOption(ctx, NbdOption.EXTENDED_HEADERS, null);
+                state = State.EXTENDED_HEADERS;
+            } else if (options.structuredReplies()) {
                 sendOption(ctx, NbdOption.STRUCTURED_REPLY, null);
                 state = State.STRUCTURED_REPLY;
             } else {
@@ -133,6 +138,7 @@ final class NbdHandshakeHandler extends ByteToMessageDecoder {
         ByteBuf payload = in.readSlice((int) length);
         NbdOption expected =
                 switch (state) {
+                    case EXTENDED_HEADERS -> NbdOption.EXTENDED_HEADERS;
                     case STRUCTURED_REPLY -> NbdOption.STRUCTURED_REPLY;
                     case META_CONTEXT -> NbdOption.SET_META_CONTEXT;
                     default -> NbdOption.GO;
@@ -152,6 +158,26 @@ final class NbdHandshakeHandler extends ByteToMessageDecoder {
             throws HandshakeFailure {
         boolean error = type < 0;
         switch (state) {
+            case EXTENDED_HEADERS -> {
+                if (type == NbdOptionReply.ACK.wireValue()) {
+                    // Extended headers take precedence over structured replies: no need to ask.
+                    extended = true;
+                    structured = true;
+                    if (options.metaContext()) {
+                        sendSetMetaContext(ctx);
+                    } else {
+                        sendGo(ctx);
+                    }
+                } else if (error) {
+                    // Most servers (nbdkit among them) do not know the option: fall back.
+                    sendOption(ctx, NbdOption.STRUCTURED_REPLY, null);
+                    state = State.STRUCTURED_REPLY;
+                } else {
+                    throw new HandshakeFailure(
+                            "unexpected " + NbdOptionReply.name(type) + " to EXTENDED_HEADERS");
+                }
+                ctx.flush();
+            }
             case STRUCTURED_REPLY -> {
                 if (type == NbdOptionReply.ACK.wireValue()) {
                     structured = true;
@@ -221,7 +247,7 @@ final class NbdHandshakeHandler extends ByteToMessageDecoder {
                         "server acknowledged GO without sending NBD_INFO_EXPORT");
             }
             finish(ctx, true);
-        } else if (type == NbdOptionReply.ERR_UNSUP.wireValue()) {
+        } else if (type == NbdOptionReply.ERR_UNSUP.wireValue() && !extended) {
             // An older server: the export name option ends negotiation and has no error path.
             ByteBuf name = ctx.alloc().buffer();
             name.writeCharSequence(exportName, StandardCharsets.UTF_8);
@@ -291,7 +317,8 @@ final class NbdHandshakeHandler extends ByteToMessageDecoder {
                         maxBlock,
                         structured,
                         structured ? metaContextId : -1,
-                        usedGo));
+                        usedGo,
+                        extended));
     }
 
     private void fail(ChannelHandlerContext ctx, String message) {

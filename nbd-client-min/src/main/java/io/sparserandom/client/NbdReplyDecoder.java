@@ -4,12 +4,17 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.sparserandom.protocol.NbdDecodeFailure;
+import io.sparserandom.protocol.NbdHeaders;
 import io.sparserandom.protocol.NbdMagic;
 import java.util.List;
 
 /**
  * Client side: bytes to {@link NbdReply} values. A simple reply does not say how much data follows
  * it, so the decoder asks {@link ReplyLengths} (the table of requests in flight) by cookie.
+ *
+ * <p>With extended headers negotiated every reply is a 32-byte extended chunk header (magic
+ * 0x6e8a278c), whose offset must be the request's; simple and structured magics are then bad input,
+ * and so is the extended magic without them.
  *
  * <p>Bad input (wrong magic, a cookie we never sent, a chunk larger than the limit) becomes one
  * {@link NbdDecodeFailure} value; after it every further byte is discarded, since the stream can no
@@ -28,17 +33,29 @@ public final class NbdReplyDecoder extends ByteToMessageDecoder {
          * unknown.
          */
         long simpleReplyLength(long cookie);
+
+        /** The offset of the request in flight with this cookie, or -1 when unknown. */
+        default long requestOffset(long cookie) {
+            return -1;
+        }
     }
 
     private final ReplyLengths lengths;
     private final int maxChunkPayload;
     private final long maxSimplePayload;
+    private final NbdHeaders headers;
     private boolean bad;
 
     public NbdReplyDecoder(ReplyLengths lengths, int maxChunkPayload, long maxSimplePayload) {
+        this(lengths, maxChunkPayload, maxSimplePayload, NbdHeaders.COMPACT);
+    }
+
+    public NbdReplyDecoder(
+            ReplyLengths lengths, int maxChunkPayload, long maxSimplePayload, NbdHeaders headers) {
         this.lengths = lengths;
         this.maxChunkPayload = maxChunkPayload;
         this.maxSimplePayload = maxSimplePayload;
+        this.headers = headers;
     }
 
     @Override
@@ -52,7 +69,18 @@ public final class NbdReplyDecoder extends ByteToMessageDecoder {
         }
         int start = in.readerIndex();
         int magic = in.getInt(start);
-        if (magic == NbdMagic.SIMPLE_REPLY_MAGIC) {
+        if (headers == NbdHeaders.EXTENDED) {
+            if (magic != NbdMagic.EXTENDED_REPLY_MAGIC) {
+                failure(
+                        in,
+                        out,
+                        "bad reply magic 0x"
+                                + Integer.toHexString(magic)
+                                + " (extended headers were negotiated)");
+            } else {
+                extendedChunk(in, out);
+            }
+        } else if (magic == NbdMagic.SIMPLE_REPLY_MAGIC) {
             if (in.readableBytes() < NbdMagic.SIMPLE_REPLY_HEADER_SIZE) {
                 return;
             }
@@ -107,6 +135,49 @@ public final class NbdReplyDecoder extends ByteToMessageDecoder {
         } else {
             failure(in, out, "bad reply magic 0x" + Integer.toHexString(magic));
         }
+    }
+
+    private void extendedChunk(ByteBuf in, List<Object> out) {
+        if (in.readableBytes() < NbdMagic.EXTENDED_REPLY_HEADER_SIZE) {
+            return;
+        }
+        int start = in.readerIndex();
+        int flags = in.getUnsignedShort(start + 4);
+        int type = in.getUnsignedShort(start + 6);
+        long cookie = in.getLong(start + 8);
+        long offset = in.getLong(start + 16);
+        long length = in.getLong(start + 24);
+        // The field is 64 bits but a reply payload never passes 32 (the spec lets a client hang
+        // up on one that does).
+        if (length < 0 || length > maxChunkPayload) {
+            failure(
+                    in,
+                    out,
+                    "extended reply chunk of "
+                            + Long.toUnsignedString(length)
+                            + " bytes exceeds limit "
+                            + maxChunkPayload);
+            return;
+        }
+        long expected = lengths.requestOffset(cookie);
+        if (expected != -1 && expected != offset) {
+            failure(
+                    in,
+                    out,
+                    "extended reply to cookie "
+                            + cookie
+                            + " has offset "
+                            + Long.toUnsignedString(offset)
+                            + ", the request's is "
+                            + expected);
+            return;
+        }
+        if (in.readableBytes() < NbdMagic.EXTENDED_REPLY_HEADER_SIZE + length) {
+            return;
+        }
+        in.skipBytes(NbdMagic.EXTENDED_REPLY_HEADER_SIZE);
+        ByteBuf payload = in.readRetainedSlice((int) length);
+        out.add(new NbdReply.Chunk(cookie, flags, type, payload));
     }
 
     private void failure(ByteBuf in, List<Object> out, String message) {

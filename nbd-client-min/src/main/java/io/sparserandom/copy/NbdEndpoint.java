@@ -17,6 +17,12 @@ public final class NbdEndpoint implements CopyEndpoint {
     /** Largest WRITE_ZEROES we send: well inside the u32 length, aligned to any block size. */
     static final long MAX_ZERO = 1L << 31;
 
+    /**
+     * The same with extended headers, where effect lengths have 64 bits: a run of any length is one
+     * request (2^62 keeps offset + length clear of overflow).
+     */
+    static final long MAX_ZERO_EXTENDED = 1L << 62;
+
     private static final ByteBuf ZEROES =
             Unpooled.unreleasableBuffer(
                     Unpooled.directBuffer(1 << 20).writeZero(1 << 20).asReadOnly());
@@ -50,7 +56,7 @@ public final class NbdEndpoint implements CopyEndpoint {
 
     @Override
     public String describe() {
-        return uri.toString();
+        return uri + (info().extendedHeaders() ? " (extended headers)" : "");
     }
 
     @Override
@@ -79,7 +85,10 @@ public final class NbdEndpoint implements CopyEndpoint {
 
     @Override
     public long maxZeroLength() {
-        return info().canZero() ? MAX_ZERO : ZEROES.capacity();
+        if (!info().canZero()) {
+            return ZEROES.capacity();
+        }
+        return info().extendedHeaders() ? MAX_ZERO_EXTENDED : MAX_ZERO;
     }
 
     @Override
@@ -114,7 +123,8 @@ public final class NbdEndpoint implements CopyEndpoint {
 
     @Override
     public List<Extent> extents(int lane, long offset, long length) throws IOException {
-        return pool.get(lane).blockStatus(offset, Math.min(length, MAX_ZERO), false);
+        long max = info().extendedHeaders() ? info().maxEffectLength() : MAX_ZERO;
+        return pool.get(lane).blockStatus(offset, Math.min(length, max), false);
     }
 
     @Override

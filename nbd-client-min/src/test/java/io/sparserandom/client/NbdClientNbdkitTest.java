@@ -35,6 +35,35 @@ class NbdClientNbdkitTest {
     }
 
     @Test
+    void extendedHeadersRefusedByNbdkitFallBackToStructuredReplies() throws Exception {
+        // nbdkit (1.32 here) answers NBD_OPT_EXTENDED_HEADERS with NBD_REP_ERR_UNSUP: the client
+        // asks for structured replies instead and uses compact 32-bit headers.
+        try (ServerProcess s = ServerProcess.nbdkit(dir, "memory", "64M");
+                NbdClient c = NbdClient.connect(NbdUri.unix(s.socket(), ""))) {
+            assertTrue(NbdClientOptions.DEFAULTS.extendedHeaders(), "asked for by default");
+            NbdExportInfo info = c.info();
+            assertFalse(info.extendedHeaders(), info.toString());
+            assertTrue(info.structuredReplies());
+            assertTrue(info.metaContext());
+            assertEquals(0xffff_ffffL, info.maxEffectLength());
+            ByteBuf data = Unpooled.buffer(4096).writeBytes(new byte[4096]).setByte(7, 42);
+            c.pwrite(1 << 20, data, false);
+            ByteBuf back = c.pread(1 << 20, 4096);
+            try {
+                assertEquals(42, back.getByte(back.readerIndex() + 7));
+            } finally {
+                back.release();
+            }
+            List<Extent> map = c.blockStatus(0, 64L << 20, false);
+            assertTrue(map.size() >= 2, map.toString());
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> c.blockStatus(0, 1L << 32, false),
+                    "no 64-bit effect length without extended headers");
+        }
+    }
+
+    @Test
     void handshakeWithoutStructuredReplies() throws Exception {
         try (ServerProcess s = ServerProcess.nbdkit(dir, "pattern", "1M");
                 NbdClient c =

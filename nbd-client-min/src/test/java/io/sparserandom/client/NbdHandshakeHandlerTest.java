@@ -68,7 +68,7 @@ class NbdHandshakeHandlerTest {
 
     @Test
     void fullNegotiation() {
-        EmbeddedChannel ch = channel(NbdClientOptions.DEFAULTS);
+        EmbeddedChannel ch = channel(NbdClientOptions.DEFAULTS.withExtendedHeaders(false));
         ch.writeInbound(greeting(NbdMagic.FLAG_FIXED_NEWSTYLE | NbdMagic.FLAG_NO_ZEROES));
         assertEquals(NbdOption.STRUCTURED_REPLY.wireValue(), nextOption(ch));
         ch.writeInbound(reply(NbdOption.STRUCTURED_REPLY, NbdOptionReply.ACK, Unpooled.buffer()));
@@ -103,7 +103,8 @@ class NbdHandshakeHandlerTest {
         assertFalse(result.isDone());
         ch.writeInbound(reply(NbdOption.GO, NbdOptionReply.ACK, Unpooled.buffer()));
         NbdExportInfo info = result.getNow();
-        assertEquals(new NbdExportInfo(1 << 30, 0x1ed, 512, 4096, 1 << 22, true, 9, true), info);
+        assertEquals(
+                new NbdExportInfo(1 << 30, 0x1ed, 512, 4096, 1 << 22, true, 9, true, false), info);
         ch.finishAndReleaseAll();
     }
 
@@ -150,7 +151,7 @@ class NbdHandshakeHandlerTest {
 
     @Test
     void structuredRepliesRefusedMeansSimpleReplies() {
-        EmbeddedChannel ch = channel(NbdClientOptions.DEFAULTS);
+        EmbeddedChannel ch = channel(NbdClientOptions.DEFAULTS.withExtendedHeaders(false));
         ch.writeInbound(greeting(NbdMagic.FLAG_FIXED_NEWSTYLE | NbdMagic.FLAG_NO_ZEROES));
         nextOption(ch);
         ch.writeInbound(
@@ -170,6 +171,82 @@ class NbdHandshakeHandlerTest {
         ch.writeInbound(reply(NbdOption.GO, NbdOptionReply.ACK, Unpooled.buffer()));
         assertFalse(result.getNow().structuredReplies());
         assertFalse(result.getNow().metaContext());
+        ch.finishAndReleaseAll();
+    }
+
+    private void goWithExport(EmbeddedChannel ch) {
+        assertEquals(NbdOption.GO.wireValue(), nextOption(ch));
+        ch.writeInbound(
+                reply(
+                        NbdOption.GO,
+                        NbdOptionReply.INFO,
+                        Unpooled.buffer()
+                                .writeShort(NbdInfo.EXPORT.wireValue())
+                                .writeLong(1L << 62)
+                                .writeShort(1)));
+        ch.writeInbound(reply(NbdOption.GO, NbdOptionReply.ACK, Unpooled.buffer()));
+    }
+
+    @Test
+    void extendedHeadersFirstThenMetaContextWithoutStructuredReplies() {
+        // Extended headers take precedence over structured replies: once acknowledged the client
+        // goes straight to SET_META_CONTEXT.
+        EmbeddedChannel ch = channel(NbdClientOptions.DEFAULTS);
+        ch.writeInbound(greeting(NbdMagic.FLAG_FIXED_NEWSTYLE | NbdMagic.FLAG_NO_ZEROES));
+        assertEquals(NbdOption.EXTENDED_HEADERS.wireValue(), nextOption(ch));
+        ch.writeInbound(reply(NbdOption.EXTENDED_HEADERS, NbdOptionReply.ACK, Unpooled.buffer()));
+        assertEquals(NbdOption.SET_META_CONTEXT.wireValue(), nextOption(ch));
+        ch.writeInbound(
+                reply(
+                        NbdOption.SET_META_CONTEXT,
+                        NbdOptionReply.META_CONTEXT,
+                        Unpooled.buffer()
+                                .writeInt(4)
+                                .writeBytes(
+                                        "base:allocation".getBytes(StandardCharsets.US_ASCII))));
+        ch.writeInbound(reply(NbdOption.SET_META_CONTEXT, NbdOptionReply.ACK, Unpooled.buffer()));
+        goWithExport(ch);
+        NbdExportInfo info = result.getNow();
+        assertTrue(info.extendedHeaders());
+        assertTrue(info.structuredReplies(), "every reply is a chunk");
+        assertEquals(4, info.metaContextId());
+        assertEquals(Long.MAX_VALUE, info.maxEffectLength());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void extendedHeadersRefusedFallsBackToStructuredReplies() {
+        // "clients SHOULD be prepared to also handle NBD_REP_ERR_UNSUP; in this case, only the
+        // compact transmission headers will be used" (nbdkit answers so).
+        EmbeddedChannel ch = channel(NbdClientOptions.DEFAULTS.withMetaContext(false));
+        ch.writeInbound(greeting(NbdMagic.FLAG_FIXED_NEWSTYLE | NbdMagic.FLAG_NO_ZEROES));
+        assertEquals(NbdOption.EXTENDED_HEADERS.wireValue(), nextOption(ch));
+        ch.writeInbound(
+                reply(NbdOption.EXTENDED_HEADERS, NbdOptionReply.ERR_UNSUP, Unpooled.buffer()));
+        assertEquals(NbdOption.STRUCTURED_REPLY.wireValue(), nextOption(ch));
+        ch.writeInbound(reply(NbdOption.STRUCTURED_REPLY, NbdOptionReply.ACK, Unpooled.buffer()));
+        goWithExport(ch);
+        NbdExportInfo info = result.getNow();
+        assertFalse(info.extendedHeaders());
+        assertTrue(info.structuredReplies());
+        assertEquals(0xffff_ffffL, info.maxEffectLength());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void goUnsupportedAfterExtendedHeadersIsNotAFallback() {
+        // "a client that has used NBD_OPT_EXTENDED_HEADERS to negotiate extended headers MUST NOT
+        // use" NBD_OPT_EXPORT_NAME: a GO refused as unsupported fails the connection.
+        EmbeddedChannel ch = channel(NbdClientOptions.DEFAULTS.withMetaContext(false));
+        ch.writeInbound(greeting(NbdMagic.FLAG_FIXED_NEWSTYLE | NbdMagic.FLAG_NO_ZEROES));
+        nextOption(ch);
+        ch.writeInbound(reply(NbdOption.EXTENDED_HEADERS, NbdOptionReply.ACK, Unpooled.buffer()));
+        assertEquals(NbdOption.GO.wireValue(), nextOption(ch));
+        ch.writeInbound(reply(NbdOption.GO, NbdOptionReply.ERR_UNSUP, Unpooled.buffer()));
+        assertTrue(result.isDone());
+        assertTrue(result.cause().getMessage().contains("ERR_UNSUP"), result.cause().getMessage());
+        Object sent = ch.readOutbound();
+        assertEquals(null, sent, "no EXPORT_NAME sent");
         ch.finishAndReleaseAll();
     }
 

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class NbdReplyDecoderTest {
     static final int META_ID = 7;
     static final NbdExportInfo INFO =
-            new NbdExportInfo(1 << 20, 0xffff, 1, 4096, 1 << 25, true, META_ID, true);
+            new NbdExportInfo(1 << 20, 0xffff, 1, 4096, 1 << 25, true, META_ID, true, false);
 
     /** A pipeline like a connected client's, and a way to send requests through it. */
     static final class Harness {

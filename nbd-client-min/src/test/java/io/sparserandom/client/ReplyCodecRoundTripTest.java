@@ -14,6 +14,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.sparserandom.protocol.BlockStatusBuilder;
 import io.sparserandom.protocol.NbdDecodeFailure;
 import io.sparserandom.protocol.NbdErrno;
+import io.sparserandom.protocol.NbdHeaders;
 import io.sparserandom.protocol.NbdMagic;
 import io.sparserandom.protocol.NbdReply;
 import io.sparserandom.protocol.NbdReplyEncoder;
@@ -155,6 +156,15 @@ class ReplyCodecRoundTripTest {
                         list.add(new NbdReply.Descriptor(p.getUnsignedInt(i), p.getInt(i + 4)));
                     }
                     yield new NbdReply.BlockStatus(c.cookie(), c.done(), p.getInt(at), list);
+                }
+                case BLOCK_STATUS_EXT -> {
+                    assertEquals(8, p.readableBytes() % 16);
+                    assertEquals((p.readableBytes() - 8) / 16, p.getInt(at + 4), "count");
+                    List<NbdReply.ExtDescriptor> list = new ArrayList<>();
+                    for (int i = at + 8; i < p.writerIndex(); i += 16) {
+                        list.add(new NbdReply.ExtDescriptor(p.getLong(i), p.getLong(i + 8)));
+                    }
+                    yield new NbdReply.BlockStatusExt(c.cookie(), c.done(), p.getInt(at), list);
                 }
                 case ERROR, ERROR_OFFSET -> {
                     int len = p.getUnsignedShort(at + 4);
@@ -344,6 +354,95 @@ class ReplyCodecRoundTripTest {
         }
         assertEquals(1, stream.refCnt());
         stream.release();
+    }
+
+    /** Every chunk type allowed with extended headers; request offsets are 1000 + cookie. */
+    private static List<NbdReply.Chunk> extendedChunks() {
+        return List.of(
+                new NbdReply.None(13),
+                new NbdReply.OffsetData(14, false, 1L << 40, data(300, 14)),
+                new NbdReply.OffsetHole(14, true, (1L << 40) + 300, 212),
+                new NbdReply.BlockStatusExt(
+                        17,
+                        true,
+                        META_ID,
+                        BlockStatusBuilder.extended()
+                                .add(5L << 40, NbdMagic.STATE_HOLE | NbdMagic.STATE_ZERO)
+                                .add(4096, 0)
+                                .buildExt()),
+                new NbdReply.ErrorChunk(18, true, NbdErrno.EIO, "no"),
+                new NbdReply.ErrorOffset(20, true, NbdErrno.EPERM, "read-only", 123456789L));
+    }
+
+    private static NbdReplyDecoder extendedDecoder() {
+        return new NbdReplyDecoder(
+                new NbdReplyDecoder.ReplyLengths() {
+                    @Override
+                    public long simpleReplyLength(long cookie) {
+                        return -1;
+                    }
+
+                    @Override
+                    public long requestOffset(long cookie) {
+                        return 1000 + cookie;
+                    }
+                },
+                NbdReplyDecoder.DEFAULT_MAX_CHUNK_PAYLOAD,
+                NbdMagic.MAX_PAYLOAD,
+                NbdHeaders.EXTENDED);
+    }
+
+    @Test
+    void extendedChunksRoundTripSplitAtEveryByte() {
+        List<NbdReply.Chunk> expected = extendedChunks();
+        List<NbdReply> sent =
+                extendedChunks().stream()
+                        .map(c -> (NbdReply) new NbdReply.Extended(1000 + c.cookie(), c))
+                        .toList();
+        ByteBuf stream = encode(sent);
+        for (int split = 0; split <= stream.readableBytes(); split++) {
+            EmbeddedChannel dec = new EmbeddedChannel(extendedDecoder());
+            dec.writeInbound(stream.retainedSlice(0, split));
+            dec.writeInbound(stream.retainedSlice(split, stream.readableBytes() - split));
+            int bytes = 0;
+            List<Object> back = new ArrayList<>();
+            Object o;
+            while ((o = dec.readInbound()) != null) {
+                io.sparserandom.client.NbdReply d =
+                        assertInstanceOf(io.sparserandom.client.NbdReply.class, o);
+                bytes += NbdMagic.EXTENDED_REPLY_HEADER_SIZE + d.payload().readableBytes();
+                back.add(backToValue(o));
+            }
+            assertEquals(stream.readableBytes(), bytes, "nothing left over, split at " + split);
+            assertEquals(expected, back, "split at " + split);
+            back.forEach(ReplyCodecRoundTripTest::release);
+            assertFalse(dec.finish());
+        }
+        assertEquals(1, stream.refCnt());
+        stream.release();
+        expected.forEach(NbdReply::release);
+    }
+
+    @Test
+    void extendedHeadersAcceptOnlyTheirMagicAndTheRequestOffset() {
+        // A structured chunk where extended ones were negotiated, an extended chunk on a compact
+        // connection, and an extended chunk whose offset is not the request's: each loses the
+        // stream.
+        ByteBuf structured = encode(List.of(new NbdReply.None(13)));
+        ByteBuf extended = encode(List.of(new NbdReply.Extended(1013, new NbdReply.None(13))));
+        ByteBuf wrongOffset = encode(List.of(new NbdReply.Extended(5, new NbdReply.None(13))));
+        Object[][] cases = {
+            {extendedDecoder(), structured, "668e33ef"},
+            {decoder(), extended, "6e8a278c"},
+            {extendedDecoder(), wrongOffset, "offset 5"},
+        };
+        for (Object[] c : cases) {
+            EmbeddedChannel dec = new EmbeddedChannel((NbdReplyDecoder) c[0]);
+            dec.writeInbound(c[1]);
+            NbdDecodeFailure f = assertInstanceOf(NbdDecodeFailure.class, dec.readInbound());
+            assertTrue(f.message().contains((String) c[2]), f.message());
+            assertFalse(dec.finish());
+        }
     }
 
     private static void release(Object value) {

@@ -11,6 +11,12 @@ public final class NbdCommandFlag {
     public static final int FAST_ZERO = 1 << 4;
     public static final int PAYLOAD_LEN = 1 << 5;
 
-    /** Every flag this implementation knows. */
+    /**
+     * Every flag this implementation knows with compact headers (PAYLOAD_LEN is only valid with
+     * extended headers).
+     */
     public static final int KNOWN = FUA | NO_HOLE | DF | REQ_ONE | FAST_ZERO;
+
+    /** Every flag this implementation knows with extended headers. */
+    public static final int KNOWN_EXTENDED = KNOWN | PAYLOAD_LEN;
 }

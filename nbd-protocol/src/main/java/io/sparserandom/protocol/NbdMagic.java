@@ -22,6 +22,18 @@ public final class NbdMagic {
     /** Magic of a structured reply chunk. */
     public static final int STRUCTURED_REPLY_MAGIC = 0x668e33ef;
 
+    /** Magic of a request once extended headers are negotiated (NBD_EXTENDED_REQUEST_MAGIC). */
+    public static final int EXTENDED_REQUEST_MAGIC = 0x21e41c71;
+
+    /** Magic of every reply chunk once extended headers are negotiated. */
+    public static final int EXTENDED_REPLY_MAGIC = 0x6e8a278c;
+
+    /** Extended request header: magic(4) flags(2) type(2) cookie(8) offset(8) length(8). */
+    public static final int EXTENDED_REQUEST_HEADER_SIZE = 32;
+
+    /** Extended reply chunk header: magic(4) flags(2) type(2) cookie(8) offset(8) length(8). */
+    public static final int EXTENDED_REPLY_HEADER_SIZE = 32;
+
     /** Request header: magic(4) flags(2) type(2) cookie(8) offset(8) length(4). */
     public static final int REQUEST_HEADER_SIZE = 28;
 

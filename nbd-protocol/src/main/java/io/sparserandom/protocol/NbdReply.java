@@ -13,7 +13,7 @@ import java.util.Objects;
  * which sends it as it is (no copy) and so releases it. A reply that is never written must be
  * {@link #release() released}.
  */
-public sealed interface NbdReply permits NbdReply.Simple, NbdReply.Chunk {
+public sealed interface NbdReply permits NbdReply.Simple, NbdReply.Chunk, NbdReply.Extended {
     /** Largest error message on the wire (the spec's string limit); longer ones are cut. */
     int MAX_MESSAGE = 4096;
 
@@ -63,7 +63,13 @@ public sealed interface NbdReply permits NbdReply.Simple, NbdReply.Chunk {
 
     /** One chunk of a structured reply; {@code done} marks the last chunk of the reply. */
     sealed interface Chunk extends NbdReply
-            permits None, OffsetData, OffsetHole, BlockStatus, ErrorChunk, ErrorOffset {
+            permits None,
+                    OffsetData,
+                    OffsetHole,
+                    BlockStatus,
+                    BlockStatusExt,
+                    ErrorChunk,
+                    ErrorOffset {
         NbdReplyType type();
 
         boolean done();
@@ -139,6 +145,58 @@ public sealed interface NbdReply permits NbdReply.Simple, NbdReply.Chunk {
     record Descriptor(long length, int flags) {
         public Descriptor {
             checkLength(length, "descriptor");
+        }
+    }
+
+    /**
+     * The status of consecutive extents in one meta context with 64-bit lengths and status
+     * (NBD_REPLY_TYPE_BLOCK_STATUS_EXT): only ever sent as an {@link Extended} chunk.
+     */
+    record BlockStatusExt(long cookie, boolean done, int contextId, List<ExtDescriptor> descriptors)
+            implements Chunk {
+        public BlockStatusExt {
+            descriptors = List.copyOf(descriptors);
+            if (descriptors.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "BLOCK_STATUS_EXT needs at least one descriptor");
+            }
+        }
+
+        @Override
+        public NbdReplyType type() {
+            return NbdReplyType.BLOCK_STATUS_EXT;
+        }
+    }
+
+    /**
+     * One 64-bit block status descriptor: {@code length} bytes (unsigned, not zero; a negative
+     * value means 2^63 or more) with these status flags.
+     */
+    record ExtDescriptor(long length, long flags) {
+        public ExtDescriptor {
+            if (length == 0) {
+                throw new IllegalArgumentException("descriptor length 0");
+            }
+        }
+    }
+
+    /**
+     * A chunk sent with the 32-byte extended reply header, which also carries the offset of the
+     * request it answers (once extended headers are negotiated every reply is one of these).
+     */
+    record Extended(long requestOffset, Chunk chunk) implements NbdReply {
+        public Extended {
+            Objects.requireNonNull(chunk, "chunk");
+        }
+
+        @Override
+        public long cookie() {
+            return chunk.cookie();
+        }
+
+        @Override
+        public ByteBuf payload() {
+            return chunk.payload();
         }
     }
 

@@ -66,29 +66,65 @@ public final class NbdReplyEncoder extends ChannelOutboundHandlerAdapter {
                     .writeInt(s.error() == null ? 0 : s.error().wireValue())
                     .writeLong(s.cookie());
         }
+        if (reply instanceof NbdReply.Extended e) {
+            if (e.chunk() instanceof NbdReply.BlockStatus) {
+                throw new IllegalArgumentException(
+                        "BLOCK_STATUS is not allowed with extended headers: use BLOCK_STATUS_EXT");
+            }
+            return encodeChunk(alloc, e.chunk(), new Header(true, e.requestOffset()));
+        }
         NbdReply.Chunk c = (NbdReply.Chunk) reply;
+        if (c instanceof NbdReply.BlockStatusExt) {
+            throw new IllegalArgumentException(
+                    "BLOCK_STATUS_EXT is only allowed with extended headers");
+        }
+        return encodeChunk(alloc, c, new Header(false, 0));
+    }
+
+    /** Which chunk header to write: structured (20 bytes) or extended (32, with the offset). */
+    private record Header(boolean extended, long requestOffset) {
+        int size() {
+            return extended
+                    ? NbdMagic.EXTENDED_REPLY_HEADER_SIZE
+                    : NbdMagic.STRUCTURED_REPLY_HEADER_SIZE;
+        }
+    }
+
+    private static ByteBuf encodeChunk(ByteBufAllocator alloc, NbdReply.Chunk c, Header header) {
         if (c instanceof NbdReply.OffsetData d) {
-            return chunkHeader(alloc, c, 8, 8L + d.data().readableBytes()).writeLong(d.offset());
+            return chunkHeader(alloc, c, header, 8, 8L + d.data().readableBytes())
+                    .writeLong(d.offset());
         } else if (c instanceof NbdReply.OffsetHole hole) {
-            return chunkHeader(alloc, c, 12, 12)
+            return chunkHeader(alloc, c, header, 12, 12)
                     .writeLong(hole.offset())
                     .writeInt((int) hole.length());
         } else if (c instanceof NbdReply.None) {
-            return chunkHeader(alloc, c, 0, 0);
+            return chunkHeader(alloc, c, header, 0, 0);
         } else if (c instanceof NbdReply.BlockStatus b) {
             int length = 4 + 8 * b.descriptors().size();
-            ByteBuf h = chunkHeader(alloc, c, length, length).writeInt(b.contextId());
+            ByteBuf h = chunkHeader(alloc, c, header, length, length).writeInt(b.contextId());
             for (NbdReply.Descriptor d : b.descriptors()) {
                 h.writeInt((int) d.length()).writeInt(d.flags());
             }
             return h;
+        } else if (c instanceof NbdReply.BlockStatusExt b) {
+            int count = b.descriptors().size();
+            int length = 8 + 16 * count;
+            ByteBuf h =
+                    chunkHeader(alloc, c, header, length, length)
+                            .writeInt(b.contextId())
+                            .writeInt(count);
+            for (NbdReply.ExtDescriptor d : b.descriptors()) {
+                h.writeLong(d.length()).writeLong(d.flags());
+            }
+            return h;
         } else if (c instanceof NbdReply.ErrorChunk e) {
-            return error(alloc, c, e.error(), e.message(), false, 0);
+            return error(alloc, c, header, e.error(), e.message(), false, 0);
         } else if (c instanceof NbdReply.ErrorOffset e) {
-            return error(alloc, c, e.error(), e.message(), true, e.offset());
+            return error(alloc, c, header, e.error(), e.message(), true, e.offset());
         }
         throw new IllegalArgumentException(
-                "unknown reply " + reply); // unreachable: the interface is sealed
+                "unknown reply " + c); // unreachable: the interface is sealed
     }
 
     /**
@@ -96,13 +132,24 @@ public final class NbdReplyEncoder extends ChannelOutboundHandlerAdapter {
      * chunk's.
      */
     private static ByteBuf chunkHeader(
-            ByteBufAllocator alloc, NbdReply.Chunk c, int fixed, long length) {
+            ByteBufAllocator alloc, NbdReply.Chunk c, Header header, int fixed, long length) {
         if (length > 0xFFFF_FFFFL) {
+            // Extended headers have a 64-bit field, but no reply payload may pass the 32-bit
+            // maximum payload of NBD_INFO_BLOCK_SIZE.
             throw new IllegalArgumentException(c.type() + " chunk of " + length + " bytes");
         }
-        ByteBuf h = alloc.directBuffer(NbdMagic.STRUCTURED_REPLY_HEADER_SIZE + fixed);
+        ByteBuf h = alloc.directBuffer(header.size() + fixed);
+        int flags = c.done() ? NbdReplyType.FLAG_DONE : 0;
+        if (header.extended()) {
+            return h.writeInt(NbdMagic.EXTENDED_REPLY_MAGIC)
+                    .writeShort(flags)
+                    .writeShort(c.type().wireValue())
+                    .writeLong(c.cookie())
+                    .writeLong(header.requestOffset())
+                    .writeLong(length);
+        }
         return h.writeInt(NbdMagic.STRUCTURED_REPLY_MAGIC)
-                .writeShort(c.done() ? NbdReplyType.FLAG_DONE : 0)
+                .writeShort(flags)
                 .writeShort(c.type().wireValue())
                 .writeLong(c.cookie())
                 .writeInt((int) length);
@@ -111,6 +158,7 @@ public final class NbdReplyEncoder extends ChannelOutboundHandlerAdapter {
     private static ByteBuf error(
             ByteBufAllocator alloc,
             NbdReply.Chunk c,
+            Header header,
             NbdErrno errno,
             String message,
             boolean withOffset,
@@ -121,7 +169,7 @@ public final class NbdReplyEncoder extends ChannelOutboundHandlerAdapter {
             len--; // never cut a UTF-8 character in two
         }
         int length = 6 + len + (withOffset ? 8 : 0);
-        ByteBuf h = chunkHeader(alloc, c, length, length);
+        ByteBuf h = chunkHeader(alloc, c, header, length, length);
         h.writeInt(errno.wireValue()).writeShort(len).writeBytes(text, 0, len);
         if (withOffset) {
             h.writeLong(offset);

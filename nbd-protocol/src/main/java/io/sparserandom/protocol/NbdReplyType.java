@@ -6,6 +6,7 @@ public enum NbdReplyType implements WireValue {
     OFFSET_DATA(1),
     OFFSET_HOLE(2),
     BLOCK_STATUS(5),
+    BLOCK_STATUS_EXT(6),
     ERROR(0x8001),
     ERROR_OFFSET(0x8002);
 

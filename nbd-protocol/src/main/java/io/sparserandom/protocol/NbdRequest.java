@@ -5,10 +5,13 @@ import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.ReferenceCounted;
 
 /**
- * One transmission request. {@code length} is unsigned 32-bit on the wire and kept as a long; only
- * WRITE carries a {@code payload}. A WRITE whose payload was larger than the decoder's limit
- * arrives with {@link #payloadDropped()} true and no payload: its bytes were read and discarded so
- * that the stream stays in sync, and the server must answer it with an error.
+ * One transmission request. {@code length} is unsigned on the wire (32 bits with compact headers,
+ * 64 with extended ones) and kept as a long, so with extended headers a negative value means 2^63
+ * or more. With compact headers only WRITE carries a {@code payload}; with extended headers any
+ * request with {@link NbdCommandFlag#PAYLOAD_LEN} does, and {@code length} is then its size. A
+ * WRITE whose payload was larger than the decoder's limit arrives with {@link #payloadDropped()}
+ * true and no payload: its bytes were read and discarded so that the stream stays in sync, and the
+ * server must answer it with an error.
  */
 public final class NbdRequest extends AbstractReferenceCounted {
     private final int flags;
@@ -54,6 +57,23 @@ public final class NbdRequest extends AbstractReferenceCounted {
                 false);
     }
 
+    /**
+     * A request of any command with a payload, as extended headers allow (the BLOCK_STATUS payload
+     * form, or a misuse a server must survive); takes ownership of {@code payload}. The encoder
+     * sets {@link NbdCommandFlag#PAYLOAD_LEN} for it.
+     */
+    public static NbdRequest withPayload(
+            NbdCommand command, int flags, long cookie, long offset, ByteBuf payload) {
+        return new NbdRequest(
+                flags,
+                command.wireValue(),
+                cookie,
+                offset,
+                payload.readableBytes(),
+                payload,
+                false);
+    }
+
     /** As decoded from the wire: the type may be unknown to us. */
     static NbdRequest decoded(
             int flags,
@@ -89,7 +109,7 @@ public final class NbdRequest extends AbstractReferenceCounted {
         return offset;
     }
 
-    /** Length as sent, unsigned 32-bit. */
+    /** Length as sent: unsigned, 32 bits (compact) or 64 bits (extended). */
     public long length() {
         return length;
     }
@@ -130,7 +150,7 @@ public final class NbdRequest extends AbstractReferenceCounted {
                 + ", offset="
                 + Long.toUnsignedString(offset)
                 + ", length="
-                + length
+                + Long.toUnsignedString(length)
                 + ", flags=0x"
                 + Integer.toHexString(flags)
                 + (payloadDropped ? ", payload dropped" : "")

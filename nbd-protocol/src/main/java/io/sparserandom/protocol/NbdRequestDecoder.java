@@ -6,9 +6,15 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
 
 /**
- * Server side: bytes to {@link NbdRequest}s. A small state machine: HEADER -> PAYLOAD (WRITE within
- * the limit) or DISCARD (WRITE over the limit) -> HEADER, and BAD once the stream can no longer be
- * trusted (bad magic): it then emits one {@link NbdDecodeFailure} and drops all further input.
+ * Server side: bytes to {@link NbdRequest}s. A small state machine: HEADER -> PAYLOAD (within the
+ * limit) or DISCARD (compact WRITE over the limit) -> HEADER, and BAD once the stream can no longer
+ * be trusted: it then emits one {@link NbdDecodeFailure} and drops all further input.
+ *
+ * <p>With {@link NbdHeaders#COMPACT} headers only WRITE has a payload. With {@link
+ * NbdHeaders#EXTENDED} headers a request has a payload exactly when it sets {@link
+ * NbdCommandFlag#PAYLOAD_LEN}, whatever its command: the payload is read so the stream stays framed
+ * and the server decides whether the command may carry one. A payload over the limit is a hard
+ * disconnect there, as the extension asks; without the flag the length is a 64-bit effect length.
  */
 public final class NbdRequestDecoder extends ByteToMessageDecoder {
     private enum State {
@@ -19,6 +25,7 @@ public final class NbdRequestDecoder extends ByteToMessageDecoder {
     }
 
     private final int maxPayload;
+    private final NbdHeaders headers;
     private State state = State.HEADER;
     private int flags;
     private int type;
@@ -32,7 +39,12 @@ public final class NbdRequestDecoder extends ByteToMessageDecoder {
     }
 
     public NbdRequestDecoder(int maxPayload) {
+        this(maxPayload, NbdHeaders.COMPACT);
+    }
+
+    public NbdRequestDecoder(int maxPayload, NbdHeaders headers) {
         this.maxPayload = maxPayload;
+        this.headers = headers;
         // A write payload usually spans several socket reads: keep those reads as the parts of a
         // composite instead of copying each into one growing buffer. The payload handed on is then
         // a slice over the reads themselves. Small reads are merged (a trickle must not hold a
@@ -45,36 +57,25 @@ public final class NbdRequestDecoder extends ByteToMessageDecoder {
         while (true) {
             switch (state) {
                 case HEADER -> {
-                    if (in.readableBytes() < NbdMagic.REQUEST_HEADER_SIZE) {
+                    if (in.readableBytes() < headers.requestHeaderSize()) {
                         return;
                     }
-                    int magic = in.readInt();
-                    if (magic != NbdMagic.REQUEST_MAGIC) {
+                    String failure =
+                            headers == NbdHeaders.EXTENDED ? extendedHeader(in) : header(in);
+                    if (failure != null) {
                         state = State.BAD;
                         in.skipBytes(in.readableBytes());
-                        out.add(
-                                new NbdDecodeFailure(
-                                        "bad request magic 0x" + Integer.toHexString(magic)));
+                        out.add(new NbdDecodeFailure(failure));
                         return;
                     }
-                    flags = in.readUnsignedShort();
-                    type = in.readUnsignedShort();
-                    cookie = in.readLong();
-                    offset = in.readLong();
-                    length = in.readUnsignedInt();
-                    if (type != NbdCommand.WRITE.wireValue()) {
+                    if (state == State.HEADER) {
                         out.add(
                                 NbdRequest.decoded(
                                         flags, type, cookie, offset, length, null, false));
-                    } else if (length > maxPayload) {
-                        // Read and drop the payload so the next header is found where it should be.
-                        toDiscard = length;
-                        state = State.DISCARD;
+                    } else if (state == State.DISCARD) {
                         out.add(
                                 NbdRequest.decoded(
                                         flags, type, cookie, offset, length, null, true));
-                    } else {
-                        state = State.PAYLOAD;
                     }
                 }
                 case PAYLOAD -> {
@@ -103,5 +104,58 @@ public final class NbdRequestDecoder extends ByteToMessageDecoder {
                 default -> throw new IllegalStateException(state.toString());
             }
         }
+    }
+
+    /** Reads a 28-byte compact header and picks the next state; a message when it is bad. */
+    private String header(ByteBuf in) {
+        int magic = in.readInt();
+        if (magic != NbdMagic.REQUEST_MAGIC) {
+            return badMagic(magic);
+        }
+        flags = in.readUnsignedShort();
+        type = in.readUnsignedShort();
+        cookie = in.readLong();
+        offset = in.readLong();
+        length = in.readUnsignedInt();
+        if (type != NbdCommand.WRITE.wireValue()) {
+            state = State.HEADER;
+        } else if (length > maxPayload) {
+            // Read and drop the payload so the next header is found where it should be.
+            toDiscard = length;
+            state = State.DISCARD;
+        } else {
+            state = State.PAYLOAD;
+        }
+        return null;
+    }
+
+    /** Reads a 32-byte extended header and picks the next state; a message when it is bad. */
+    private String extendedHeader(ByteBuf in) {
+        int magic = in.readInt();
+        if (magic != NbdMagic.EXTENDED_REQUEST_MAGIC) {
+            return badMagic(magic);
+        }
+        flags = in.readUnsignedShort();
+        type = in.readUnsignedShort();
+        cookie = in.readLong();
+        offset = in.readLong();
+        length = in.readLong();
+        if ((flags & NbdCommandFlag.PAYLOAD_LEN) == 0 || length == 0) {
+            state = State.HEADER; // an effect length: nothing follows the header
+        } else if (length < 0 || length > maxPayload) {
+            return "payload of "
+                    + Long.toUnsignedString(length)
+                    + " bytes is larger than the maximum "
+                    + maxPayload;
+        } else {
+            state = State.PAYLOAD;
+        }
+        return null;
+    }
+
+    private String badMagic(int magic) {
+        return "bad request magic 0x"
+                + Integer.toHexString(magic)
+                + (headers == NbdHeaders.EXTENDED ? " (extended headers were negotiated)" : "");
     }
 }

@@ -16,4 +16,10 @@ public final class NbdTransmissionFlag {
     public static final int SEND_RESIZE = 1 << 9;
     public static final int SEND_CACHE = 1 << 10;
     public static final int SEND_FAST_ZERO = 1 << 11;
+
+    /**
+     * BLOCK_STATUS takes a payload naming the meta contexts to answer for; only ever sent with
+     * extended headers.
+     */
+    public static final int BLOCK_STATUS_PAYLOAD = 1 << 12;
 }

@@ -2,6 +2,7 @@ package io.sparserandom.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -70,6 +71,7 @@ class NbdWireConstantsTest {
         spec("NBD_REPLY_TYPE_OFFSET_DATA", 1);
         spec("NBD_REPLY_TYPE_OFFSET_HOLE", 2);
         spec("NBD_REPLY_TYPE_BLOCK_STATUS", 5);
+        spec("NBD_REPLY_TYPE_BLOCK_STATUS_EXT", 6);
         spec("NBD_REPLY_TYPE_ERROR", BIT15 + 1);
         spec("NBD_REPLY_TYPE_ERROR_OFFSET", BIT15 + 2);
         spec("NBD_EPERM", 1);
@@ -97,6 +99,7 @@ class NbdWireConstantsTest {
         spec("NBD_FLAG_SEND_RESIZE", 1L << 9);
         spec("NBD_FLAG_SEND_CACHE", 1L << 10);
         spec("NBD_FLAG_SEND_FAST_ZERO", 1L << 11);
+        spec("NBD_FLAG_BLOCK_STATUS_PAYLOAD", 1L << 12);
         spec("NBD_CMD_FLAG_FUA", 1L << 0);
         spec("NBD_CMD_FLAG_NO_HOLE", 1L << 1);
         spec("NBD_CMD_FLAG_DF", 1L << 2);
@@ -112,6 +115,8 @@ class NbdWireConstantsTest {
         spec("NBD_REQUEST_MAGIC", 0x25609513L);
         spec("NBD_SIMPLE_REPLY_MAGIC", 0x67446698L);
         spec("NBD_STRUCTURED_REPLY_MAGIC", 0x668e33efL);
+        spec("NBD_EXTENDED_REQUEST_MAGIC", 0x21e41c71L);
+        spec("NBD_EXTENDED_REPLY_MAGIC", 0x6e8a278cL);
     }
 
     private static long v(String name) {
@@ -169,6 +174,7 @@ class NbdWireConstantsTest {
         assertEquals(v("NBD_FLAG_SEND_RESIZE"), NbdTransmissionFlag.SEND_RESIZE);
         assertEquals(v("NBD_FLAG_SEND_CACHE"), NbdTransmissionFlag.SEND_CACHE);
         assertEquals(v("NBD_FLAG_SEND_FAST_ZERO"), NbdTransmissionFlag.SEND_FAST_ZERO);
+        assertEquals(v("NBD_FLAG_BLOCK_STATUS_PAYLOAD"), NbdTransmissionFlag.BLOCK_STATUS_PAYLOAD);
         assertEquals(v("NBD_CMD_FLAG_FUA"), NbdCommandFlag.FUA);
         assertEquals(v("NBD_CMD_FLAG_NO_HOLE"), NbdCommandFlag.NO_HOLE);
         assertEquals(v("NBD_CMD_FLAG_DF"), NbdCommandFlag.DF);
@@ -191,6 +197,14 @@ class NbdWireConstantsTest {
         assertEquals(
                 v("NBD_STRUCTURED_REPLY_MAGIC"),
                 Integer.toUnsignedLong(NbdMagic.STRUCTURED_REPLY_MAGIC));
+        assertEquals(
+                v("NBD_EXTENDED_REQUEST_MAGIC"),
+                Integer.toUnsignedLong(NbdMagic.EXTENDED_REQUEST_MAGIC));
+        assertEquals(
+                v("NBD_EXTENDED_REPLY_MAGIC"),
+                Integer.toUnsignedLong(NbdMagic.EXTENDED_REPLY_MAGIC));
+        assertEquals(4 + 2 + 2 + 8 + 8 + 8, NbdMagic.EXTENDED_REQUEST_HEADER_SIZE);
+        assertEquals(4 + 2 + 2 + 8 + 8 + 8, NbdMagic.EXTENDED_REPLY_HEADER_SIZE);
         assertEquals(4 + 2 + 2 + 8 + 8 + 4, NbdMagic.REQUEST_HEADER_SIZE);
         assertEquals(4 + 4 + 8, NbdMagic.SIMPLE_REPLY_HEADER_SIZE);
         assertEquals(4 + 2 + 2 + 8 + 4, NbdMagic.STRUCTURED_REPLY_HEADER_SIZE);
@@ -231,6 +245,45 @@ class NbdWireConstantsTest {
                 checked++;
             }
         }
-        assertEquals(SPEC.size() - 6, checked);
+        assertEquals(SPEC.size() - 8, checked);
+    }
+
+    /**
+     * The extension's own text (nbd-spec/nbd-proto-extended-headers.md, the extension branch) also
+     * defines every value, and its two magics.
+     */
+    @Test
+    void theTableMatchesTheExtendedHeadersDocument() throws Exception {
+        String doc = "/nbd-spec/nbd-proto-extended-headers.md";
+        String text;
+        try (InputStream in = NbdWireConstantsTest.class.getResourceAsStream(doc)) {
+            assertNotNull(in, doc + " is missing from the test resources");
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        for (String name :
+                new String[] {
+                    "NBD_OPT_EXTENDED_HEADERS",
+                    "NBD_REP_ERR_EXT_HEADER_REQD",
+                    "NBD_REPLY_TYPE_BLOCK_STATUS_EXT"
+                }) {
+            Matcher m =
+                    Pattern.compile("`" + name + "` \\((2\\^(\\d+) \\+ )?(\\d+)\\)").matcher(text);
+            assertTrue(m.find(), name + " in " + doc);
+            long base = m.group(1) == null ? 0 : 1L << Integer.parseInt(m.group(2));
+            assertEquals(v(name), base + Long.parseLong(m.group(3)), name);
+        }
+        for (String name :
+                new String[] {"NBD_FLAG_BLOCK_STATUS_PAYLOAD", "NBD_CMD_FLAG_PAYLOAD_LEN"}) {
+            Matcher m = Pattern.compile("bit (\\d+), `" + name + "`").matcher(text);
+            assertTrue(m.find(), name + " in " + doc);
+            assertEquals(v(name), 1L << Integer.parseInt(m.group(1)), name);
+        }
+        for (String name :
+                new String[] {"NBD_EXTENDED_REQUEST_MAGIC", "NBD_EXTENDED_REPLY_MAGIC"}) {
+            Matcher m =
+                    Pattern.compile("0x([0-9a-f]{8}), magic \\(`" + name + "`\\)").matcher(text);
+            assertTrue(m.find(), name + " in " + doc);
+            assertEquals(v(name), Long.parseLong(m.group(1), 16), name);
+        }
     }
 }

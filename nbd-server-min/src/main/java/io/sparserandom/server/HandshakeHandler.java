@@ -9,6 +9,7 @@ import io.sparserandom.device.BlockDevice;
 import io.sparserandom.device.BlockSizes;
 import io.sparserandom.device.Capabilities;
 import io.sparserandom.device.DeviceException;
+import io.sparserandom.protocol.NbdHeaders;
 import io.sparserandom.protocol.NbdInfo;
 import io.sparserandom.protocol.NbdMagic;
 import io.sparserandom.protocol.NbdOption;
@@ -56,6 +57,10 @@ final class HandshakeHandler extends ByteToMessageDecoder {
     private State state = State.CLIENT_FLAGS;
     private boolean noZeroes;
     private boolean structuredReplies;
+
+    /** NBD_OPT_EXTENDED_HEADERS was acknowledged: it takes precedence over structured replies. */
+    private boolean extendedHeaders;
+
     private int metaContextId = -1;
 
     /** The export the last SET_META_CONTEXT named; its selection applies to that export only. */
@@ -235,8 +240,16 @@ final class HandshakeHandler extends ByteToMessageDecoder {
             case LIST -> list(ctx, data);
             case STARTTLS -> startTls(ctx, data);
             case INFO, GO -> infoOrGo(ctx, data, opt == NbdOption.GO);
+            case EXTENDED_HEADERS -> extendedHeaders(ctx, data);
             case STRUCTURED_REPLY -> {
-                if (data.isReadable()) {
+                if (extendedHeaders) {
+                    // Extended headers win; the spec's answer to a downgrade attempt.
+                    reply(
+                            ctx,
+                            option,
+                            NbdOptionReply.ERR_EXT_HEADER_REQD,
+                            "extended headers are already negotiated");
+                } else if (data.isReadable()) {
                     reply(
                             ctx,
                             option,
@@ -259,6 +272,23 @@ final class HandshakeHandler extends ByteToMessageDecoder {
     }
 
     /**
+     * NBD_OPT_EXTENDED_HEADERS: from here on 32-byte requests and replies, every reply a chunk.
+     * Allowed with or without structured replies before it; asking again is harmless.
+     */
+    private void extendedHeaders(ChannelHandlerContext ctx, ByteBuf data) {
+        if (data.isReadable()) {
+            reply(
+                    ctx,
+                    option,
+                    NbdOptionReply.ERR_INVALID,
+                    "NBD_OPT_EXTENDED_HEADERS takes no data");
+        } else {
+            extendedHeaders = true;
+            replyEmpty(ctx, option, NbdOptionReply.ACK);
+        }
+    }
+
+    /**
      * NBD_OPT_STARTTLS: acknowledged in clear, then TLS goes in front of everything and the option
      * haggling starts over inside it (what was agreed before is forgotten).
      */
@@ -277,6 +307,7 @@ final class HandshakeHandler extends ByteToMessageDecoder {
             ctx.pipeline().addFirst("tls", config.tls().context().newHandler(ctx.alloc()));
             tlsUp = true;
             structuredReplies = false;
+            extendedHeaders = false;
             metaContextId = -1;
             metaContextExport = null;
         }
@@ -400,6 +431,11 @@ final class HandshakeHandler extends ByteToMessageDecoder {
     }
 
     private void exportName(ChannelHandlerContext ctx, ByteBuf data) {
+        if (extendedHeaders) {
+            // The client MUST NOT use it after extended headers, and it has no error reply.
+            disconnect(ctx, "NBD_OPT_EXPORT_NAME after NBD_OPT_EXTENDED_HEADERS");
+            return;
+        }
         String name = data.toString(StandardCharsets.UTF_8);
         Export export;
         try {
@@ -456,10 +492,9 @@ final class HandshakeHandler extends ByteToMessageDecoder {
         if (readOnly != serverReadOnly) {
             info = new ConnectionInfo(connectionId, info.remote(), info.exportName(), true);
         }
-        // SEND_DF MUST stay clear unless structured replies were negotiated.
-        int flags =
-                NbdTransmissionFlag.HAS_FLAGS
-                        | (structuredReplies ? NbdTransmissionFlag.SEND_DF : 0);
+        // SEND_DF MUST stay clear unless structured replies or extended headers were negotiated.
+        boolean chunks = structuredReplies || extendedHeaders;
+        int flags = NbdTransmissionFlag.HAS_FLAGS | (chunks ? NbdTransmissionFlag.SEND_DF : 0);
         if (readOnly) {
             flags |= NbdTransmissionFlag.READ_ONLY;
         } else {
@@ -471,15 +506,20 @@ final class HandshakeHandler extends ByteToMessageDecoder {
         }
         flags |= caps.cache() ? NbdTransmissionFlag.SEND_CACHE : 0;
         flags |= caps.multiConn() ? NbdTransmissionFlag.CAN_MULTI_CONN : 0;
-        boolean contextApplies = structuredReplies && export.name().equals(metaContextExport);
+        boolean contextApplies =
+                chunks && metaContextId >= 0 && export.name().equals(metaContextExport);
+        // The payload form of BLOCK_STATUS: only with extended headers, and only worth saying when
+        // there is a context to filter.
+        flags |= extendedHeaders && contextApplies ? NbdTransmissionFlag.BLOCK_STATUS_PAYLOAD : 0;
         return new Negotiated(
                 info,
                 device,
                 device.size(),
                 flags,
-                structuredReplies,
+                chunks,
                 contextApplies ? metaContextId : -1,
-                caps);
+                caps,
+                extendedHeaders ? NbdHeaders.EXTENDED : NbdHeaders.COMPACT);
     }
 
     private void metaContext(ChannelHandlerContext ctx, ByteBuf data, boolean set) {
@@ -488,12 +528,12 @@ final class HandshakeHandler extends ByteToMessageDecoder {
             metaContextId = -1;
             metaContextExport = null;
         }
-        if (set && !structuredReplies) {
+        if (set && !structuredReplies && !extendedHeaders) {
             reply(
                     ctx,
                     option,
                     NbdOptionReply.ERR_INVALID,
-                    "NBD_OPT_SET_META_CONTEXT needs structured replies first");
+                    "NBD_OPT_SET_META_CONTEXT needs structured replies or extended headers first");
             return;
         }
         String name = string32(data);
@@ -560,13 +600,14 @@ final class HandshakeHandler extends ByteToMessageDecoder {
         cancelTimeout();
         ctx.flush();
         LOG.debug(
-                "connection {}: transmission, export '{}', size {}, flags 0x{}, structured {}, meta context {}",
+                "connection {}: transmission, export '{}', size {}, flags 0x{}, structured {}, meta context {}, {} headers",
                 connectionId,
                 negotiated.connection().exportName(),
                 negotiated.size(),
                 Integer.toHexString(negotiated.transmissionFlags()),
                 negotiated.structuredReplies(),
-                negotiated.metaContextId());
+                negotiated.metaContextId(),
+                negotiated.headers());
         TransmissionHandler th =
                 new TransmissionHandler(
                         negotiated,
@@ -582,7 +623,11 @@ final class HandshakeHandler extends ByteToMessageDecoder {
                             new ServerFaultHandler(config.faults(), connectionId));
         }
         ctx.pipeline().addAfter(ctx.name(), "nbd-reply-encoder", REPLY_ENCODER);
-        ctx.pipeline().replace(this, "nbd-request-decoder", new NbdRequestDecoder());
+        ctx.pipeline()
+                .replace(
+                        this,
+                        "nbd-request-decoder",
+                        new NbdRequestDecoder(NbdMagic.MAX_PAYLOAD, negotiated.headers()));
     }
 
     private void disconnect(ChannelHandlerContext ctx, String why) {

@@ -46,6 +46,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     private final ServerListener listener;
     private final ConnectionInfo conn;
     private final TransmissionObserver observer;
+    private final Replies replies;
     private boolean disconnecting;
     private final ArrayList<NbdCommand> unflushed = new ArrayList<>();
     private final ArrayList<Observed> unannounced = new ArrayList<>();
@@ -64,6 +65,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
         this.listener = listener;
         this.conn = negotiated.connection();
         this.observer = observers.open(conn, negotiated.transmissionFlags());
+        this.replies = new Replies(negotiated);
     }
 
     @Override
@@ -152,13 +154,22 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
             listener.requestFinished(conn, cmd);
             return;
         }
-        Rejection rejected = validate(r, cmd);
+        // With extended headers the length is 64 bits; the block status payload form carries it.
+        BlockStatusPayload bsp =
+                cmd == NbdCommand.BLOCK_STATUS && r.payload() != null
+                        ? BlockStatusPayload.parse(r.payload(), n.metaContextId())
+                        : null;
+        long length = bsp != null ? bsp.effectLength() : r.length();
+        Rejection rejected = validate(r, cmd, length);
+        if (rejected == null && bsp != null && bsp.problem() != null) {
+            rejected = invalid(bsp.problem());
+        }
         // Under the disconnect policy a request over the limits drops the connection even when
         // it is invalid for another reason too (a write over 32M, as qemu-nbd does).
         String why =
                 faults.enforcement() == ServerFaults.Enforcement.NONE || cmd == null
                         ? null
-                        : blockSizeViolation(r, cmd);
+                        : blockSizeViolation(r, cmd, length);
         if (why != null && faults.enforcement() == ServerFaults.Enforcement.DISCONNECT) {
             LOG.warn("connection {}: {} {}; disconnecting", conn.id(), cmd, why);
             disconnecting = true;
@@ -188,11 +199,11 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
                     if (r.hasFlag(NbdCommandFlag.FAST_ZERO)) {
                         flags |= IoFlags.FAST_ZERO;
                     }
-                    device.zero(r.offset(), r.length(), flags);
+                    device.zero(r.offset(), length, flags);
                     ok(ctx, r);
                 }
                 case TRIM -> {
-                    device.trim(r.offset(), r.length(), deviceFlags(r));
+                    device.trim(r.offset(), length, deviceFlags(r));
                     ok(ctx, r);
                 }
                 case FLUSH -> {
@@ -200,10 +211,10 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
                     ok(ctx, r);
                 }
                 case CACHE -> {
-                    device.cache(r.offset(), r.length(), 0);
+                    device.cache(r.offset(), length, 0);
                     ok(ctx, r);
                 }
-                case BLOCK_STATUS -> blockStatus(ctx, r);
+                case BLOCK_STATUS -> blockStatus(ctx, r, length);
                 default -> error(ctx, r, cmd, NbdErrno.EINVAL, "unsupported command", -1);
             }
         } catch (DeviceException e) {
@@ -212,7 +223,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
             long at =
                     e.hasOffset()
                                     && e.offset() >= r.offset()
-                                    && e.offset() - r.offset() < r.length()
+                                    && Long.compareUnsigned(e.offset() - r.offset(), length) < 0
                             ? e.offset()
                             : -1;
             error(ctx, r, cmd, wire(e.errno()), e.getMessage(), at);
@@ -231,12 +242,13 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
      * The one place requests are checked against the spec and the negotiated flags, and the one
      * place that chooses the errno for a bad request. Null when fine.
      */
-    private Rejection validate(NbdRequest r, NbdCommand cmd) {
+    private Rejection validate(NbdRequest r, NbdCommand cmd, long length) {
         if (cmd == null || cmd == NbdCommand.RESIZE) {
             return invalid("unknown command " + r.type());
         }
         int flags = r.flags();
-        if ((flags & ~NbdCommandFlag.KNOWN) != 0) {
+        boolean extended = n.extendedHeaders();
+        if ((flags & ~(extended ? NbdCommandFlag.KNOWN_EXTENDED : NbdCommandFlag.KNOWN)) != 0) {
             return invalid("unknown flags 0x" + Integer.toHexString(flags));
         }
         // The spec makes FUA valid on every command once SEND_FUA is negotiated (clients are known
@@ -246,17 +258,21 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
                         | switch (cmd) {
                             case READ -> NbdCommandFlag.DF;
                             case WRITE_ZEROES -> NbdCommandFlag.NO_HOLE | NbdCommandFlag.FAST_ZERO;
-                            case BLOCK_STATUS -> NbdCommandFlag.REQ_ONE;
+                            case BLOCK_STATUS -> NbdCommandFlag.REQ_ONE | payloadFormFlag();
+                            case WRITE -> extended ? NbdCommandFlag.PAYLOAD_LEN : 0;
                             default -> 0;
                         };
         if ((flags & ~allowed) != 0) {
             return invalid("flags 0x" + Integer.toHexString(flags) + " not valid for " + cmd);
         }
+        if (extended && cmd == NbdCommand.WRITE && (flags & NbdCommandFlag.PAYLOAD_LEN) == 0) {
+            return invalid("NBD_CMD_WRITE without PAYLOAD_LEN (extended headers)");
+        }
         if ((flags & NbdCommandFlag.FUA) != 0 && !n.hasFlag(NbdTransmissionFlag.SEND_FUA)) {
             return invalid("FUA was not negotiated");
         }
         if ((flags & NbdCommandFlag.DF) != 0 && !n.structuredReplies()) {
-            return invalid("DF needs structured replies");
+            return invalid("DF needs structured replies or extended headers");
         }
         if ((flags & NbdCommandFlag.FAST_ZERO) != 0
                 && !n.hasFlag(NbdTransmissionFlag.SEND_FAST_ZERO)) {
@@ -302,26 +318,30 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
             }
             default -> {}
         }
-        if (r.length() == 0) {
+        if (length == 0) {
             return invalid("zero-length request");
         }
         if ((cmd == NbdCommand.READ || cmd == NbdCommand.WRITE)
-                && r.length() > NbdMagic.MAX_PAYLOAD) {
-            return invalid(
+                && Long.compareUnsigned(length, NbdMagic.MAX_PAYLOAD) > 0) {
+            // A 64-bit READ is a command without payload asking past the maximum: the spec's
+            // EOVERFLOW. Compact headers keep their EINVAL.
+            return new Rejection(
+                    extended ? NbdErrno.EOVERFLOW : NbdErrno.EINVAL,
                     "request of "
-                            + r.length()
+                            + Long.toUnsignedString(length)
                             + " bytes is larger than the maximum "
                             + NbdMagic.MAX_PAYLOAD);
         }
         long off = r.offset();
-        if (off < 0 || off > n.size() || r.length() > n.size() - off) {
+        // A negative length is 2^63 or more (extended headers): past any disk.
+        if (off < 0 || off > n.size() || length < 0 || length > n.size() - off) {
             boolean writes = cmd == NbdCommand.WRITE || cmd == NbdCommand.WRITE_ZEROES;
             return new Rejection(
                     writes ? NbdErrno.ENOSPC : NbdErrno.EINVAL,
                     "request ["
                             + Long.toUnsignedString(off)
                             + ", +"
-                            + r.length()
+                            + Long.toUnsignedString(length)
                             + ") is beyond the end of the disk ("
                             + n.size()
                             + " bytes)");
@@ -330,12 +350,17 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Why a valid request breaks the --block-size limits, or null. Flush has no range. */
-    private String blockSizeViolation(NbdRequest r, NbdCommand cmd) {
+    private String blockSizeViolation(NbdRequest r, NbdCommand cmd, long length) {
         if (cmd == NbdCommand.FLUSH) {
             return null;
         }
         boolean payload = cmd == NbdCommand.READ || cmd == NbdCommand.WRITE;
-        return faults.blockSizes().violation(r.offset(), r.length(), n.size(), payload);
+        return faults.blockSizes().violation(r.offset(), length, n.size(), payload);
+    }
+
+    /** PAYLOAD_LEN on BLOCK_STATUS, when the payload form was advertised. */
+    private int payloadFormFlag() {
+        return n.hasFlag(NbdTransmissionFlag.BLOCK_STATUS_PAYLOAD) ? NbdCommandFlag.PAYLOAD_LEN : 0;
     }
 
     /** A request refused before reaching the device. */
@@ -385,34 +410,27 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
                 for (int i = 0; i < data.length; i++) {
                     ReadChunks.Chunk c = chunks.get(i);
                     boolean last = i == data.length - 1;
-                    ctx.write(
-                            c.hole()
-                                    ? new NbdReply.OffsetHole(
-                                            r.cookie(), last, c.offset(), c.length())
-                                    : new NbdReply.OffsetData(
-                                            r.cookie(), last, c.offset(), data[i]));
+                    ctx.write(replies.readChunk(r, last, c.offset(), c.length(), data[i]));
                 }
                 finished(NbdCommand.READ);
                 return;
             }
         }
         ByteBuf data = device.readBuffer(r.offset(), length, ctx.alloc());
-        ctx.write(
-                n.structuredReplies()
-                        ? new NbdReply.OffsetData(r.cookie(), true, r.offset(), data)
-                        : NbdReply.Simple.read(r.cookie(), data));
+        ctx.write(replies.read(r, data));
         finished(NbdCommand.READ);
     }
 
-    private void blockStatus(ChannelHandlerContext ctx, NbdRequest r) throws DeviceException {
+    private void blockStatus(ChannelHandlerContext ctx, NbdRequest r, long length)
+            throws DeviceException {
         boolean one = r.hasFlag(NbdCommandFlag.REQ_ONE);
-        BlockStatusBuilder descriptors = new BlockStatusBuilder();
+        BlockStatusBuilder descriptors = replies.blockStatusBuilder();
         if (n.capabilities().extents()) {
             device.extents(
                     r.offset(),
-                    r.length(),
+                    length,
                     (len, type) -> {
-                        long take = Math.min(len, r.length() - descriptors.length());
+                        long take = Math.min(len, length - descriptors.length());
                         if (take <= 0) {
                             return false;
                         }
@@ -422,24 +440,20 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
                                                 ? NbdMagic.STATE_ZERO
                                                 : 0);
                         descriptors.add(take, state);
-                        return descriptors.length() < r.length()
+                        return descriptors.length() < length
                                 && !one
                                 && descriptors.size() < MAX_DESCRIPTORS;
                     });
         }
         if (descriptors.isEmpty()) {
-            descriptors.add(r.length(), 0); // no map: all data
+            descriptors.add(length, 0); // no map: all data
         }
-        ctx.write(
-                new NbdReply.BlockStatus(r.cookie(), true, n.metaContextId(), descriptors.build()));
+        ctx.write(replies.blockStatus(r, n.metaContextId(), descriptors));
         finished(NbdCommand.BLOCK_STATUS);
     }
 
     private void ok(ChannelHandlerContext ctx, NbdRequest r) {
-        ctx.write(
-                n.structuredReplies()
-                        ? new NbdReply.None(r.cookie())
-                        : NbdReply.Simple.ok(r.cookie()));
+        ctx.write(replies.ok(r));
         observeReply(r.command(), r.offset(), r.length(), true);
         finished(r.command());
     }
@@ -500,15 +514,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
             LOG.debug("connection {}: {} -> {}: {}", conn.id(), r, errno, msg);
         }
         listener.requestFailed(conn, cmd, r.offset(), r.length(), errno, msg);
-        NbdReply reply;
-        if (!n.structuredReplies()) {
-            reply = NbdReply.Simple.error(r.cookie(), errno);
-        } else if (offset >= 0) {
-            reply = new NbdReply.ErrorOffset(r.cookie(), true, errno, msg, offset);
-        } else {
-            reply = new NbdReply.ErrorChunk(r.cookie(), true, errno, msg);
-        }
-        ctx.write(reply);
+        ctx.write(replies.error(r, errno, msg, offset));
         observeReply(cmd, r.offset(), r.length(), false);
         finished(cmd);
     }

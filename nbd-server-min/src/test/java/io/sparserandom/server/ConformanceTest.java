@@ -55,6 +55,9 @@ import org.junit.jupiter.api.io.TempDir;
  *       and flags, DISC, bad request magic: {@link TransmissionTest}
  *   <li>abrupt clients, option count limit, handshake timeout: {@link RobustnessTest}
  * </ul>
+ *
+ * <p>{@link ExtendedHeaders} follows the extension text in
+ * /work/shared/ref/nbd-proto-extended-headers.md.
  */
 @Timeout(60)
 class ConformanceTest {
@@ -243,13 +246,13 @@ class ConformanceTest {
 
         @Test
         void optionsWeDoNotImplementAreUnsupportedWithAReadableMessage() throws Exception {
-            // Option types: the withdrawn PEEK_EXPORT (4), EXTENDED_HEADERS (11, an extension we do
-            // not
-            // implement) and unknown options get NBD_REP_ERR_UNSUP; an error reply MAY carry a
-            // human-readable message, which MUST be UTF-8. Negotiation then continues.
+            // Option types: the withdrawn PEEK_EXPORT (4) and unknown options get
+            // NBD_REP_ERR_UNSUP (EXTENDED_HEADERS, 11, is implemented: see ExtendedHeaders); an
+            // error reply MAY carry a human-readable message, which MUST be UTF-8. Negotiation then
+            // continues.
             try (RawClient c = ts.client()) {
                 c.hello();
-                for (int option : new int[] {4, 11, 0x4000_0000}) {
+                for (int option : new int[] {4, 0x4000_0000}) {
                     c.option(option, new byte[0]);
                     RawClient.OptionReply r = c.optionReply();
                     assertEquals(option, r.option());
@@ -616,6 +619,454 @@ class ConformanceTest {
                 c.read(100);
                 assertEquals(new RawClient.SimpleReply(0, 2), c.simpleReply());
                 assertTrue(c.closedByServer(), "nothing after DISC");
+            }
+        }
+    }
+
+    /**
+     * NBD_OPT_EXTENDED_HEADERS (/work/shared/ref/nbd-proto-extended-headers.md, the extension
+     * branch): the option and its ordering rules, the 32-byte request and reply headers, 64-bit
+     * effect lengths, BLOCK_STATUS_EXT and the block status payload form.
+     */
+    @Nested
+    class ExtendedHeaders {
+        private static final int EXT = NbdOption.EXTENDED_HEADERS.wireValue();
+        private static final int TRIM = NbdCommand.TRIM.wireValue();
+        private static final int FLUSH = NbdCommand.FLUSH.wireValue();
+        private static final long TB = 1L << 40;
+
+        /** hello, EXTENDED_HEADERS, SET_META_CONTEXT base:allocation if asked, GO. */
+        private RawClient.Export connectExtended(RawClient c, String name, boolean meta)
+                throws Exception {
+            c.hello();
+            c.option(NbdOption.EXTENDED_HEADERS, new byte[0]);
+            assertEquals(ACK, c.optionReply().type());
+            return c.go(name, false, meta);
+        }
+
+        private void huge(HugeSparseDevice device) throws Exception {
+            restart(new MemoryDevice(), b -> b.device("huge", "4 PiB", conn -> device));
+        }
+
+        /** One chunk that must be the whole reply to {@code cookie} for a request at {@code at}. */
+        private RawClient.ExtChunk only(RawClient c, long cookie, long at) throws Exception {
+            RawClient.ExtChunk ch = c.extendedChunk();
+            assertEquals(cookie, ch.cookie());
+            assertEquals(at, ch.offset(), "the header's offset MUST match the request's");
+            assertTrue(ch.done());
+            return ch;
+        }
+
+        private int errorOf(RawClient.ExtChunk ch) {
+            assertTrue(NbdReplyType.isErrorType(ch.type()), "error chunk, got " + ch.type());
+            ByteBuffer b = ch.buf();
+            int error = b.getInt();
+            int len = Short.toUnsignedInt(b.getShort());
+            assertTrue(len <= ch.data().length - 6, "message fits the chunk");
+            return error;
+        }
+
+        @Test
+        void optionIsAcknowledgedAndRefusesData() throws Exception {
+            // "The client MUST NOT send any additional data with the option, and the server SHOULD
+            // reject a request that includes data with NBD_REP_ERR_INVALID"; otherwise NBD_REP_ACK.
+            try (RawClient c = ts.client()) {
+                c.hello();
+                c.option(EXT, new byte[] {0});
+                RawClient.OptionReply r = c.optionReply();
+                assertEquals(EXT, r.option());
+                assertEquals(NbdOptionReply.ERR_INVALID.wireValue(), r.type());
+                c.option(EXT, new byte[0]);
+                r = c.optionReply();
+                assertEquals(EXT, r.option());
+                assertEquals(ACK, r.type());
+                assertEquals(0, r.data().length);
+            }
+        }
+
+        @Test
+        void structuredRepliesAfterExtendedHeadersAreRefused() throws Exception {
+            // NBD_OPT_STRUCTURED_REPLY: NBD_REP_ERR_EXT_HEADER_REQD "The client has already
+            // successfully negotiated extended headers, which takes precedence"; the connection
+            // then still uses extended headers.
+            try (RawClient c = ts.client()) {
+                c.hello();
+                c.option(EXT, new byte[0]);
+                assertEquals(ACK, c.optionReply().type());
+                c.option(NbdOption.STRUCTURED_REPLY, new byte[0]);
+                assertEquals(
+                        NbdOptionReply.ERR_EXT_HEADER_REQD.wireValue(), c.optionReply().type());
+                c.go("", false, false);
+                c.sendExtended(0, FLUSH, 1, 0, 0);
+                assertEquals(NbdReplyType.NONE.wireValue(), only(c, 1, 0).type());
+            }
+        }
+
+        @Test
+        void extendedHeadersAfterStructuredRepliesTakePrecedence() throws Exception {
+            // "A client MAY request structured replies first"; when successful this option "takes
+            // precedence over structured replies": 32-byte headers both ways.
+            try (RawClient c = ts.client()) {
+                c.hello();
+                c.option(NbdOption.STRUCTURED_REPLY, new byte[0]);
+                assertEquals(ACK, c.optionReply().type());
+                c.option(EXT, new byte[0]);
+                assertEquals(ACK, c.optionReply().type());
+                c.go("", false, true);
+                c.sendExtended(0, READ, 2, 4096, 512);
+                RawClient.ExtChunk ch = only(c, 2, 4096);
+                assertEquals(NbdReplyType.OFFSET_DATA.wireValue(), ch.type());
+            }
+        }
+
+        @Test
+        void exportNameAfterExtendedHeadersIsAHardDisconnect() throws Exception {
+            // "Once extended headers are successfully requested, a client MUST NOT use
+            // NBD_OPT_EXPORT_NAME"; it has no error reply, so the server disconnects.
+            try (RawClient c = ts.client()) {
+                c.hello();
+                c.option(EXT, new byte[0]);
+                assertEquals(ACK, c.optionReply().type());
+                c.option(NbdOption.EXPORT_NAME, new byte[0]);
+                assertTrue(c.closedByServer());
+            }
+        }
+
+        @Test
+        void metaContextsNeedOnlyExtendedHeaders() throws Exception {
+            // NBD_OPT_SET_META_CONTEXT "MUST NOT be requested unless structured replies or
+            // extended headers have been negotiated first": extended headers alone are enough.
+            try (RawClient c = ts.client()) {
+                c.hello();
+                c.option(EXT, new byte[0]);
+                assertEquals(ACK, c.optionReply().type());
+                c.option(
+                        NbdOption.SET_META_CONTEXT,
+                        RawClient.metaContextRequest("", NbdMagic.BASE_ALLOCATION));
+                List<RawClient.OptionReply> rs = c.optionReplies();
+                assertEquals(2, rs.size());
+                assertEquals(NbdOptionReply.META_CONTEXT.wireValue(), rs.get(0).type());
+                assertEquals(ACK, last(rs).type());
+            }
+        }
+
+        @Test
+        void transmissionFlagsFollowTheNegotiation() throws Exception {
+            // SEND_DF may be set once extended headers are negotiated; BLOCK_STATUS_PAYLOAD MUST
+            // NOT be advertised without extended headers and SHOULD NOT be without a meta context.
+            try (RawClient c = ts.client()) {
+                int flags = connectExtended(c, "", true).flags();
+                assertTrue((flags & NbdTransmissionFlag.SEND_DF) != 0);
+                assertTrue((flags & NbdTransmissionFlag.BLOCK_STATUS_PAYLOAD) != 0);
+            }
+            try (RawClient c = ts.client()) {
+                int flags = connectExtended(c, "", false).flags();
+                assertEquals(0, flags & NbdTransmissionFlag.BLOCK_STATUS_PAYLOAD);
+            }
+            try (RawClient c = ts.client()) {
+                int flags = c.connect("", true, true).flags();
+                assertEquals(0, flags & NbdTransmissionFlag.BLOCK_STATUS_PAYLOAD);
+            }
+        }
+
+        @Test
+        void everyReplyIsAnExtendedChunkCarryingTheRequestOffset() throws Exception {
+            // "If extended headers are negotiated, all server replies MUST use an extended reply;
+            // the server MUST NOT use simple replies even when there is no payload", with "offset
+            // (MUST match the request)"; success without data is NBD_REPLY_TYPE_NONE with DONE.
+            try (RawClient c = ts.client()) {
+                connectExtended(c, "", true);
+                byte[] data = new byte[1000];
+                Arrays.fill(data, (byte) 7);
+                c.sendExtendedPayload(0, WRITE, 1, 8192, data);
+                c.sendExtended(NbdCommandFlag.NO_HOLE, ZEROES, 2, 3 * BLOCK, 100);
+                c.sendExtended(0, TRIM, 3, 5 * BLOCK, BLOCK);
+                c.sendExtended(0, NbdCommand.CACHE.wireValue(), 4, 6 * BLOCK, BLOCK);
+                c.sendExtended(0, FLUSH, 5, 0, 0);
+                long[] at = {8192, 3 * BLOCK, 5 * BLOCK, 6 * BLOCK, 0};
+                for (int i = 0; i < at.length; i++) {
+                    RawClient.ExtChunk ch = only(c, i + 1, at[i]);
+                    assertEquals(NbdReplyType.NONE.wireValue(), ch.type());
+                    assertEquals(1, ch.flags(), "DONE and no other flag");
+                    assertEquals(0, ch.data().length);
+                }
+                c.sendExtended(0, READ, 6, 8192, 1000);
+                RawClient.ExtChunk read = only(c, 6, 8192);
+                assertEquals(NbdReplyType.OFFSET_DATA.wireValue(), read.type());
+                ByteBuffer b = read.buf();
+                assertEquals(8192, b.getLong());
+                assertArrayEquals(data, Arrays.copyOfRange(read.data(), 8, read.data().length));
+                // An error is an extended error chunk too, never a simple reply.
+                c.sendExtended(0x4000, READ, 7, 512, 512);
+                assertEquals(NbdErrno.EINVAL.wireValue(), errorOf(only(c, 7, 512)));
+            }
+        }
+
+        @Test
+        void readChunksKeepTheirOwnOffsetsInThePayload() throws Exception {
+            // NBD_REPLY_TYPE_OFFSET_DATA / OFFSET_HOLE: the header offset is the request's "even in
+            // reply types such as NBD_REPLY_TYPE_OFFSET_DATA where the payload itself contains a
+            // different offset"; the chunks cover the request exactly.
+            try (RawClient c = ts.client()) {
+                connectExtended(c, "", true);
+                c.sendExtended(0, TRIM, 1, 2 * BLOCK, BLOCK);
+                only(c, 1, 2 * BLOCK);
+                long offset = BLOCK + 512;
+                int length = 3 * BLOCK;
+                c.sendExtended(0, READ, 2, offset, length);
+                List<RawClient.ExtChunk> chunks = c.extendedChunks();
+                assertTrue(chunks.size() > 1, "a hole in the middle splits the read");
+                long covered = 0;
+                boolean hole = false;
+                for (RawClient.ExtChunk ch : chunks) {
+                    assertEquals(offset, ch.offset());
+                    ByteBuffer b = ch.buf();
+                    long at = b.getLong();
+                    assertEquals(offset + covered, at, "chunks in order here");
+                    if (ch.type() == NbdReplyType.OFFSET_HOLE.wireValue()) {
+                        assertEquals(12, ch.data().length);
+                        covered += Integer.toUnsignedLong(b.getInt());
+                        hole = true;
+                    } else {
+                        assertEquals(NbdReplyType.OFFSET_DATA.wireValue(), ch.type());
+                        covered += ch.data().length - 8;
+                    }
+                }
+                assertTrue(hole);
+                assertEquals(length, covered);
+            }
+        }
+
+        @Test
+        void writeWithoutPayloadLenIsRefused() throws Exception {
+            // "The command NBD_CMD_WRITE MUST use the flag NBD_CMD_FLAG_PAYLOAD_LEN in this mode":
+            // without it the length is an effect length, no payload follows, and the write fails
+            // with EINVAL; the connection goes on.
+            try (RawClient c = ts.client()) {
+                connectExtended(c, "", false);
+                c.sendExtended(0, WRITE, 1, 0, 512);
+                assertEquals(NbdErrno.EINVAL.wireValue(), errorOf(only(c, 1, 0)));
+                c.sendExtended(0, FLUSH, 2, 0, 0);
+                assertEquals(NbdReplyType.NONE.wireValue(), only(c, 2, 0).type());
+            }
+        }
+
+        @Test
+        void anUnexpectedPayloadIsConsumedThenRefused() throws Exception {
+            // "a server SHOULD gracefully consume length bytes of payload (even if it then replies
+            // with an NBD_EINVAL failure because the particular command was not expecting a
+            // payload), and proceed with the next client command".
+            try (RawClient c = ts.client()) {
+                connectExtended(c, "", true);
+                int[] types = {READ, TRIM, ZEROES, FLUSH, NbdCommand.CACHE.wireValue()};
+                for (int i = 0; i < types.length; i++) {
+                    c.sendExtendedPayload(0, types[i], i, 0, new byte[100 + i]);
+                    assertEquals(NbdErrno.EINVAL.wireValue(), errorOf(only(c, i, 0)));
+                }
+                c.sendExtended(0, READ, 99, 0, 16);
+                assertEquals(NbdReplyType.OFFSET_DATA.wireValue(), only(c, 99, 0).type());
+            }
+        }
+
+        @Test
+        void aPayloadOverTheMaximumIsAHardDisconnect() throws Exception {
+            // "A server SHOULD initiate hard disconnect if a client sets the
+            // NBD_CMD_FLAG_PAYLOAD_LEN flag and uses a length larger than a server's advertised or
+            // default maximum payload length".
+            try (RawClient c = ts.client()) {
+                connectExtended(c, "", false);
+                c.write(
+                        RawClient.extendedRequest(
+                                NbdCommandFlag.PAYLOAD_LEN,
+                                WRITE,
+                                1,
+                                0,
+                                NbdMagic.MAX_PAYLOAD + 1L,
+                                new byte[4096]));
+                assertTrue(c.closedByServer());
+            }
+        }
+
+        @Test
+        void aCompactRequestAfterNegotiationIsAHardDisconnect() throws Exception {
+            // After NBD_REP_ACK "the client MUST use the 32-byte extended request header": a
+            // compact header breaks the framing.
+            try (RawClient c = ts.client()) {
+                connectExtended(c, "", false);
+                c.write(RawClient.request(0, READ, 1, 0, 512, null));
+                c.write(new byte[4]);
+                assertTrue(c.closedByServer());
+            }
+        }
+
+        @Test
+        void payloadLenIsRefusedWithCompactHeaders() throws Exception {
+            // "In the compact style, the client MUST NOT use the NBD_CMD_FLAG_PAYLOAD_LEN flag":
+            // it is an unknown flag there, EINVAL in a simple reply.
+            try (RawClient c = ts.client()) {
+                c.connect("", false, false);
+                c.send(NbdCommandFlag.PAYLOAD_LEN, READ, 1, 0, 512);
+                assertEquals(
+                        new RawClient.SimpleReply(NbdErrno.EINVAL.wireValue(), 1), c.simpleReply());
+            }
+        }
+
+        @Test
+        void effectLengthsAre64Bits() throws Exception {
+            // "only when length is used as an effect length will it utilize a full 64-bit value":
+            // TRIM, WRITE_ZEROES and CACHE of terabytes reach the device whole; past the end is
+            // still an error (ENOSPC for zeroes, EINVAL otherwise), also for 2^63 and more.
+            HugeSparseDevice device = new HugeSparseDevice();
+            huge(device);
+            try (RawClient c = ts.client()) {
+                connectExtended(c, "huge", true);
+                int[] types = {TRIM, ZEROES, NbdCommand.CACHE.wireValue()};
+                for (int i = 0; i < types.length; i++) {
+                    long length = (5 + i) * TB;
+                    c.sendExtended(0, types[i], i, TB, length);
+                    assertEquals(NbdReplyType.NONE.wireValue(), only(c, i, TB).type());
+                    assertEquals(TB, device.lastOffset);
+                    assertEquals(length, device.lastLength, "the device got the whole length");
+                }
+                c.sendExtended(0, TRIM, 10, TB, HugeSparseDevice.SIZE);
+                assertEquals(NbdErrno.EINVAL.wireValue(), errorOf(only(c, 10, TB)));
+                c.sendExtended(0, ZEROES, 11, 0, -1L);
+                assertEquals(NbdErrno.ENOSPC.wireValue(), errorOf(only(c, 11, 0)));
+                c.sendExtended(0, STATUS, 12, 0, 1L << 63);
+                assertEquals(NbdErrno.EINVAL.wireValue(), errorOf(only(c, 12, 0)));
+            }
+        }
+
+        @Test
+        void aReadPastTheMaximumPayloadIsEoverflow() throws Exception {
+            // A READ is a command without payload: past the maximum payload the spec permits the
+            // server to "reject large read requests up front with NBD_EOVERFLOW".
+            try (RawClient c = ts.client()) {
+                connectExtended(c, "", false);
+                c.sendExtended(0, READ, 1, 0, NbdMagic.MAX_PAYLOAD + 1L);
+                assertEquals(NbdErrno.EOVERFLOW.wireValue(), errorOf(only(c, 1, 0)));
+            }
+        }
+
+        /** Checks a BLOCK_STATUS_EXT chunk's framing; returns its (length, status) pairs. */
+        private List<long[]> statusExt(RawClient.ExtChunk ch) {
+            // "length MUST be 8 + (a positive multiple of 16)", the descriptor count "MUST
+            // correspond to the number of subsequent descriptors", lengths nonzero, and for
+            // base:allocation "the most-significant 32 bits of status MUST be all zeroes".
+            assertEquals(NbdReplyType.BLOCK_STATUS_EXT.wireValue(), ch.type());
+            int len = ch.data().length;
+            assertTrue(len >= 24 && (len - 8) % 16 == 0, "length " + len);
+            ByteBuffer b = ch.buf();
+            assertEquals(1, b.getInt(), "the id SET_META_CONTEXT gave");
+            int count = b.getInt();
+            assertEquals((len - 8) / 16, count);
+            List<long[]> out = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                long length = b.getLong();
+                long status = b.getLong();
+                assertTrue(length != 0);
+                assertEquals(0, status >>> 32);
+                out.add(new long[] {length, status});
+            }
+            return out;
+        }
+
+        @Test
+        void blockStatusExtCarriesTerabyteExtents() throws Exception {
+            // NBD_REPLY_TYPE_BLOCK_STATUS_EXT is the only status chunk with extended headers, "the
+            // extended reply chunk MUST be used, regardless of whether the client's hinted effect
+            // length was less than 32 bits": one descriptor may span terabytes.
+            huge(new HugeSparseDevice());
+            try (RawClient c = ts.client()) {
+                connectExtended(c, "huge", true);
+                long hole = NbdMagic.STATE_HOLE | NbdMagic.STATE_ZERO;
+                c.sendExtended(0, STATUS, 1, 0, HugeSparseDevice.SIZE);
+                List<long[]> d = statusExt(only(c, 1, 0));
+                assertEquals(3, d.size(), "hole, data, hole: the whole 4 PiB map");
+                assertArrayEquals(new long[] {HugeSparseDevice.DATA_AT, hole}, d.get(0));
+                assertArrayEquals(new long[] {HugeSparseDevice.DATA, 0}, d.get(1));
+                long rest =
+                        HugeSparseDevice.SIZE - HugeSparseDevice.DATA_AT - HugeSparseDevice.DATA;
+                assertArrayEquals(new long[] {rest, hole}, d.get(2));
+                c.sendExtended(0, STATUS, 2, 512, 4096); // under 32 bits: still the EXT chunk
+                d = statusExt(only(c, 2, 512));
+                assertTrue(d.get(0)[0] >= 4096 && d.get(0)[0] <= HugeSparseDevice.DATA_AT - 512);
+                c.sendExtended(NbdCommandFlag.REQ_ONE, STATUS, 3, 0, 3 * TB);
+                d = statusExt(only(c, 3, 0));
+                assertEquals(1, d.size(), "REQ_ONE: exactly one descriptor");
+                assertArrayEquals(new long[] {3 * TB, hole}, d.get(0), "not past the request");
+            }
+        }
+
+        private byte[] statusPayload(long effectLength, int... ids) {
+            ByteBuffer b = ByteBuffer.allocate(8 + 4 * ids.length).putLong(effectLength);
+            for (int id : ids) {
+                b.putInt(id);
+            }
+            return b.array();
+        }
+
+        @Test
+        void blockStatusPayloadFormFiltersByContextId() throws Exception {
+            // NBD_FLAG_BLOCK_STATUS_PAYLOAD: with PAYLOAD_LEN the payload is "64 bits, effect
+            // length" then "n * 32 bits, list of metacontext ids"; it "MUST occupy 8 + n*4 bytes",
+            // and for "duplicate or unknown metacontext ids" the server "MUST gracefully consume
+            // the client's payload before failing with NBD_EINVAL".
+            huge(new HugeSparseDevice());
+            try (RawClient c = ts.client()) {
+                connectExtended(c, "huge", true);
+                // The header's length is the payload's 12 bytes; the effect length is 3 TiB.
+                c.sendExtendedPayload(0, STATUS, 1, 0, statusPayload(3 * TB, 1));
+                List<long[]> d = statusExt(only(c, 1, 0));
+                assertEquals(1, d.size());
+                assertEquals(3 * TB, d.get(0)[0], "clipped to the effect length in the payload");
+                c.sendExtendedPayload(0, STATUS, 2, 0, statusPayload(TB, 7));
+                assertEquals(NbdErrno.EINVAL.wireValue(), errorOf(only(c, 2, 0)), "unknown id");
+                c.sendExtendedPayload(0, STATUS, 3, 0, statusPayload(TB, 1, 1));
+                assertEquals(NbdErrno.EINVAL.wireValue(), errorOf(only(c, 3, 0)), "duplicate");
+                c.sendExtendedPayload(0, STATUS, 4, 0, new byte[10]);
+                assertEquals(NbdErrno.EINVAL.wireValue(), errorOf(only(c, 4, 0)), "not 8+4n");
+                c.sendExtendedPayload(0, STATUS, 5, 0, statusPayload(TB));
+                assertEquals(NbdErrno.EINVAL.wireValue(), errorOf(only(c, 5, 0)), "no ids");
+                c.sendExtended(0, STATUS, 6, 0, TB);
+                assertEquals(1, statusExt(only(c, 6, 0)).size(), "the connection goes on");
+            }
+        }
+
+        @Test
+        void deviceErrorsKeepTheirOffsetInTheChunkAndTheRequestOffsetInTheHeader()
+                throws Exception {
+            // NBD_REPLY_TYPE_ERROR_OFFSET inside an extended chunk: the payload's offset is where
+            // it failed, the header's is the request's.
+            MemoryDevice mem = new MemoryDevice();
+            restart(
+                    mem,
+                    b ->
+                            b.device(
+                                    "faulty",
+                                    "fails",
+                                    conn -> new FailingDevice(mem, Errno.EIO, "broken")));
+            try (RawClient c = ts.client()) {
+                connectExtended(c, "faulty", false);
+                c.sendExtended(0, READ, 1, 4 * BLOCK, BLOCK);
+                RawClient.ExtChunk ch = only(c, 1, 4 * BLOCK);
+                assertEquals(NbdReplyType.ERROR_OFFSET.wireValue(), ch.type());
+                assertEquals(NbdErrno.EIO.wireValue(), errorOf(ch));
+                ByteBuffer b = ch.buf();
+                b.position(ch.data().length - 8);
+                assertEquals(4 * BLOCK + BLOCK / 2, b.getLong());
+            }
+        }
+
+        @Test
+        void discEndsTheConnectionWithoutAReply() throws Exception {
+            // NBD_CMD_DISC: no reply, outstanding requests answered first.
+            try (RawClient c = ts.client()) {
+                connectExtended(c, "", false);
+                c.sendExtended(0, FLUSH, 1, 0, 0);
+                c.sendExtended(0, NbdCommand.DISC.wireValue(), 2, 0, 0);
+                only(c, 1, 0);
+                assertTrue(c.closedByServer());
             }
         }
     }

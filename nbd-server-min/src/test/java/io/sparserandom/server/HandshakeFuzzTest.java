@@ -11,6 +11,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.sparserandom.device.Capabilities;
 import io.sparserandom.protocol.NbdCommand;
+import io.sparserandom.protocol.NbdCommandFlag;
 import io.sparserandom.protocol.NbdMagic;
 import io.sparserandom.protocol.NbdOption;
 import io.sparserandom.protocol.NbdOptionReply;
@@ -125,6 +126,7 @@ class HandshakeFuzzTest {
                 Arbitraries.of(
                                 NbdOption.LIST,
                                 NbdOption.STRUCTURED_REPLY,
+                                NbdOption.EXTENDED_HEADERS,
                                 NbdOption.STARTTLS,
                                 NbdOption.ABORT)
                         .map(o -> option(o.wireValue(), new byte[0]));
@@ -175,21 +177,32 @@ class HandshakeFuzzTest {
                         Arbitraries.integers().between(0, 10),
                         Arbitraries.longs(),
                         offsets,
-                        lengths)
+                        lengths,
+                        Arbitraries.of(false, false, true))
                 .as(
-                        (f, type, cookie, offset, length) -> {
+                        (f, type, cookie, offset, length, extended) -> {
                             boolean write =
                                     type == NbdCommand.WRITE.wireValue() && length <= 70_000;
+                            // Extended headers (the 32-byte form, a payload with PAYLOAD_LEN)
+                            // for streams that negotiated them; elsewhere a bad magic.
                             ByteBuffer b =
-                                    RawClient.request(
-                                            f,
-                                            type == NbdCommand.WRITE.wireValue() && !write
-                                                    ? 0
-                                                    : type,
-                                            cookie,
-                                            offset,
-                                            length,
-                                            write ? new byte[length] : null);
+                                    extended
+                                            ? RawClient.extendedRequest(
+                                                    write ? f | NbdCommandFlag.PAYLOAD_LEN : f,
+                                                    type,
+                                                    cookie,
+                                                    offset,
+                                                    length,
+                                                    write ? new byte[length] : null)
+                                            : RawClient.request(
+                                                    f,
+                                                    type == NbdCommand.WRITE.wireValue() && !write
+                                                            ? 0
+                                                            : type,
+                                                    cookie,
+                                                    offset,
+                                                    length,
+                                                    write ? new byte[length] : null);
                             byte[] out = new byte[b.remaining()];
                             b.get(out);
                             return out;
@@ -338,6 +351,7 @@ class HandshakeFuzzTest {
         private final ByteBuffer out;
         private final boolean open;
         private boolean structured;
+        private boolean extended;
 
         Model(byte[] input, byte[] output, boolean open) {
             this.in = ByteBuffer.wrap(input);
@@ -383,6 +397,10 @@ class HandshakeFuzzTest {
                     continue;
                 }
                 if (option == NbdOption.EXPORT_NAME.wireValue()) {
+                    if (extended) {
+                        closed("EXPORT_NAME after EXTENDED_HEADERS");
+                        return;
+                    }
                     if (!out.hasRemaining()) {
                         closed("EXPORT_NAME of an unknown export");
                         return;
@@ -401,6 +419,10 @@ class HandshakeFuzzTest {
                 if (option == NbdOption.STRUCTURED_REPLY.wireValue()
                         && type == NbdOptionReply.ACK.wireValue()) {
                     structured = true;
+                }
+                if (option == NbdOption.EXTENDED_HEADERS.wireValue()
+                        && type == NbdOptionReply.ACK.wireValue()) {
+                    extended = true;
                 }
                 if (option == NbdOption.GO.wireValue() && type == NbdOptionReply.ACK.wireValue()) {
                     transmission();
@@ -432,6 +454,10 @@ class HandshakeFuzzTest {
 
         /** One reply per complete request, in order, with its cookie; DISC or bad magic closes. */
         private void transmission() {
+            if (extended) {
+                extendedTransmission();
+                return;
+            }
             while (true) {
                 if (in.remaining() < NbdMagic.REQUEST_HEADER_SIZE) {
                     incomplete();
@@ -466,6 +492,57 @@ class HandshakeFuzzTest {
                     assertFalse(out.hasRemaining(), "output after a dropped payload");
                     return;
                 }
+            }
+        }
+
+        /**
+         * With extended headers: 32-byte requests whose payload is there exactly when PAYLOAD_LEN
+         * is set (over the maximum closes), and one or more extended chunks per request.
+         */
+        private void extendedTransmission() {
+            while (true) {
+                if (in.remaining() < NbdMagic.EXTENDED_REQUEST_HEADER_SIZE) {
+                    incomplete();
+                    return;
+                }
+                int magic = in.getInt();
+                int flags = Short.toUnsignedInt(in.getShort());
+                int type = Short.toUnsignedInt(in.getShort());
+                long cookie = in.getLong();
+                in.getLong();
+                long length = in.getLong();
+                if (magic != NbdMagic.EXTENDED_REQUEST_MAGIC) {
+                    closed("bad request magic");
+                    return;
+                }
+                if ((flags & NbdCommandFlag.PAYLOAD_LEN) != 0 && length != 0) {
+                    if (length < 0 || length > NbdMagic.MAX_PAYLOAD) {
+                        closed("payload over the maximum");
+                        return;
+                    }
+                    if (in.remaining() < length) {
+                        incomplete();
+                        return;
+                    }
+                    in.position(in.position() + (int) length);
+                }
+                if (type == NbdCommand.DISC.wireValue()) {
+                    closed("DISC");
+                    return;
+                }
+                boolean done;
+                do {
+                    need(32, "extended chunk");
+                    assertEquals(NbdMagic.EXTENDED_REPLY_MAGIC, out.getInt());
+                    done = (out.getShort() & 1) != 0;
+                    out.getShort();
+                    assertEquals(cookie, out.getLong());
+                    out.getLong();
+                    long len = out.getLong();
+                    assertTrue(len >= 0 && len <= NbdMagic.MAX_PAYLOAD + 64, "chunk " + len);
+                    need((int) len, "chunk payload");
+                    out.position(out.position() + (int) len);
+                } while (!done);
             }
         }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparserandom.device.Capabilities;
+import io.sparserandom.protocol.NbdCommand;
 import io.sparserandom.protocol.NbdMagic;
 import io.sparserandom.protocol.NbdOption;
 import io.sparserandom.protocol.NbdOptionReply;
@@ -123,6 +124,11 @@ class TlsTest {
                     NbdOptionReply.ERR_TLS_REQD.wireValue(),
                     c.optionReply().type(),
                     "STRUCTURED_REPLY before TLS");
+            c.option(NbdOption.EXTENDED_HEADERS, new byte[0]);
+            assertEquals(
+                    NbdOptionReply.ERR_TLS_REQD.wireValue(),
+                    c.optionReply().type(),
+                    "EXTENDED_HEADERS before TLS");
             c.option(NbdOption.STARTTLS, new byte[] {1});
             assertEquals(
                     NbdOptionReply.ERR_INVALID.wireValue(),
@@ -252,6 +258,58 @@ class TlsTest {
             while ((type = replyType(tin)) != NbdOptionReply.ACK.wireValue()) {
                 assertEquals(NbdOptionReply.INFO.wireValue(), type);
             }
+            tls.close();
+        }
+    }
+
+    /**
+     * NBD_OPT_STARTTLS: "the server MUST NOT preserve any negotiation state (such as a request for
+     * NBD_OPT_STRUCTURED_REPLY or NBD_OPT_EXTENDED_HEADERS ...) issued before this command":
+     * extended headers asked for in clear are gone inside TLS, and requests there are compact.
+     */
+    @Test
+    void startTlsForgetsExtendedHeaders() throws Exception {
+        MemoryDevice device = new MemoryDevice(8L << 20, Capabilities.all());
+        NbdServer server =
+                NbdServer.builder()
+                        .device("", null, c -> device)
+                        .tcp("127.0.0.1", 0)
+                        .eventLoopThreads(1)
+                        .tls(TlsConfig.fromDirectory(certs, TlsConfig.Mode.ON))
+                        .build()
+                        .start();
+        try (server;
+                Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            s.setSoTimeout(20_000);
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            in.readLong();
+            in.readLong();
+            in.readShort();
+            out.writeInt(NbdMagic.CLIENT_FLAG_FIXED_NEWSTYLE | NbdMagic.CLIENT_FLAG_NO_ZEROES);
+            option(out, NbdOption.EXTENDED_HEADERS, new byte[0]);
+            assertEquals(NbdOptionReply.ACK.wireValue(), replyType(in));
+            option(out, NbdOption.STARTTLS, new byte[0]);
+            assertEquals(NbdOptionReply.ACK.wireValue(), replyType(in));
+            SSLSocket tls =
+                    (SSLSocket)
+                            clientContext()
+                                    .getSocketFactory()
+                                    .createSocket(s, "localhost", server.port(), false);
+            tls.setUseClientMode(true);
+            tls.startHandshake();
+            DataInputStream tin = new DataInputStream(tls.getInputStream());
+            DataOutputStream tout = new DataOutputStream(tls.getOutputStream());
+            option(tout, NbdOption.GO, RawClient.infoRequest(""));
+            int type;
+            while ((type = replyType(tin)) != NbdOptionReply.ACK.wireValue()) {
+                assertEquals(NbdOptionReply.INFO.wireValue(), type);
+            }
+            tout.write(RawClient.request(0, NbdCommand.FLUSH.wireValue(), 5, 0, 0, null).array());
+            tout.flush();
+            assertEquals(NbdMagic.SIMPLE_REPLY_MAGIC, tin.readInt(), "a compact, simple reply");
+            assertEquals(0, tin.readInt());
+            assertEquals(5, tin.readLong());
             tls.close();
         }
     }

@@ -2,6 +2,7 @@ package io.sparserandom.testsupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.sparserandom.protocol.NbdCommandFlag;
 import io.sparserandom.protocol.NbdMagic;
 import io.sparserandom.protocol.NbdOption;
 import io.sparserandom.protocol.NbdOptionReply;
@@ -48,6 +49,17 @@ public final class RawClient implements AutoCloseable {
     }
 
     public record SimpleReply(int error, long cookie) {}
+
+    /** An extended reply chunk (NBD_OPT_EXTENDED_HEADERS): the header also has the offset. */
+    public record ExtChunk(int flags, int type, long cookie, long offset, byte[] data) {
+        public ByteBuffer buf() {
+            return ByteBuffer.wrap(data);
+        }
+
+        public boolean done() {
+            return (flags & 1) != 0;
+        }
+    }
 
     /** What GO/EXPORT_NAME told us. */
     public record Export(long size, int flags) {}
@@ -221,6 +233,68 @@ public final class RawClient implements AutoCloseable {
         Chunk c;
         do {
             c = chunk();
+            all.add(c);
+        } while (!c.done());
+        return all;
+    }
+
+    /** A 32-byte extended request header, then {@code payload} if any, as given (no flag added). */
+    public static ByteBuffer extendedRequest(
+            int flags, int type, long cookie, long offset, long length, byte[] payload) {
+        ByteBuffer b = ByteBuffer.allocate(32 + (payload == null ? 0 : payload.length));
+        b.putInt(NbdMagic.EXTENDED_REQUEST_MAGIC)
+                .putShort((short) flags)
+                .putShort((short) type)
+                .putLong(cookie)
+                .putLong(offset)
+                .putLong(length);
+        if (payload != null) {
+            b.put(payload);
+        }
+        return b.flip();
+    }
+
+    /** An extended request without payload: {@code length} is a 64-bit effect length. */
+    public void sendExtended(int flags, int type, long cookie, long offset, long length)
+            throws IOException {
+        write(extendedRequest(flags, type, cookie, offset, length, null));
+    }
+
+    /** An extended request of any type with PAYLOAD_LEN and {@code payload}. */
+    public void sendExtendedPayload(int flags, int type, long cookie, long offset, byte[] payload)
+            throws IOException {
+        write(
+                extendedRequest(
+                        flags | NbdCommandFlag.PAYLOAD_LEN,
+                        type,
+                        cookie,
+                        offset,
+                        payload.length,
+                        payload));
+    }
+
+    /** Reads one extended reply chunk, checking its magic. */
+    public ExtChunk extendedChunk() throws IOException {
+        ByteBuffer h = read(32);
+        assertEquals(NbdMagic.EXTENDED_REPLY_MAGIC, h.getInt(), "extended reply magic");
+        int flags = Short.toUnsignedInt(h.getShort());
+        int type = Short.toUnsignedInt(h.getShort());
+        long cookie = h.getLong();
+        long offset = h.getLong();
+        long len = h.getLong();
+        if (len < 0 || len > 64L << 20) {
+            throw new IOException(
+                    "extended reply chunk of " + Long.toUnsignedString(len) + " bytes");
+        }
+        return new ExtChunk(flags, type, cookie, offset, read((int) len).array());
+    }
+
+    /** Extended chunks of one reply, up to the one with FLAG_DONE. */
+    public List<ExtChunk> extendedChunks() throws IOException {
+        List<ExtChunk> all = new ArrayList<>();
+        ExtChunk c;
+        do {
+            c = extendedChunk();
             all.add(c);
         } while (!c.done());
         return all;
