@@ -127,6 +127,10 @@ public final class GateRunner {
             return new ScenarioResult(
                     s, Judgement.error(p.exitValue(), lastLine(log)), null, seconds);
         }
+        if (s.words().stream().noneMatch(w -> w.startsWith("--error"))) {
+            // Disconnects and bit flips are not counted as injected errors: say nothing of them.
+            facts = facts.withoutInjectedErrors();
+        }
         return new ScenarioResult(s, Judgement.of(s.kind(), facts, requireDurable), facts, seconds);
     }
 

@@ -41,7 +41,7 @@ public record Judgement(Outcome outcome, String why) {
                         Outcome.NOT_DURABLE,
                         "the tool exited 0 with a complete copy, but "
                                 + (f.undurableBytes() == null ? "some" : f.undurableBytes())
-                                + " written bytes were never made durable (no FUA, no flush"
+                                + " bytes written, zeroed or trimmed were never made durable (no FUA, no flush"
                                 + " covering them)");
             }
         }
@@ -77,7 +77,7 @@ public record Judgement(Outcome outcome, String why) {
             return "";
         }
         return f.injectedErrors() == 0
-                ? " (no fault was injected: the tool never sent the failing command)"
+                ? " (0 errors injected: the tool never sent a request chosen to fail)"
                 : " (" + f.injectedErrors() + " error(s) injected)";
     }
 

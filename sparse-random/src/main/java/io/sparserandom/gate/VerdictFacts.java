@@ -64,6 +64,22 @@ public record VerdictFacts(
                 injected(v.path("injected_errors")));
     }
 
+    /** These facts without the injected-error count (for scenarios that inject no errors). */
+    public VerdictFacts withoutInjectedErrors() {
+        return new VerdictFacts(
+                toolStatus,
+                complete,
+                missingBytes,
+                missingRanges,
+                firstMissing,
+                rejected,
+                firstRejected,
+                firstRejectedCommand,
+                durable,
+                undurableBytes,
+                null);
+    }
+
     /** {@code injected_errors} as a number, or the sum of a per-command object. */
     private static Long injected(JsonNode node) {
         if (node.isNumber()) {

@@ -105,7 +105,6 @@ public final class CaptiveServer implements AutoCloseable {
                         .tls(tls)
                         .faults(FaultWiring.serverFaults(plan))
                         .transmissionObserver(new DurabilityObserver(ledger.durability()))
-
                         .maxConnections(maxConnections);
         if (listener != null) {
             builder.listener(listener);
