@@ -1,10 +1,12 @@
 package io.sparserandom.cli;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sparserandom.faults.FaultPlan;
 import io.sparserandom.metrics.ExportMeters;
 import io.sparserandom.metrics.PrometheusEndpoint;
 import io.sparserandom.metrics.ServerMetrics;
 import io.sparserandom.runner.Endpoint;
+import io.sparserandom.runner.FaultWiring;
 import io.sparserandom.runner.Relaunch;
 import io.sparserandom.server.NbdServer;
 import io.sparserandom.server.TlsConfig;
@@ -22,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -123,8 +124,9 @@ public final class ServeCommand implements Callable<Integer> {
                     "Every HTTP request needs 'Authorization: Bearer' with the token in FILE.")
     Path httpToken;
 
-    // Wired by the lead after merging: --max-connections (hardening) goes to the NbdServer
-    // builder below, and the fault options (FaultOptions mixin) become perConnection.
+    @Mixin FaultOptions faultOptions = new FaultOptions();
+
+    @Mixin ConnectionOptions connections = new ConnectionOptions();
 
     @Option(
             names = {"-v", "--verbose"},
@@ -165,6 +167,8 @@ public final class ServeCommand implements Callable<Integer> {
         if (declared.size() > maxExports) {
             throw usage(declared.size() + " --export names, more than --max-exports " + maxExports);
         }
+        FaultPlan faults = faultOptions.plan(spec);
+        int maxConnections = connections.maxConnections();
         String token = readToken();
         TlsConfig tlsConfig = tls.config(spec.commandLine());
         // Any export may ask for random content, which wants the Vector API: relaunch once now.
@@ -179,7 +183,7 @@ public final class ServeCommand implements Callable<Integer> {
                 new ServiceExports(
                         new ServiceExports.Limits(maxExports, expiry),
                         System::nanoTime,
-                        UnaryOperator.identity(),
+                        faults,
                         new ExportMeters(registry));
         try (exports) {
             for (String name : declared) {
@@ -194,7 +198,10 @@ public final class ServeCommand implements Callable<Integer> {
                             .exports(exports)
                             .readOnly(readOnly)
                             .tls(tlsConfig)
-                            .listener(metrics);
+                            .listener(metrics)
+                            .faults(FaultWiring.serverFaults(faults))
+                            .transmissionObserver(exports.observers())
+                            .maxConnections(maxConnections);
             Endpoint endpoint =
                     unixSocket != null
                             ? Endpoint.unix(unixSocket.toString(), "")

@@ -8,10 +8,10 @@ import io.sparserandom.protocol.NbdCommand;
 import io.sparserandom.server.ServerFaults;
 
 /** The server's part of a {@link FaultPlan}: the faults module knows no wire commands. */
-final class FaultWiring {
+public final class FaultWiring {
     private FaultWiring() {}
 
-    static ServerFaults serverFaults(FaultPlan plan) {
+    public static ServerFaults serverFaults(FaultPlan plan) {
         ServerFaults.Builder b = ServerFaults.builder();
         for (FaultCommand c : FaultCommand.values()) {
             b.delay(wire(c), plan.delay(c));

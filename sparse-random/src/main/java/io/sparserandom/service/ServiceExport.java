@@ -3,15 +3,20 @@ package io.sparserandom.service;
 import io.sparserandom.device.BlockDevice;
 import io.sparserandom.device.DeviceException;
 import io.sparserandom.device.Errno;
+import io.sparserandom.faults.FaultInjection;
+import io.sparserandom.faults.FaultPlan;
 import io.sparserandom.generator.SparseRandomDisk;
+import io.sparserandom.runner.DurabilityObserver;
 import io.sparserandom.server.ConnectionInfo;
 import io.sparserandom.server.DeviceFactory;
+import io.sparserandom.server.TransmissionObserver;
 import io.sparserandom.verifier.CoverageLedger;
 import io.sparserandom.verifier.Verdict;
 import io.sparserandom.verifier.Verifier;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.LongSupplier;
-import java.util.function.UnaryOperator;
 
 /**
  * One export of the service: its disk and its ledger, shared by every connection to its name, and
@@ -34,7 +39,8 @@ public final class ServiceExport {
     private final Verifier verifier;
     private final boolean pinned;
     private final LongSupplier clock;
-    private final UnaryOperator<BlockDevice> perConnection;
+    private final FaultInjection faults;
+    private final DurabilityObserver durability;
     private int connections;
     private long firstOpen = -1;
     private long lastClose = -1;
@@ -50,13 +56,16 @@ public final class ServiceExport {
             int ledgerMaxRanges,
             boolean pinned,
             LongSupplier clock,
-            UnaryOperator<BlockDevice> perConnection) {
+            FaultPlan faults) {
         this.name = name;
         this.disk = SparseRandomDisk.create(name.disk());
         this.verifier = new Verifier(disk, new CoverageLedger(ledgerMaxRanges));
         this.pinned = pinned;
         this.clock = clock;
-        this.perConnection = perConnection;
+        // Fault decisions follow the export's own disk seed unless --fault-seed is given, as in
+        // the main command, so a job's faults do not depend on which other jobs are running.
+        this.faults = new FaultInjection(faults, disk.params().seed());
+        this.durability = new DurabilityObserver(verifier.ledger().durability());
         this.lastUsed = clock.getAsLong();
     }
 
@@ -117,7 +126,22 @@ public final class ServiceExport {
 
     /** The verdict now, as the main command computes it at the end of a run. */
     public Verdict verdict(boolean checkComplete) throws DeviceException {
-        return Verdict.compute(disk, ledger(), null, checkComplete, elapsed());
+        return verdict(checkComplete, false);
+    }
+
+    /** The verdict now, with the durability check too when asked. */
+    public Verdict verdict(boolean checkComplete, boolean checkDurable) throws DeviceException {
+        Map<String, Long> injected = new LinkedHashMap<>();
+        faults.counters().injectedByCommand().forEach((c, n) -> injected.put(c.optionName(), n));
+        return Verdict.compute(disk, ledger(), null, checkComplete, checkDurable, elapsed())
+                .withInjectedErrors(injected);
+    }
+
+    /**
+     * Tells this export's durability ledger what its connections' clients were promised and did.
+     */
+    TransmissionObserver observe(ConnectionInfo c, int transmissionFlags) {
+        return durability.open(c, transmissionFlags);
     }
 
     /**
@@ -151,7 +175,12 @@ public final class ServiceExport {
 
     private long version() {
         CoverageLedger l = ledger();
-        return l.writeRequests() + l.zeroRequests() + l.trimRequests() + l.rejectedCount();
+        long flushes = l.durability() == null ? 0 : l.durability().flushesReplied();
+        return l.writeRequests()
+                + l.zeroRequests()
+                + l.trimRequests()
+                + l.rejectedCount()
+                + flushes;
     }
 
     /** Opens the shared disk for each connection, counting them. */
@@ -171,7 +200,7 @@ public final class ServiceExport {
                     connections++;
                     lastUsed = clock.getAsLong();
                 }
-                return perConnection.apply(verifier.forConnection(c.id()));
+                return faults.decorate(verifier.forConnection(c.id()));
             }
 
             @Override

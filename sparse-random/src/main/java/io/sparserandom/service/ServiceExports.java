@@ -1,9 +1,10 @@
 package io.sparserandom.service;
 
-import io.sparserandom.device.BlockDevice;
+import io.sparserandom.faults.FaultPlan;
 import io.sparserandom.runner.CaptiveServer;
 import io.sparserandom.server.Export;
 import io.sparserandom.server.ExportResolver;
+import io.sparserandom.server.TransmissionObserver;
 import io.sparserandom.verifier.Verdict;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,10 +35,13 @@ public final class ServiceExports implements ExportResolver, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceExports.class);
 
     /**
-     * Separate ranges all ledgers together may hold: at about 40 bytes each and three sets per
-     * ledger, 1.2 GiB at the very worst.
+     * Separate ranges all ledgers together may hold, per range set: half the heap the launcher
+     * caps, at about 160 bytes per range over a ledger's coverage and durability sets (the coverage
+     * sets' worst case measured 25 bytes per range per set), and never more than 10 million. With
+     * the launcher's 224 MiB heap that is about 730,000.
      */
-    public static final long RANGE_BUDGET = 10_000_000L;
+    public static final long RANGE_BUDGET =
+            Math.min(10_000_000L, Runtime.getRuntime().maxMemory() / 2 / 160);
 
     /** A ledger never gets less than this, whatever --max-exports says. */
     static final int MIN_LEDGER_RANGES = 1_000;
@@ -80,23 +83,19 @@ public final class ServiceExports implements ExportResolver, AutoCloseable {
 
     private final Limits limits;
     private final LongSupplier clock;
-    private final UnaryOperator<BlockDevice> perConnection;
+    private final FaultPlan faults;
     private final Listener listener;
     private final Map<String, ServiceExport> exports = new LinkedHashMap<>();
     private final ScheduledExecutorService expiry;
 
     /**
-     * @param perConnection decorates each connection's verifying device (fault injection plugs in
-     *     here); identity for none
+     * @param faults the fault options, applied to every export with its own fault state
      */
     public ServiceExports(
-            Limits limits,
-            LongSupplier nanoClock,
-            UnaryOperator<BlockDevice> perConnection,
-            Listener listener) {
+            Limits limits, LongSupplier nanoClock, FaultPlan faults, Listener listener) {
         this.limits = limits;
         this.clock = nanoClock;
-        this.perConnection = perConnection;
+        this.faults = faults;
         this.listener = listener;
         this.expiry =
                 Executors.newSingleThreadScheduledExecutor(
@@ -128,7 +127,7 @@ public final class ServiceExports implements ExportResolver, AutoCloseable {
                 throw new IllegalArgumentException(
                         "more --export names than --max-exports " + limits.maxExports());
             }
-            e = new ServiceExport(parsed, limits.ledgerMaxRanges(), true, clock, perConnection);
+            e = new ServiceExport(parsed, limits.ledgerMaxRanges(), true, clock, faults);
             exports.put(name, e);
         }
         listener.made(e);
@@ -167,9 +166,7 @@ public final class ServiceExports implements ExportResolver, AutoCloseable {
                                     + "): delete one (DELETE /exports/NAME) or wait for idle ones"
                                     + " to expire");
                 }
-                e =
-                        new ServiceExport(
-                                parsed, limits.ledgerMaxRanges(), false, clock, perConnection);
+                e = new ServiceExport(parsed, limits.ledgerMaxRanges(), false, clock, faults);
                 exports.put(name, e);
                 LOG.info("export '{}' made", name);
             } else {
@@ -224,6 +221,17 @@ public final class ServiceExports implements ExportResolver, AutoCloseable {
         return list;
     }
 
+    /**
+     * Routes each connection's requests and replies to its own export's durability ledger: a FLUSH
+     * covers only writes to the same disk, and multi-conn is per export.
+     */
+    public TransmissionObserver.Factory observers() {
+        return (c, flags) -> {
+            ServiceExport e = get(c.exportName());
+            return e == null ? TransmissionObserver.NONE : e.observe(c, flags);
+        };
+    }
+
     /** The export known now under that name, or null. */
     public synchronized ServiceExport get(String name) {
         return exports.get(name);
@@ -255,9 +263,7 @@ public final class ServiceExports implements ExportResolver, AutoCloseable {
             }
             exports.remove(name);
             if (e.pinned()) {
-                again =
-                        new ServiceExport(
-                                e.name(), limits.ledgerMaxRanges(), true, clock, perConnection);
+                again = new ServiceExport(e.name(), limits.ledgerMaxRanges(), true, clock, faults);
                 exports.put(name, again);
             }
         }

@@ -263,6 +263,7 @@ public final class ServiceHttp implements AutoCloseable {
             o.put("data_bytes_expected", v.dataBytes());
             o.put("data_bytes_verified", v.dataVerified());
             o.put("complete", v.complete());
+            o.put("durable", v.durable());
             o.put("rejected_count", e.ledger().rejectedCount());
             o.put("write_requests", e.ledger().writeRequests());
             o.put("elapsed_seconds", e.elapsed().toNanos() / 1e9);
@@ -300,10 +301,6 @@ public final class ServiceHttp implements AutoCloseable {
             return Reply.error(
                     400, "check-durable: '" + q.get("check-durable") + "' is not true or false");
         }
-        if (checkDurable) {
-            // The durability check belongs to the verdict; wired here once the verdict has it.
-            return Reply.error(400, "check-durable: this build's verdict has no durability check");
-        }
         String format = q.getOrDefault("format", "json");
         if (!Set.of("json", "text", "junit").contains(format)) {
             return Reply.error(400, "format: '" + format + "' is not one of json, text, junit");
@@ -315,7 +312,7 @@ public final class ServiceHttp implements AutoCloseable {
         }
         Verdict v;
         try {
-            v = e.verdict(checkComplete);
+            v = e.verdict(checkComplete, checkDurable);
         } catch (DeviceException ex) {
             throw new IOException(ex.getMessage(), ex);
         }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.Unpooled;
 import io.sparserandom.cli.DiskArguments;
 import io.sparserandom.device.BlockDevice;
+import io.sparserandom.faults.FaultPlan;
 import io.sparserandom.server.ConnectionInfo;
 import io.sparserandom.server.DeviceFactory;
 import io.sparserandom.server.Export;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,7 +36,7 @@ class ServiceExportsTest {
                 new ServiceExports(
                         new ServiceExports.Limits(max, expiry),
                         now::get,
-                        UnaryOperator.identity(),
+                        FaultPlan.none(),
                         new ServiceExports.Listener() {
                             @Override
                             public void made(ServiceExport e) {
@@ -204,10 +204,11 @@ class ServiceExportsTest {
     @Test
     void theLedgersShareOneBudget() {
         assertEquals(
-                ServiceExports.RANGE_BUDGET / 1000,
+                Math.max(ServiceExports.MIN_LEDGER_RANGES, ServiceExports.RANGE_BUDGET / 1000),
                 new ServiceExports.Limits(1000, Duration.ofHours(1)).ledgerMaxRanges());
         assertEquals(
-                2_000_000, new ServiceExports.Limits(1, Duration.ofHours(1)).ledgerMaxRanges());
+                Math.min(2_000_000, ServiceExports.RANGE_BUDGET),
+                new ServiceExports.Limits(1, Duration.ofHours(1)).ledgerMaxRanges());
         assertEquals(
                 ServiceExports.MIN_LEDGER_RANGES,
                 new ServiceExports.Limits(1_000_000, Duration.ofHours(1)).ledgerMaxRanges());

@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.sparserandom.device.BlockDevice;
+import io.sparserandom.faults.FaultPlan;
 import io.sparserandom.metrics.ExportMeters;
 import io.sparserandom.metrics.PrometheusEndpoint;
 import io.sparserandom.server.ConnectionInfo;
@@ -23,7 +24,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -41,7 +41,7 @@ class ServiceHttpTest {
             new ServiceExports(
                     new ServiceExports.Limits(5, Duration.ofHours(1)),
                     System::nanoTime,
-                    UnaryOperator.identity(),
+                    FaultPlan.none(),
                     new ExportMeters(registry));
     private ServiceHttp http;
 

@@ -60,6 +60,12 @@ public final class DurabilityLedger {
     private final Map<Long, Connection> open = new HashMap<>();
     private boolean overflowed;
     private long unobserved;
+    private long flushesReplied;
+
+    /** FLUSH replies seen so far: with the write counters, tells a cached verdict it is stale. */
+    public synchronized long flushesReplied() {
+        return flushesReplied;
+    }
 
     public DurabilityLedger(long maxRanges) {
         this.maxRanges = maxRanges;
@@ -270,6 +276,7 @@ public final class DurabilityLedger {
         /** The oldest FLUSH's reply was sent: what it took is durable when {@code ok}. */
         public void flushReplied(boolean ok) {
             synchronized (DurabilityLedger.this) {
+                flushesReplied++;
                 List<Part> taken = flushes.poll();
                 if (taken == null) {
                     return;
