@@ -38,7 +38,7 @@ public final class ServiceExports implements ExportResolver, AutoCloseable {
      * Separate ranges all ledgers together may hold, per range set: half the heap the launcher
      * caps, at about 160 bytes per range over a ledger's coverage and durability sets (the coverage
      * sets' worst case measured 25 bytes per range per set), and never more than 10 million. With
-     * the launcher's 224 MiB heap that is about 730,000.
+     * the launcher's 160 MiB heap that is about 520,000.
      */
     public static final long RANGE_BUDGET =
             Math.min(10_000_000L, Runtime.getRuntime().maxMemory() / 2 / 160);

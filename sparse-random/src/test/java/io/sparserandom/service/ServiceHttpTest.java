@@ -152,7 +152,13 @@ class ServiceHttpTest {
         assertEquals(400, get("/exports/" + DISK_URL + "/verdict?check-complete=maybe").status());
         assertEquals(400, get("/exports/" + DISK_URL + "/verdict?format=yaml").status());
         assertEquals(400, get("/exports/" + DISK_URL + "/verdict?colour=red").status());
-        assertEquals(400, get("/exports/" + DISK_URL + "/verdict?check-durable=true").status());
+        assertEquals(400, get("/exports/" + DISK_URL + "/verdict?check-durable=maybe").status());
+        assertTrue(
+                get("/exports/" + DISK_URL + "/verdict?check-durable=true")
+                        .json()
+                        .get("check_durable")
+                        .asBoolean(),
+                "check-durable reaches the verdict");
         assertEquals(400, get("/exports?x=1").status());
         assertEquals(405, send("POST", "/exports", null).status());
         assertEquals(405, send("PUT", "/exports/" + DISK_URL + "/verdict", null).status());

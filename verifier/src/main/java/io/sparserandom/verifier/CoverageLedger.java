@@ -26,8 +26,13 @@ public final class CoverageLedger {
     /** Rejected requests kept in full. */
     public static final int KEEP_MISMATCHES = 100;
 
-    /** Default cap on separate ranges per set: at most about 80 MiB per set when reached. */
-    public static final int DEFAULT_MAX_RANGES = 2_000_000;
+    /**
+     * Default cap on separate ranges per set: about 24 MiB per set when reached (measured in random
+     * order). The three coverage sets and the two durable ones then fit the launcher's 160 MiB
+     * heap, which is capped that low so hostile clients cannot push the server past 300 MiB
+     * resident.
+     */
+    public static final int DEFAULT_MAX_RANGES = 1_000_000;
 
     private final RangeSet written;
     private final RangeSet zeroed;
