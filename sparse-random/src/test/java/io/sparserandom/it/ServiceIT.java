@@ -14,6 +14,8 @@ import io.sparserandom.testsupport.TestCa;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Service mode end to end: the packaged {@code serve} as a real process, real copy tools on
  * concurrent exports, verdicts through {@code sparse-random verdict --http}, names refused where
- * nbdinfo and qemu-img show why, the max-exports refusal and idle expiry.
+ * nbdinfo and qemu-img show why, the max-exports and max-connections refusals and idle expiry.
  */
 class ServiceIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
@@ -284,6 +286,49 @@ class ServiceIT {
             assertTrue(list.stdout().contains("size=1073741824 seed=1"), list.stdout());
             assertTrue(list.stdout().contains("new; 0 bytes written; 0 rejected"), list.stdout());
         }
+    }
+
+    @Test
+    void pastMaxConnectionsANewConnectionIsClosedAtOnce() throws Exception {
+        Interop.require("nbdinfo");
+        try (Service svc = new Service("--max-connections", "2")) {
+            Socket first = greeted(svc.nbdPort);
+            Socket second = greeted(svc.nbdPort);
+            try (Socket third = new Socket("127.0.0.1", svc.nbdPort)) {
+                third.setSoTimeout(10_000);
+                int b;
+                try {
+                    b = third.getInputStream().read();
+                } catch (SocketException reset) {
+                    b = -1;
+                }
+                assertEquals(-1, b, "the third connection gets no greeting, only a close");
+            }
+            first.close();
+            second.close();
+            // The slots free up once the server has seen the closes.
+            Result r = null;
+            for (int i = 0; i < 50; i++) {
+                r = Programs.run(TIMEOUT, "nbdinfo", "--size", svc.uri("1G,seed=1"));
+                if (r.exit() == 0) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertEquals(0, r.exit(), "a connection after the others closed: " + r);
+            assertTrue(
+                    svc.stderr.toString().contains("the limit (--max-connections)"),
+                    "the refusal is logged:\n" + svc.stderr);
+        }
+    }
+
+    /** A TCP connection that has read the server's greeting (NBDMAGIC). */
+    private static Socket greeted(int port) throws IOException {
+        Socket s = new Socket("127.0.0.1", port);
+        s.setSoTimeout(10_000);
+        byte[] magic = s.getInputStream().readNBytes(8);
+        assertEquals("NBDMAGIC", new String(magic, StandardCharsets.US_ASCII));
+        return s;
     }
 
     @Test
