@@ -16,41 +16,9 @@ import sys
 
 import nbd
 
-CHUNK = 1 << 20
-
-
-def data_runs(h):
-    """(offset, length) of every data run, from base:allocation."""
-    size = h.get_size()
-    runs = []
-    pos = 0
-    while pos < size:
-        seen = []
-
-        def cb(metacontext, offset, entries, err):
-            if metacontext == nbd.CONTEXT_BASE_ALLOCATION:
-                seen.extend(entries)
-            return 0
-
-        h.block_status(min(size - pos, 1 << 30), pos, cb)
-        for i in range(0, len(seen), 2):
-            length, flags = seen[i], seen[i + 1]
-            length = min(length, size - pos)
-            if flags & nbd.STATE_HOLE == 0:
-                runs.append((pos, length))
-            pos += length
-            if pos >= size:
-                break
-    return runs
-
-
-def chunks(runs):
-    for off, length in runs:
-        pos = off
-        while pos < off + length:
-            n = min(CHUNK, off + length - pos)
-            yield pos, n
-            pos += n
+# The data runs and their 1 MiB chunks, as the other test copiers walk them (copier.py is
+# copied beside this script).
+from copier import chunks, data_runs
 
 
 def connect(uri):

@@ -52,7 +52,17 @@ class DurabilityIT {
     }
 
     private static String python(Path dir, String mode) throws Exception {
-        return Interop.PYTHON + " " + Cli.script("durability_copier.py", dir) + " " + mode;
+        return Interop.PYTHON + " " + copier(dir) + " " + mode;
+    }
+
+    /** The durability copier, with copier.py (whose run walk it imports) beside it. */
+    private static Path copier(Path dir) throws Exception {
+        Path copier = dir.resolve("durability_copier.py");
+        if (!Files.exists(copier)) {
+            Cli.script("copier.py", dir);
+            Cli.script("durability_copier.py", dir);
+        }
+        return copier;
     }
 
     @ParameterizedTest
@@ -128,7 +138,7 @@ class DurabilityIT {
                     Programs.run(
                             TIMEOUT,
                             Interop.PYTHON,
-                            Cli.script("durability_copier.py", dir).toString(),
+                            copier(dir).toString(),
                             mode,
                             "nbd+unix:///?socket=" + socket);
         }
