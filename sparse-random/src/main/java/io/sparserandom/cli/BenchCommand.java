@@ -76,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
             paramLabel = "N",
             defaultValue = "6",
             description =
-                    "Counted runs per tool (default ${DEFAULT-VALUE}, the fewest that give a 95 %"
+                    "Counted runs per tool (default ${DEFAULT-VALUE}, the fewest that give a 95 %%"
                             + " interval of the median).")
     int repeat;
 

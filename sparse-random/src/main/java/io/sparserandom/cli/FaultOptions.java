@@ -19,7 +19,7 @@ public final class FaultOptions {
             paramLabel = "OPS:RATE[:ERRNO][:once]",
             description =
                     "Fail requests of OPS (read,write,zero,trim,flush,cache,block-status or all) with ERRNO"
-                            + " (default EIO) with probability RATE (1% or 0.01); once: a retry succeeds. Repeatable.")
+                            + " (default EIO) with probability RATE (1%% or 0.01); once: a retry succeeds. Repeatable.")
     List<String> errors = new ArrayList<>();
 
     @Option(
