@@ -167,21 +167,7 @@ public final class SparseRandomCommand implements Callable<Integer> {
                     "Benchmarking only: verify writes but record no coverage (cannot prove completeness).")
     boolean noCoverage;
 
-    @Option(
-            names = "--tls",
-            paramLabel = "off|on|require",
-            defaultValue = "off",
-            description =
-                    "TLS through NBD_OPT_STARTTLS: on offers it, require refuses clients without it"
-                            + " (default: ${DEFAULT-VALUE}). Needs --tls-certificates.")
-    String tls;
-
-    @Option(
-            names = "--tls-certificates",
-            paramLabel = "DIR",
-            description =
-                    "Folder with ca-cert.pem, server-cert.pem and server-key.pem (the layout of nbdkit and libnbd).")
-    Path tlsCertificates;
+    @CommandLine.Mixin TlsOptions tlsOptions = new TlsOptions();
 
     @CommandLine.Mixin ConnectionOptions connections = new ConnectionOptions();
 
@@ -189,35 +175,6 @@ public final class SparseRandomCommand implements Callable<Integer> {
             names = {"-v", "--verbose"},
             description = "Debug logging on stderr.")
     boolean verbose;
-
-    /** --tls and --tls-certificates, checked and loaded now: a bad folder is a usage error. */
-    private TlsConfig tlsConfig() {
-        TlsConfig.Mode mode =
-                switch (tls.trim().toLowerCase(java.util.Locale.ROOT)) {
-                    case "off", "false", "no", "0" -> TlsConfig.Mode.OFF;
-                    case "on", "true", "yes", "1" -> TlsConfig.Mode.ON;
-                    case "require", "required" -> TlsConfig.Mode.REQUIRE;
-                    default ->
-                            throw new CommandLine.ParameterException(
-                                    spec.commandLine(),
-                                    "--tls: '" + tls + "' is not one of off, on, require");
-                };
-        if (mode == TlsConfig.Mode.OFF) {
-            return TlsConfig.OFF;
-        }
-        if (tlsCertificates == null) {
-            throw new CommandLine.ParameterException(
-                    spec.commandLine(),
-                    "--tls="
-                            + tls
-                            + " needs --tls-certificates DIR (with ca-cert.pem, server-cert.pem, server-key.pem)");
-        }
-        try {
-            return TlsConfig.fromDirectory(tlsCertificates, mode);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-    }
 
     @Override
     public Integer call() throws Exception {
@@ -248,7 +205,7 @@ public final class SparseRandomCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "-U and -p cannot be used together");
         }
-        TlsConfig tlsConfig = tlsConfig();
+        TlsConfig tlsConfig = tlsOptions.config(spec.commandLine());
         FaultPlan faults = faultOptions.plan(spec);
         int maxConnections = connections.maxConnections();
         DiskParams p = parsed.params();
@@ -286,7 +243,7 @@ public final class SparseRandomCommand implements Callable<Integer> {
         }
 
         if (tlsConfig.mode() != TlsConfig.Mode.OFF) {
-            endpoint.useTls(tlsCertificates);
+            endpoint.useTls(tlsOptions.certificates());
         }
 
         long started = System.nanoTime();
