@@ -2,6 +2,9 @@ package io.sparserandom.cli;
 
 import io.sparserandom.runner.Relaunch;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /** Entry point: logging set up from the arguments, then picocli. */
@@ -13,23 +16,74 @@ public final class Main {
         System.exit(run(args));
     }
 
+    /** The subcommands, in the order the main help lists them. */
+    private static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
+
+    static {
+        SUBCOMMANDS.put("bench", BenchCommand::new);
+        SUBCOMMANDS.put("report", ReportCommand::new);
+        SUBCOMMANDS.put("copy", CopyCommand::new);
+        SUBCOMMANDS.put("gate", GateCommand::new);
+        SUBCOMMANDS.put("serve", ServeCommand::new);
+        SUBCOMMANDS.put("verdict", VerdictCommand::new);
+        SUBCOMMANDS.put("learn", LearnCommand::new);
+    }
+
     /** Runs the command line and returns the exit status (used by tests too). */
     public static int run(String... args) {
         configureLogging(
                 Arrays.asList(args).contains("-v") || Arrays.asList(args).contains("--verbose"));
-        return commandLine().execute(args);
+        return commandLine(args).execute(args);
     }
 
+    /** The whole command line: the main command and every subcommand. */
     static CommandLine commandLine() {
-        CommandLine cl =
-                new CommandLine(new SparseRandomCommand())
-                        .addSubcommand("bench", new BenchCommand())
-                        .addSubcommand("report", new ReportCommand())
-                        .addSubcommand("copy", new CopyCommand())
-                        .addSubcommand("gate", new GateCommand())
-                        .addSubcommand("serve", new ServeCommand())
-                        .addSubcommand("verdict", new VerdictCommand())
-                        .addSubcommand("learn", new LearnCommand());
+        CommandLine cl = new CommandLine(new SparseRandomCommand());
+        SUBCOMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));
+        return withHandlers(cl);
+    }
+
+    /**
+     * The command line for these arguments. picocli builds each command's model by reflection, and
+     * the subcommands' models were a third of the start-up of {@code sparse-random 4G --run true}:
+     * they are built only when an argument names one (or may: an {@code @file}). A main command
+     * without them asked for its help, or given arguments it cannot parse, hands over to the whole
+     * command line, so the help lists the subcommands and every error reads as before.
+     */
+    static CommandLine commandLine(String... args) {
+        for (String arg : args) {
+            if (SUBCOMMANDS.containsKey(arg) || arg.startsWith("@")) {
+                return commandLine();
+            }
+        }
+        CommandLine cl = withHandlers(new CommandLine(new SparseRandomCommand()));
+        boolean[] parsed = {false};
+        CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
+        cl.setExecutionStrategy(
+                parseResult -> {
+                    parsed[0] = true;
+                    return parseResult.isUsageHelpRequested()
+                            ? whole(cl).execute(args)
+                            : runLast.execute(parseResult);
+                });
+        CommandLine.IParameterExceptionHandler onError = cl.getParameterExceptionHandler();
+        cl.setParameterExceptionHandler(
+                (ex, rest) ->
+                        parsed[0]
+                                ? onError.handleParseException(ex, rest)
+                                : whole(cl).execute(args));
+        return cl;
+    }
+
+    /** The whole command line, printing where {@code partial} prints. */
+    private static CommandLine whole(CommandLine partial) {
+        CommandLine cl = commandLine();
+        cl.setOut(partial.getOut());
+        cl.setErr(partial.getErr());
+        return cl;
+    }
+
+    private static CommandLine withHandlers(CommandLine cl) {
         cl.setParameterExceptionHandler(
                 (ex, args) -> {
                     ex.getCommandLine().getErr().println("sparse-random: " + ex.getMessage());
