@@ -47,11 +47,11 @@ public final class Main {
     }
 
     /**
-     * The command line for these arguments. picocli builds each command's model by reflection, and
-     * the subcommands' models were a third of the start-up of {@code sparse-random 4G --run true}:
-     * they are built only when an argument names one (or may: an {@code @file}). A main command
-     * without them asked for its help, or given arguments it cannot parse, hands over to the whole
-     * command line, so the help lists the subcommands and every error reads as before.
+     * The command line for these arguments. picocli builds each command's model by reflection at
+     * start-up (docs/performance.md), so the subcommands' models are built only when an argument
+     * names one (or may: an {@code @file}). A main command without them asked for its help, or
+     * given arguments it cannot parse, hands over to the whole command line, so the help lists the
+     * subcommands and every error reads as before.
      */
     static CommandLine commandLine(String... args) {
         for (String arg : args) {
