@@ -30,6 +30,8 @@ row "nbdcopy self-copy, $mid, random-content=true compat=nbdkit (goal: ratio <= 
     "$here/selfcopy.sh" -n "$runs" -o compat=nbdkit "$mid" random-content=true
 row "start-up to first byte (goal: <= 1 s at every size)" \
     "$here/startup.sh" -n "$runs" 1T 1P 4E
+row "launch cost, 4G: --run true, --help, self-copy (goals: --run true <= 0.25 s, self-copy ratio <= 1.5)" \
+    "$here/launch.sh" -n "$runs" 4G
 row "server peak memory during a copy (goal: 4E within 10 % of 1T)" \
     "$here/rss.sh" -t "$secs" 1T 4E
 row "fio nbd engine, 4K random reads, iodepth 32 (goal: IOPS ratio >= 1.0)" \

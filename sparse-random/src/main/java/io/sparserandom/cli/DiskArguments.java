@@ -2,8 +2,8 @@ package io.sparserandom.cli;
 
 import io.sparserandom.generator.DiskParams;
 import io.sparserandom.generator.Shape;
-import java.security.SecureRandom;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The disk parameters as nbdkit takes them: {@code [size=]SIZE [seed=N] [percent=P]
@@ -90,7 +90,7 @@ public final class DiskArguments {
                     "the disk size is required, e.g. 'sparse-random 1T' or 'size=64G'");
         }
         boolean random = seed == null;
-        long s = random ? new SecureRandom().nextInt() & 0xffffffffL : seed;
+        long s = random ? randomSeed() : seed;
         return new Parsed(
                 new DiskParams(size, s, percent, runlength, randomContent, model), random);
     }
@@ -112,9 +112,17 @@ public final class DiskArguments {
         }
         Shape shape = Shape.load(name);
         boolean random = seed == null;
-        long s = random ? new SecureRandom().nextInt() & 0xffffffffL : seed;
+        long s = random ? randomSeed() : seed;
         return new Parsed(
                 DiskParams.shaped(size == null ? shape.size() : size, s, randomContent, shape),
                 random);
+    }
+
+    /**
+     * A seed for a disk nobody gave one: printed, so the run can be repeated; it needs to differ
+     * from run to run, not to be secret (a SecureRandom cost start-up tens of milliseconds).
+     */
+    private static long randomSeed() {
+        return ThreadLocalRandom.current().nextInt() & 0xffffffffL;
     }
 }

@@ -2,6 +2,10 @@ package io.sparserandom.cli;
 
 import io.sparserandom.runner.Relaunch;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /** Entry point: logging set up from the arguments, then picocli. */
@@ -13,23 +17,76 @@ public final class Main {
         System.exit(run(args));
     }
 
-    /** Runs the command line and returns the exit status (used by tests too). */
-    public static int run(String... args) {
-        configureLogging(
-                Arrays.asList(args).contains("-v") || Arrays.asList(args).contains("--verbose"));
-        return commandLine().execute(args);
+    /** The subcommands, in the order the main help lists them. */
+    private static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
+
+    static {
+        SUBCOMMANDS.put("bench", BenchCommand::new);
+        SUBCOMMANDS.put("report", ReportCommand::new);
+        SUBCOMMANDS.put("copy", CopyCommand::new);
+        SUBCOMMANDS.put("gate", GateCommand::new);
+        SUBCOMMANDS.put("serve", ServeCommand::new);
+        SUBCOMMANDS.put("verdict", VerdictCommand::new);
+        SUBCOMMANDS.put("learn", LearnCommand::new);
     }
 
+    /** Runs the command line and returns the exit status (used by tests too). */
+    public static int run(String... args) {
+        List<String> list = Arrays.asList(args);
+        configureLogging(
+                list.contains("-v") || list.contains("--verbose"),
+                !list.contains("--run") && !list.contains("--self-copy"));
+        return commandLine(args).execute(args);
+    }
+
+    /** The whole command line: the main command and every subcommand. */
     static CommandLine commandLine() {
-        CommandLine cl =
-                new CommandLine(new SparseRandomCommand())
-                        .addSubcommand("bench", new BenchCommand())
-                        .addSubcommand("report", new ReportCommand())
-                        .addSubcommand("copy", new CopyCommand())
-                        .addSubcommand("gate", new GateCommand())
-                        .addSubcommand("serve", new ServeCommand())
-                        .addSubcommand("verdict", new VerdictCommand())
-                        .addSubcommand("learn", new LearnCommand());
+        CommandLine cl = new CommandLine(new SparseRandomCommand());
+        SUBCOMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));
+        return withHandlers(cl);
+    }
+
+    /**
+     * The command line for these arguments. picocli builds each command's model by reflection at
+     * start-up (docs/performance.md), so the subcommands' models are built only when an argument
+     * names one (or may: an {@code @file}). A main command without them asked for its help, or
+     * given arguments it cannot parse, hands over to the whole command line, so the help lists the
+     * subcommands and every error reads as before.
+     */
+    static CommandLine commandLine(String... args) {
+        for (String arg : args) {
+            if (SUBCOMMANDS.containsKey(arg) || arg.startsWith("@")) {
+                return commandLine();
+            }
+        }
+        CommandLine cl = withHandlers(new CommandLine(new SparseRandomCommand()));
+        boolean[] parsed = {false};
+        CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
+        cl.setExecutionStrategy(
+                parseResult -> {
+                    parsed[0] = true;
+                    return parseResult.isUsageHelpRequested()
+                            ? whole(cl).execute(args)
+                            : runLast.execute(parseResult);
+                });
+        CommandLine.IParameterExceptionHandler onError = cl.getParameterExceptionHandler();
+        cl.setParameterExceptionHandler(
+                (ex, rest) ->
+                        parsed[0]
+                                ? onError.handleParseException(ex, rest)
+                                : whole(cl).execute(args));
+        return cl;
+    }
+
+    /** The whole command line, printing where {@code partial} prints. */
+    private static CommandLine whole(CommandLine partial) {
+        CommandLine cl = commandLine();
+        cl.setOut(partial.getOut());
+        cl.setErr(partial.getErr());
+        return cl;
+    }
+
+    private static CommandLine withHandlers(CommandLine cl) {
         cl.setParameterExceptionHandler(
                 (ex, args) -> {
                     ex.getCommandLine().getErr().println("sparse-random: " + ex.getMessage());
@@ -43,11 +100,18 @@ public final class Main {
         return cl;
     }
 
-    private static void configureLogging(boolean verbose) {
+    /**
+     * slf4j-simple from system properties. A run that ends with its command ({@code --run}) stamps
+     * its lines with milliseconds since start rather than the time of day: the time-of-day format
+     * loads the time-zone database and the locale's calendar data, 45-127 ms of a start-up.
+     */
+    private static void configureLogging(boolean verbose, boolean timeOfDay) {
         setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
         setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "warn");
         setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
-        setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+        if (timeOfDay) {
+            setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+        }
         setIfAbsent("org.slf4j.simpleLogger.log.io.netty", verbose ? "info" : "warn");
     }
 

@@ -3,12 +3,14 @@ package io.sparserandom.runner;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
@@ -35,14 +37,37 @@ public final class Endpoint {
 
     public static Endpoint unix(String path, String exportName) throws IOException {
         if (path.equals("-")) {
-            Path dir =
-                    Files.createTempDirectory(
-                            "sparse-random-",
-                            PosixFilePermissions.asFileAttribute(
-                                    PosixFilePermissions.fromString("rwx------")));
+            Path dir = privateDirectory();
             return new Endpoint(dir.resolve("nbd.sock"), dir, null, -1, exportName);
         }
         return new Endpoint(Path.of(path).toAbsolutePath(), null, null, -1, exportName);
+    }
+
+    /**
+     * A fresh 0700 folder in the temporary directory. Not {@code Files.createTempDirectory}: its
+     * names come from a SecureRandom, whose set-up cost {@code --run} tens of milliseconds at
+     * start-up. An unguessable name is not what keeps the folder private: creating a directory
+     * fails if anything (a symbolic link too) already has its name, and then another name is tried.
+     */
+    private static Path privateDirectory() throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        for (int attempt = 0; ; attempt++) {
+            Path dir =
+                    tmp.resolve(
+                            "sparse-random-"
+                                    + Long.toUnsignedString(
+                                            ThreadLocalRandom.current().nextLong(), 36));
+            try {
+                return Files.createDirectory(
+                        dir,
+                        PosixFilePermissions.asFileAttribute(
+                                PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 100) {
+                    throw e;
+                }
+            }
+        }
     }
 
     public static Endpoint tcp(String host, int port, String exportName) {

@@ -86,7 +86,7 @@ class CommandLineTest {
     private static String[] run(String... args) {
         StringWriter err = new StringWriter();
         StringWriter out = new StringWriter();
-        CommandLine cl = Main.commandLine();
+        CommandLine cl = Main.commandLine(args); // as bin/sparse-random builds it
         cl.setErr(new PrintWriter(err, true));
         cl.setOut(new PrintWriter(out, true));
         int status = cl.execute(args);

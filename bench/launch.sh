@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Launch benchmark: the fixed cost of a run, ours (bin/sparse-random, JVM start and exit included)
+# against nbdkit, alternating so that drift on a noisy machine hits both alike. Three rows:
+#   run true   sparse-random SIZE --run true        vs  nbdkit sparse-random SIZE --run true
+#   help       sparse-random --help                 vs  nbdkit --help
+#   self-copy  sparse-random SIZE --run 'nbdcopy'   vs  nbdkit sparse-random SIZE --run 'nbdcopy'
+# Each prints the median wall time of both, the ratio ours/nbdkit and our median CPU time (user +
+# system; steadier than wall time on a busy machine). Uses hyperfine when it is installed (its own
+# warm-up and statistics, medians taken from its JSON), else a loop of RUNS alternating runs.
+#
+#   bench/launch.sh [-n RUNS] [SIZE]     (defaults: 10 runs, 4G; seed=1 for both servers)
+set -euo pipefail
+top="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+. "$top/bench/lib.sh"
+runs=10
+while getopts "n:" opt; do
+    case $opt in
+        n) runs=$OPTARG ;;
+        *) echo "usage: $0 [-n RUNS] [SIZE]" >&2; exit 2 ;;
+    esac
+done
+shift $((OPTIND - 1))
+size=${1:-4G}
+command -v nbdkit >/dev/null || { echo "nbdkit is not installed" >&2; exit 1; }
+command -v nbdcopy >/dev/null || { echo "nbdcopy is not installed" >&2; exit 1; }
+prepare
+
+ours="$top/bin/sparse-random"
+copy="'nbdcopy \"\$uri\" \"\$uri\"'"
+
+# row NAME OURS-COMMAND NBDKIT-COMMAND (shell command lines)
+row() {
+    local name=$1 a=$2 b=$3
+    if command -v hyperfine >/dev/null; then
+        hyperfine -w 1 -r "$runs" --export-json "$tmp/h.json" "$a" "$b" >/dev/null
+        python3 - "$name" "$tmp/h.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[2]))["results"]
+o, n = r[0], r[1]
+print("%-10s ours %.3f s (cpu %.3f s)  nbdkit %.3f s  ratio %.2f  [hyperfine, %d runs]" % (
+    sys.argv[1], o["median"], o["user"] + o["system"], n["median"], o["median"] / n["median"],
+    len(o["times"])))
+PY
+        return
+    fi
+    : >"$tmp/a"; : >"$tmp/b"
+    for _ in $(seq "$runs"); do
+        /usr/bin/time -f "%e %U %S" -o "$tmp/t" bash -c "$a" >/dev/null 2>&1 || { echo "$name: failed: $a" >&2; exit 1; }
+        tail -1 "$tmp/t" >>"$tmp/a"
+        /usr/bin/time -f "%e %U %S" -o "$tmp/t" bash -c "$b" >/dev/null 2>&1 || { echo "$name: failed: $b" >&2; exit 1; }
+        tail -1 "$tmp/t" >>"$tmp/b"
+    done
+    local wa wb ca
+    wa=$(awk '{print $1}' "$tmp/a" | median)
+    wb=$(awk '{print $1}' "$tmp/b" | median)
+    ca=$(awk '{print $2 + $3}' "$tmp/a" | median)
+    printf '%-10s ours %s s (cpu %s s)  nbdkit %s s  ratio %s  [%d alternating runs]\n' \
+        "$name" "$wa" "$ca" "$wb" "$(awk -v a="$wa" -v b="$wb" 'BEGIN {printf "%.2f", a / b}')" "$runs"
+}
+
+echo "launch cost, $size, seed=1 (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+row "run true" "$ours $size seed=1 --run true" "nbdkit sparse-random $size seed=1 --run true"
+row "help" "$ours --help" "nbdkit --help"
+row "self-copy" "$ours $size seed=1 --run $copy" "nbdkit sparse-random $size seed=1 --run $copy"
