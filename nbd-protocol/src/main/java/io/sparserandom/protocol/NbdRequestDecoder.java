@@ -33,6 +33,10 @@ public final class NbdRequestDecoder extends ByteToMessageDecoder {
     private long offset;
     private long length;
     private long toDiscard;
+    private final PayloadBudget budget;
+
+    /** Bytes of the incomplete payload drawn from the budget. */
+    private long charged;
 
     public NbdRequestDecoder() {
         this(NbdMagic.MAX_PAYLOAD);
@@ -43,8 +47,14 @@ public final class NbdRequestDecoder extends ByteToMessageDecoder {
     }
 
     public NbdRequestDecoder(int maxPayload, NbdHeaders headers) {
+        this(maxPayload, headers, PayloadBudget.UNLIMITED);
+    }
+
+    /** Incomplete write payloads past the budget's per-connection allowance draw from it. */
+    public NbdRequestDecoder(int maxPayload, NbdHeaders headers, PayloadBudget budget) {
         this.maxPayload = maxPayload;
         this.headers = headers;
+        this.budget = budget;
         // A write payload usually spans several socket reads: keep those reads as the parts of a
         // composite instead of copying each into one growing buffer. The payload handed on is then
         // a slice over the reads themselves. Small reads are merged (a trickle must not hold a
@@ -80,10 +90,13 @@ public final class NbdRequestDecoder extends ByteToMessageDecoder {
                 }
                 case PAYLOAD -> {
                     if (in.readableBytes() < length) {
+                        charge(ctx, in.readableBytes());
                         return;
                     }
                     ByteBuf payload = in.readRetainedSlice((int) length);
                     state = State.HEADER;
+                    // The payload goes on to be handled now: what it held is given back.
+                    uncharge(ctx);
                     out.add(
                             NbdRequest.decoded(
                                     flags, type, cookie, offset, length, payload, false));
@@ -104,6 +117,30 @@ public final class NbdRequestDecoder extends ByteToMessageDecoder {
                 default -> throw new IllegalStateException(state.toString());
             }
         }
+    }
+
+    /** The incomplete payload holds {@code held} bytes: charge what passes the allowance. */
+    private void charge(ChannelHandlerContext ctx, long held) {
+        long over = held - budget.free();
+        if (over > charged) {
+            budget.take(ctx.channel(), over - charged);
+            charged = over;
+        }
+    }
+
+    private void uncharge(ChannelHandlerContext ctx) {
+        if (charged > 0 || ReadPause.PAYLOAD.holds(ctx.channel())) {
+            budget.release(ctx.channel(), charged);
+            charged = 0;
+            if (ReadPause.PAYLOAD.holds(ctx.channel())) {
+                ReadPause.PAYLOAD.resume(ctx.channel());
+            }
+        }
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        uncharge(ctx);
     }
 
     /** Reads a 28-byte compact header and picks the next state; a message when it is bad. */

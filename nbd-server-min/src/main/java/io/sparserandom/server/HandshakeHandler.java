@@ -17,6 +17,7 @@ import io.sparserandom.protocol.NbdOptionReply;
 import io.sparserandom.protocol.NbdReplyEncoder;
 import io.sparserandom.protocol.NbdRequestDecoder;
 import io.sparserandom.protocol.NbdTransmissionFlag;
+import io.sparserandom.protocol.PayloadBudget;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -627,7 +628,8 @@ final class HandshakeHandler extends ByteToMessageDecoder {
                 .replace(
                         this,
                         "nbd-request-decoder",
-                        new NbdRequestDecoder(NbdMagic.MAX_PAYLOAD, negotiated.headers()));
+                        new NbdRequestDecoder(
+                                NbdMagic.MAX_PAYLOAD, negotiated.headers(), PayloadBudget.SHARED));
     }
 
     private void disconnect(ChannelHandlerContext ctx, String why) {

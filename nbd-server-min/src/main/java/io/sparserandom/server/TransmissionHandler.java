@@ -17,6 +17,7 @@ import io.sparserandom.protocol.NbdMagic;
 import io.sparserandom.protocol.NbdReply;
 import io.sparserandom.protocol.NbdRequest;
 import io.sparserandom.protocol.NbdTransmissionFlag;
+import io.sparserandom.protocol.ReadPause;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,7 +90,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
             // Replies are piling up unsent: park the request (it is small, or a bounded write) and
             // stop reading until the client drains its socket.
             pending.add(r);
-            ctx.channel().config().setAutoRead(false);
+            ReadPause.REPLIES.pause(ctx.channel());
             return;
         }
         try {
@@ -115,7 +116,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
         ctx.flush();
         flushed();
         if (pending.isEmpty() && ctx.channel().isWritable() && !disconnecting) {
-            ctx.channel().config().setAutoRead(true);
+            ReadPause.REPLIES.resume(ctx.channel());
         }
     }
 
@@ -548,7 +549,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
         if (ctx.channel().isWritable()) {
             drain(ctx);
         } else {
-            ctx.channel().config().setAutoRead(false);
+            ReadPause.REPLIES.pause(ctx.channel());
             announce();
             ctx.flush();
             flushed();

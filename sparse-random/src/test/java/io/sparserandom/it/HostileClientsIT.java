@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,15 +28,15 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The packaged server, started with the launcher's JVM options (so with its memory caps), on TCP:
- * hostile clients for 20 s while nbdcopy self-copies, then a clean copy still verifies and the
- * server's peak resident memory stayed under 384 MiB.
+ * hostile clients for 30 s while four nbdcopy processes (16 verified connections) self-copy in a
+ * loop, then a clean copy still verifies and the server's peak resident memory stayed under issue
+ * 18's 300 MiB.
  */
-@Timeout(240)
+@Timeout(300)
 class HostileClientsIT {
-    // A regression guard, not the goal: issue 18 asks for 300 MiB, and on a quiet machine the
-    // merged server peaked at 270-334 MiB under this load (docs/performance.md). Unbounded growth,
-    // as before the caps (1.37 GB), still fails here.
-    private static final long RSS_LIMIT_KIB = 384L * 1024;
+    private static final long RSS_LIMIT_KIB = 300L * 1024;
+    private static final int COPIES = 4;
+    private static final Duration ATTACK = Duration.ofSeconds(30);
     private static final Pattern SERVING = Pattern.compile("serving nbd://127\\.0\\.0\\.1:(\\d+)/");
 
     @Test
@@ -48,21 +50,29 @@ class HostileClientsIT {
         try {
             int port = port(server);
             String uri = "nbd://127.0.0.1:" + port + "/";
-            CompletableFuture<Programs.Result> during =
-                    CompletableFuture.supplyAsync(
-                            () -> {
-                                try {
-                                    return Programs.run(Duration.ofMinutes(2), "nbdcopy", uri, uri);
-                                } catch (IOException e) {
-                                    throw new IllegalStateException(e);
-                                }
-                            });
+            // Each copier self-copies again and again until the attack is over; every copy must
+            // verify.
+            long end = System.nanoTime() + ATTACK.toNanos();
+            // Their own threads: the common pool runs one task at a time on 2 cores.
+            ExecutorService pool = Executors.newFixedThreadPool(COPIES);
+            List<CompletableFuture<List<Programs.Result>>> copiers = new ArrayList<>();
+            for (int i = 0; i < COPIES; i++) {
+                copiers.add(CompletableFuture.supplyAsync(() -> copyUntil(uri, end), pool));
+            }
+            pool.shutdown();
             HostileClients.Report report =
-                    new HostileClients("127.0.0.1", port, Duration.ofSeconds(20), 8, 200, 1).run();
+                    new HostileClients("127.0.0.1", port, ATTACK, 8, 200, 1).run();
             System.out.println("hostile clients: " + report);
             assertTrue(report.requests() > 100, report.toString());
-            Programs.Result copy = during.get(2, TimeUnit.MINUTES);
-            assertEquals(0, copy.exit(), "the copy during the attack: " + copy);
+            int copies = 0;
+            for (CompletableFuture<List<Programs.Result>> c : copiers) {
+                for (Programs.Result copy : c.get(3, TimeUnit.MINUTES)) {
+                    assertEquals(0, copy.exit(), "a copy during the attack: " + copy);
+                    copies++;
+                }
+            }
+            System.out.println(copies + " verified copies during the attack");
+            assertTrue(copies >= COPIES, copies + " copies");
             Programs.Result after = Programs.run(Duration.ofMinutes(2), "nbdcopy", uri, uri);
             assertEquals(0, after.exit(), "a clean copy afterwards: " + after);
             assertTrue(server.isAlive(), "the server survived");
@@ -77,6 +87,18 @@ class HostileClientsIT {
                 server.destroyForcibly();
             }
         }
+    }
+
+    private static List<Programs.Result> copyUntil(String uri, long end) {
+        List<Programs.Result> results = new ArrayList<>();
+        do {
+            try {
+                results.add(Programs.run(Duration.ofMinutes(2), "nbdcopy", uri, uri));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        } while (System.nanoTime() < end);
+        return results;
     }
 
     /** Reads the server's stderr until it says where it listens; keeps draining it after. */

@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       trickled a few bytes at a time, flipped header bits and plain garbage;
  *   <li>garbage handshakes (20 %): random bytes, and option headers announcing large data that
  *       never comes;
- *   <li>all through the fuzz phase, a few connections send 32 MiB write payloads a byte at a time;
+ *   <li>all through the fuzz phase, a few connections send 32 MiB write payloads a byte at a time,
+ *       and as many send all but the last byte of a 32 MiB write payload as fast as the server
+ *       takes it, then hold it unfinished;
  *   <li>idle (20 %): {@code idle} connections opened and held, half after GO, half mid-handshake.
  * </ol>
  *
@@ -98,8 +100,12 @@ public final class HostileClients {
         Thread trickle = new Thread(() -> trickle(fuzzEnd), "hostile-trickle");
         trickle.setDaemon(true);
         trickle.start();
+        Thread hog = new Thread(() -> hog(fuzzEnd), "hostile-hog");
+        hog.setDaemon(true);
+        hog.start();
         phase(fuzzEnd, this::fuzz);
         trickle.join();
+        hog.join();
         phase(garbageEnd, this::garbageHandshake);
         holdIdle(end);
         return new Report(connections.get(), requests.get(), bytesSent.get(), refused.get());
@@ -314,6 +320,55 @@ public final class HostileClients {
                     bytesSent.addAndGet(n);
                     drain(ch);
                 }
+            }
+        } catch (IOException e) {
+            refused.incrementAndGet();
+        } finally {
+            for (SocketChannel ch : held) {
+                try {
+                    ch.close();
+                } catch (IOException e) {
+                    // closing
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code workers / 4} connections (at least one), each sending all but the last byte of a 32
+     * MiB write payload, then holding it until the deadline: a server that buffers every payload
+     * whole until it completes holds 32 MiB per connection.
+     */
+    private void hog(long deadline) {
+        SplittableRandom random = new SplittableRandom(seed + 1);
+        List<SocketChannel> held = new ArrayList<>();
+        try {
+            ByteBuffer chunk = ByteBuffer.wrap(bytes(random, 1 << 20));
+            for (int i = 0; i < Math.max(1, workers / 4) && System.nanoTime() < deadline; i++) {
+                SocketChannel ch = open();
+                held.add(ch);
+                if (!send(ch, handshake(random), deadline)
+                        || !send(
+                                ch,
+                                header(0, NbdCommand.WRITE.wireValue(), 1, 0, MAX_PAYLOAD),
+                                deadline)) {
+                    continue;
+                }
+                // Stops early, and moves on to the next connection, once the server stops reading.
+                for (int left = MAX_PAYLOAD - 1; left > 0; ) {
+                    chunk.clear().limit(Math.min(left, chunk.capacity()));
+                    if (!send(ch, chunk, deadline)) {
+                        break;
+                    }
+                    left -= chunk.limit();
+                }
+                drain(ch);
+            }
+            while (System.nanoTime() < deadline) {
+                for (SocketChannel ch : held) {
+                    drain(ch);
+                }
+                sleep(200);
             }
         } catch (IOException e) {
             refused.incrementAndGet();
