@@ -14,7 +14,9 @@ public enum ReadPause {
     /**
      * The connection's incomplete write payload is waiting for room in the {@link PayloadBudget}.
      */
-    PAYLOAD;
+    PAYLOAD,
+    /** Requests held back by {@code --delay} or {@code --rate} are past their bound. */
+    FAULTS;
 
     private static final AttributeKey<Integer> HELD = AttributeKey.valueOf(ReadPause.class, "held");
 

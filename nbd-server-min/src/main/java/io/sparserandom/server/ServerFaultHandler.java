@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.sparserandom.protocol.NbdCommand;
 import io.sparserandom.protocol.NbdRequest;
+import io.sparserandom.protocol.ReadPause;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -21,12 +22,15 @@ import org.slf4j.LoggerFactory;
  * reply gives the client the same latency and keeps the transmission handler unaware of time.
  *
  * <p>Held writes carry their payload, so reading from the socket pauses while more than {@link
- * #MAX_HELD_BYTES} of them wait: a client writing faster than {@code --rate} is slowed at the
- * socket, not buffered. A disconnect request waits for the held requests, so they are answered.
+ * #MAX_HELD_BYTES} of them, or more than {@link #MAX_HELD_REQUESTS} requests, wait: a client
+ * writing faster than {@code --rate} is slowed at the socket, not buffered, and what one connection
+ * holds stays well inside the direct memory cap (nbdcopy keeps 64 requests of 256 KiB, 16 MiB, in
+ * flight per connection). A disconnect request waits for the held requests, so they are answered.
  */
 final class ServerFaultHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ServerFaultHandler.class);
-    static final long MAX_HELD_BYTES = 64L << 20;
+    static final long MAX_HELD_BYTES = 16L << 20;
+    static final int MAX_HELD_REQUESTS = 1024;
 
     private final FaultState state;
     private final long connection;
@@ -77,9 +81,9 @@ final class ServerFaultHandler extends ChannelInboundHandlerAdapter {
         held.add(r);
         long payload = r.command() == NbdCommand.WRITE ? r.length() : 0;
         heldBytes += payload;
-        if (heldBytes > MAX_HELD_BYTES && !pausedReads) {
+        if ((heldBytes > MAX_HELD_BYTES || held.size() > MAX_HELD_REQUESTS) && !pausedReads) {
             pausedReads = true;
-            ctx.channel().config().setAutoRead(false);
+            ReadPause.FAULTS.pause(ctx.channel());
         }
         ctx.executor().schedule(() -> release(ctx, r, payload), wait, TimeUnit.NANOSECONDS);
     }
@@ -98,11 +102,12 @@ final class ServerFaultHandler extends ChannelInboundHandlerAdapter {
             later.forEach(ctx::fireChannelRead);
             ctx.fireChannelReadComplete();
         }
-        if (pausedReads && heldBytes <= MAX_HELD_BYTES / 2) {
+        if (pausedReads
+                && heldBytes <= MAX_HELD_BYTES / 2
+                && held.size() <= MAX_HELD_REQUESTS / 2) {
             pausedReads = false;
-            if (ctx.channel().isWritable()) {
-                ctx.channel().config().setAutoRead(true);
-            }
+            // Reading resumes only if no other reason (replies unsent, payload budget) holds it.
+            ReadPause.FAULTS.resume(ctx.channel());
         }
     }
 
