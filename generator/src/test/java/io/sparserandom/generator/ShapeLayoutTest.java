@@ -206,6 +206,44 @@ class ShapeLayoutTest {
         assertTrue(ks(learned, scaled, HOLE) <= 0.05, "hole KS " + ks(learned, scaled, HOLE));
     }
 
+    /**
+     * Issue 15's fidelity bar for every built-in shape at 1T, on the disk's own extents (what block
+     * status reports: neighbours of one type merged). ShapeIT measures ext4 through nbdinfo too.
+     */
+    @Test
+    void builtInShapesAtOneTerabyteKeepFractionSpreadAndRunLengths() {
+        long t1 = 1L << 40;
+        for (String name : Shape.builtinNames()) {
+            Shape s = Shape.load(name);
+            List<long[]> learned = extents(disk(s, s.size()));
+            List<long[]> scaled = extents(disk(s, t1));
+            double ksData = ks(learned, scaled, DATA);
+            double ksHole = ks(learned, scaled, HOLE);
+            double[] a = spread(learned, s.size());
+            double[] b = spread(scaled, t1);
+            double worst = 0;
+            for (int z = 0; z < 64; z++) {
+                worst = Math.max(worst, Math.abs(a[z] - b[z]));
+            }
+            String what =
+                    String.format(
+                            "%s: %d runs, KS data %.3f holes %.3f, fraction %.2f%% vs %.2f%%,"
+                                    + " worst 1/64 off by %.2f points",
+                            name,
+                            scaled.size(),
+                            ksData,
+                            ksHole,
+                            fraction(learned, s.size()),
+                            fraction(scaled, t1),
+                            worst);
+            System.out.println(what);
+            assertEquals(fraction(learned, s.size()), fraction(scaled, t1), 1.0, what);
+            assertTrue(worst <= 2.0, what);
+            assertTrue(ksData <= 0.05, what);
+            assertTrue(ksHole <= 0.05, what);
+        }
+    }
+
     @Test
     void aFewHeavyRunsKeepTheirPlaceWhenScaled() {
         // Like a file system: data packed at the start, one big extent mid-disk, then nothing.
