@@ -3,6 +3,7 @@ package io.sparserandom.client;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.sparserandom.protocol.CompactingCumulator;
 import io.sparserandom.protocol.NbdDecodeFailure;
 import io.sparserandom.protocol.NbdHeaders;
 import io.sparserandom.protocol.NbdMagic;
@@ -56,6 +57,10 @@ public final class NbdReplyDecoder extends ByteToMessageDecoder {
         this.maxChunkPayload = maxChunkPayload;
         this.maxSimplePayload = maxSimplePayload;
         this.headers = headers;
+        // Read data arrives over several socket reads: keep them as the parts of a composite and
+        // hand on a slice over them, instead of copying into one growing buffer that every payload
+        // slice still in flight pins (over TCP that ran a copier out of direct memory).
+        setCumulator(CompactingCumulator.INSTANCE);
     }
 
     @Override
