@@ -311,6 +311,9 @@ public final class Copier {
                         copyData(pos, len);
                     }
                     pos += len;
+                    if (pos == rangeEnd) {
+                        break; // pos no longer tracks the extents once one is cut at the range end
+                    }
                 }
             }
         }
