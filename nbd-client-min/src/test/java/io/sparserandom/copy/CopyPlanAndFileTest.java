@@ -99,7 +99,7 @@ class CopyPlanAndFileTest {
                         new Caps(true, 1 << 25, true),
                         new Caps(true, 1 << 25, false));
         assertEquals(4, p.connections());
-        assertEquals(64, p.requestsPerConnection());
+        assertEquals(32, p.requestsPerConnection());
         assertEquals(256 * 1024, p.requestSize());
         assertTrue(p.extents());
         assertFalse(p.targetIsZero());
