@@ -182,4 +182,13 @@ class CopyPlanAndFileTest {
                                         .run(p -> {}));
         assertTrue(e.getMessage().contains("none"), e.getMessage());
     }
+
+    @Test
+    void bigRequestsComeFewerAtATime() {
+        CopyOptions o = new CopyOptions("a", "b", null, 64, 4 << 20, true, false, false, false);
+        CopyPlan p =
+                CopyPlan.resolve(o, new Caps(true, 1 << 25, true), new Caps(true, 1 << 25, true));
+        assertEquals(2, p.requestsPerConnection());
+        assertTrue(p.notes().contains("requests per connection lowered to 2"), p.notes());
+    }
 }
