@@ -42,6 +42,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * completes every pending future with {@link NbdProtocolException}.
  */
 public final class NbdClient implements AutoCloseable {
+    /** Largest socket read, in bytes. */
+    static final int MAX_RECV_BUFFER = 256 * 1024;
+
     private final NbdUri uri;
     private final Channel channel;
     private final NbdExportInfo info;
@@ -110,11 +113,13 @@ public final class NbdClient implements AutoCloseable {
         if (!uri.isUnix()) {
             b.option(ChannelOption.TCP_NODELAY, true);
         }
-        // Read replies in big gulps: a 256 KiB read reply then needs one recv, not four 64 KiB
-        // ones.
+        // Read replies in big gulps, but no bigger than a default read request: read data is
+        // handed on as slices of these buffers, and a slice keeps its whole buffer alive until the
+        // write of that data completes (1 MiB buffers held a copier's direct memory at twice the
+        // data in flight).
         b.option(
                 ChannelOption.RECVBUF_ALLOCATOR,
-                new AdaptiveRecvByteBufAllocator(4096, 65536, 1 << 20));
+                new AdaptiveRecvByteBufAllocator(4096, 65536, MAX_RECV_BUFFER));
         ChannelFuture cf = b.connect(NbdTransport.address(uri));
         Channel ch = cf.channel();
         try {

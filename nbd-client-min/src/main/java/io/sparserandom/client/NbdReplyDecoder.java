@@ -1,8 +1,10 @@
 package io.sparserandom.client;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.sparserandom.protocol.CompactingCumulator;
 import io.sparserandom.protocol.NbdDecodeFailure;
 import io.sparserandom.protocol.NbdHeaders;
 import io.sparserandom.protocol.NbdMagic;
@@ -56,6 +58,10 @@ public final class NbdReplyDecoder extends ByteToMessageDecoder {
         this.maxChunkPayload = maxChunkPayload;
         this.maxSimplePayload = maxSimplePayload;
         this.headers = headers;
+        // Read data arrives over several socket reads: keep them as the parts of a composite and
+        // hand on a slice over them, instead of copying into one growing buffer that every payload
+        // slice still in flight pins (over TCP that ran a copier out of direct memory).
+        setCumulator(CompactingCumulator.INSTANCE);
     }
 
     @Override
@@ -78,7 +84,7 @@ public final class NbdReplyDecoder extends ByteToMessageDecoder {
                                 + Integer.toHexString(magic)
                                 + " (extended headers were negotiated)");
             } else {
-                extendedChunk(in, out);
+                extendedChunk(ctx, in, out);
             }
         } else if (magic == NbdMagic.SIMPLE_REPLY_MAGIC) {
             if (in.readableBytes() < NbdMagic.SIMPLE_REPLY_HEADER_SIZE) {
@@ -106,7 +112,7 @@ public final class NbdReplyDecoder extends ByteToMessageDecoder {
                 return;
             }
             in.skipBytes(NbdMagic.SIMPLE_REPLY_HEADER_SIZE);
-            ByteBuf data = payload == 0 ? null : in.readRetainedSlice((int) payload);
+            ByteBuf data = payload == 0 ? null : take(ctx, in, (int) payload);
             out.add(new NbdReply.Simple(cookie, error, data));
         } else if (magic == NbdMagic.STRUCTURED_REPLY_MAGIC) {
             if (in.readableBytes() < NbdMagic.STRUCTURED_REPLY_HEADER_SIZE) {
@@ -130,14 +136,14 @@ public final class NbdReplyDecoder extends ByteToMessageDecoder {
                 return;
             }
             in.skipBytes(NbdMagic.STRUCTURED_REPLY_HEADER_SIZE);
-            ByteBuf payload = in.readRetainedSlice((int) length);
+            ByteBuf payload = take(ctx, in, (int) length);
             out.add(new NbdReply.Chunk(cookie, flags, type, payload));
         } else {
             failure(in, out, "bad reply magic 0x" + Integer.toHexString(magic));
         }
     }
 
-    private void extendedChunk(ByteBuf in, List<Object> out) {
+    private void extendedChunk(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (in.readableBytes() < NbdMagic.EXTENDED_REPLY_HEADER_SIZE) {
             return;
         }
@@ -176,8 +182,27 @@ public final class NbdReplyDecoder extends ByteToMessageDecoder {
             return;
         }
         in.skipBytes(NbdMagic.EXTENDED_REPLY_HEADER_SIZE);
-        ByteBuf payload = in.readRetainedSlice((int) length);
+        ByteBuf payload = take(ctx, in, (int) length);
         out.add(new NbdReply.Chunk(cookie, flags, type, payload));
+    }
+
+    /**
+     * The next {@code length} bytes of the cumulation, handed on. Within one socket read they are a
+     * slice of it, no copy; spread over several reads they are copied into a buffer of their own,
+     * since a slice would keep every one of those reads alive, whole, for as long as the data waits
+     * to be written (over TCP, where reads are small and many, that ran a copier out of direct
+     * memory at twice its data in flight).
+     */
+    private static ByteBuf take(ChannelHandlerContext ctx, ByteBuf in, int length) {
+        if (in instanceof CompositeByteBuf c
+                && length > 0
+                && c.toComponentIndex(c.readerIndex())
+                        != c.toComponentIndex(c.readerIndex() + length - 1)) {
+            ByteBuf copy = ctx.alloc().directBuffer(length, length);
+            in.readBytes(copy, length);
+            return copy;
+        }
+        return in.readRetainedSlice(length);
     }
 
     private void failure(ByteBuf in, List<Object> out, String message) {

@@ -26,8 +26,10 @@ import java.util.function.Consumer;
  * {@code requests} operations in flight per worker) and turn holes into zero requests on the
  * target. A hole inside a range is zeroed at once; a hole touching a range boundary goes to a
  * shared {@link ZeroRuns}, where it merges with the holes of neighbouring ranges, and is zeroed in
- * a second pass in requests up to the target's maximum (2 GiB for NBD). The engine sees only {@link
- * CopyEndpoint}.
+ * a second pass in requests up to the target's maximum (2 GiB for NBD). A worker whose range ends
+ * in a hole that goes on past it, when no other worker has claimed the next range, asks about the
+ * rest of the disk and claims the whole hole: with extended headers a hole of exabytes costs one
+ * extents request. The engine sees only {@link CopyEndpoint}.
  *
  * <p>Use: {@code new Copier(options).run(plan -> ...)}; {@link #bytesDone()} may be polled for
  * progress from another thread.
@@ -248,10 +250,9 @@ public final class Copier {
             long size = plan.size();
             long start = cursor.getAndAdd(plan.workRange());
             while (start < size && failure.get() == null) {
-                long end = Math.min(start + plan.workRange(), size);
                 rangeStart = start;
-                rangeEnd = end;
-                copyRange(start, end);
+                rangeEnd = Math.min(start + plan.workRange(), size);
+                copyRange();
                 flushZeroes();
                 start = cursor.getAndAdd(plan.workRange());
             }
@@ -264,18 +265,42 @@ public final class Copier {
             window.release(plan.requestsPerConnection());
         }
 
-        private void copyRange(long start, long end) throws Exception {
-            long pos = start;
-            while (pos < end && failure.get() == null) {
+        /**
+         * Copies [rangeStart, rangeEnd). The source is asked about the rest of the disk, not just
+         * the range, so that a hole running past the range end comes with its full length; the
+         * worker then claims what no other worker has claimed of that hole ({@link #claimHole}),
+         * and a disk that is mostly holes is mapped in a few requests instead of one per work range
+         * (with extended headers one request may cover 2^63 bytes).
+         */
+        private void copyRange() throws Exception {
+            long size = plan.size();
+            long pos = rangeStart;
+            boolean tailHole = false; // the range ends in a hole that the last reply may have cut
+            while ((pos < rangeEnd || tailHole) && pos < size && failure.get() == null) {
+                tailHole = false;
+                long asked = plan.extents() ? size - pos : rangeEnd - pos;
                 List<Extent> extents =
                         plan.extents()
-                                ? src.extents(lane, pos, end - pos)
-                                : List.of(new Extent(end - pos, 0));
+                                ? src.extents(lane, pos, asked)
+                                : List.of(new Extent(asked, 0));
                 if (extents.isEmpty()) {
                     throw new IOException("source returned no extents at offset " + pos);
                 }
+                long covered = pos;
                 for (Extent e : extents) {
-                    long len = Math.min(e.length(), end - pos);
+                    covered += e.length();
+                }
+                for (Extent e : extents) {
+                    long end = Math.min(pos + e.length(), size);
+                    if (e.zero() && end > rangeEnd) {
+                        if (pos < rangeEnd) {
+                            addZero(pos, rangeEnd - pos);
+                        }
+                        tailHole = claimHole(end) && end == covered && end < size;
+                        pos = rangeEnd;
+                        break;
+                    }
+                    long len = Math.min(end, rangeEnd) - pos;
                     if (len <= 0) {
                         break;
                     }
@@ -286,8 +311,34 @@ public final class Copier {
                         copyData(pos, len);
                     }
                     pos += len;
+                    if (pos == rangeEnd) {
+                        break; // pos no longer tracks the extents once one is cut at the range end
+                    }
                 }
             }
+        }
+
+        /**
+         * Our range ends inside a hole that goes on to {@code holeEnd}: takes the part of
+         * [rangeEnd, holeEnd) that no worker has claimed yet (workers that took ranges in between
+         * map them themselves) by moving the shared cursor to holeEnd, and makes that part our
+         * range. Returns whether anything was claimed.
+         */
+        private boolean claimHole(long holeEnd) {
+            long from;
+            do {
+                from = cursor.get();
+                if (from >= holeEnd) {
+                    return false;
+                }
+            } while (!cursor.compareAndSet(from, holeEnd));
+            if (from != rangeEnd) {
+                flushZeroes(); // the run so far ends at our old range end: a boundary run
+                rangeStart = from;
+            }
+            rangeEnd = holeEnd;
+            addZero(from, holeEnd - from);
+            return true;
         }
 
         private void addZero(long offset, long length) {

@@ -15,7 +15,7 @@ public record CopyOptions(
         boolean flush,
         boolean progress) {
     public static final int DEFAULT_CONNECTIONS = 4;
-    public static final int DEFAULT_REQUESTS = 64;
+    public static final int DEFAULT_REQUESTS = 32;
     public static final int DEFAULT_REQUEST_SIZE = 256 * 1024;
 
     public CopyOptions {

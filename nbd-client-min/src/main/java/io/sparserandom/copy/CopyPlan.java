@@ -20,6 +20,9 @@ public record CopyPlan(
     /** Each worker takes ranges of this size in turn (as nbdcopy does). */
     public static final long DEFAULT_WORK_RANGE = 128L << 20;
 
+    /** Bytes of requests in flight per connection: 32 requests of 256 KiB. */
+    public static final long MAX_BYTES_IN_FLIGHT = 8L << 20;
+
     static CopyPlan resolve(CopyOptions o, CopyEndpoint src, CopyEndpoint dst) {
         StringBuilder notes = new StringBuilder();
         boolean multi = src.supportsMultiConn() && dst.supportsMultiConn();
@@ -42,6 +45,16 @@ public record CopyPlan(
         if (requestSize != o.requestSize()) {
             notes.append("request size lowered to the servers' maximum. ");
         }
+        // Read data waits in direct memory until it is written: bound it per connection, so that
+        // big requests cannot run the copier out of its direct-memory cap (copier.options).
+        int requests = (int) Math.max(1, Math.min(o.requests(), MAX_BYTES_IN_FLIGHT / requestSize));
+        if (requests != o.requests()) {
+            notes.append("requests per connection lowered to ")
+                    .append(requests)
+                    .append(" (at most ")
+                    .append(MAX_BYTES_IN_FLIGHT >> 20)
+                    .append(" MiB in flight per connection). ");
+        }
         boolean extents = o.extents() && src.canExtents();
         if (o.extents() && !src.canExtents()) {
             notes.append("source cannot report extents: copying everything as data. ");
@@ -51,7 +64,7 @@ public record CopyPlan(
                 dst.describe(),
                 src.size(),
                 connections,
-                o.requests(),
+                requests,
                 requestSize,
                 DEFAULT_WORK_RANGE,
                 extents,

@@ -383,4 +383,33 @@ class NbdReplyDecoderTest {
             h.ch.finishAndReleaseAll();
         }
     }
+
+    /**
+     * Read data that arrives over two socket reads is copied out: a slice over the reads would keep
+     * both read buffers alive, whole, until the data is written (the copier ran out of direct
+     * memory over TCP that way).
+     */
+    @Test
+    void readDataSpreadOverSocketReadsDoesNotHoldThem() {
+        Harness h = new Harness();
+        byte[] data = new byte[64 * 1024]; // both reads too big to be merged by the cumulator
+        new Random(3).nextBytes(data);
+        CompletableFuture<Object> f = h.send(NbdCommand.READ, 1, 0, data.length);
+        ByteBuf reply = simple(1, 0, data);
+        ByteBuf first = Unpooled.copiedBuffer(reply.readSlice(100));
+        ByteBuf second = Unpooled.copiedBuffer(reply);
+        reply.release();
+        h.feed(first);
+        assertFalse(f.isDone());
+        h.feed(second);
+        ByteBuf got = (ByteBuf) f.join();
+        try {
+            assertEquals(Unpooled.wrappedBuffer(data), got);
+            assertEquals(0, first.refCnt(), "the first read is still held");
+            assertEquals(0, second.refCnt(), "the second read is still held");
+        } finally {
+            got.release();
+        }
+        assertFalse(h.ch.finish());
+    }
 }

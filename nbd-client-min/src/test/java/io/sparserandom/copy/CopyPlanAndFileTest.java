@@ -99,7 +99,7 @@ class CopyPlanAndFileTest {
                         new Caps(true, 1 << 25, true),
                         new Caps(true, 1 << 25, false));
         assertEquals(4, p.connections());
-        assertEquals(64, p.requestsPerConnection());
+        assertEquals(32, p.requestsPerConnection());
         assertEquals(256 * 1024, p.requestSize());
         assertTrue(p.extents());
         assertFalse(p.targetIsZero());
@@ -181,5 +181,14 @@ class CopyPlanAndFileTest {
                                                         dir.resolve("x").toString()))
                                         .run(p -> {}));
         assertTrue(e.getMessage().contains("none"), e.getMessage());
+    }
+
+    @Test
+    void bigRequestsComeFewerAtATime() {
+        CopyOptions o = new CopyOptions("a", "b", null, 64, 4 << 20, true, false, false, false);
+        CopyPlan p =
+                CopyPlan.resolve(o, new Caps(true, 1 << 25, true), new Caps(true, 1 << 25, true));
+        assertEquals(2, p.requestsPerConnection());
+        assertTrue(p.notes().contains("requests per connection lowered to 2"), p.notes());
     }
 }

@@ -42,7 +42,7 @@ public final class CopyCommand implements Callable<Integer> {
     @Option(
             names = "--requests",
             paramLabel = "N",
-            defaultValue = "64",
+            defaultValue = "" + CopyOptions.DEFAULT_REQUESTS,
             description = "Requests in flight per connection (default: ${DEFAULT-VALUE}).")
     int requests;
 

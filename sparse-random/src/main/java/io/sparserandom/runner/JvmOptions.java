@@ -22,6 +22,14 @@ public final class JvmOptions {
         return load("jvm.options");
     }
 
+    /**
+     * What the built-in copier adds to {@link #load()} (see copier.options): its own heap,
+     * collector and JIT settings. Given after {@link #load()}, so that its options win.
+     */
+    public static List<String> copier() {
+        return load("copier.options");
+    }
+
     /** What random content adds to {@link #load()}: the Vector API module (see vector.options). */
     public static List<String> vector() {
         return load("vector.options");

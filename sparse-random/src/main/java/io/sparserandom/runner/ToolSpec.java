@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A copy tool under test: a name, a shell command that uses {@code $uri} as both source and target
@@ -29,7 +30,7 @@ public record ToolSpec(
 
     /**
      * The built-in copier, started as its own JVM so that its CPU and memory are its own, with the
-     * options of every sparse-random JVM ({@link JvmOptions}).
+     * options of every sparse-random JVM and the copier's own ({@link JvmOptions}).
      */
     public static ToolSpec builtin() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -37,9 +38,10 @@ public record ToolSpec(
         String command =
                 quote(java)
                         + " "
-                        + JvmOptions.load().stream()
+                        + Stream.concat(JvmOptions.load().stream(), JvmOptions.copier().stream())
                                 .map(ToolSpec::word)
                                 .collect(Collectors.joining(" "))
+                        + sharedArchive(cp)
                         + " -cp "
                         + quote(cp)
                         + " io.sparserandom.cli.Main copy \"$uri\" \"$uri\"";
@@ -50,6 +52,24 @@ public record ToolSpec(
                 true,
                 null,
                 "sparse-random " + (v == null ? "(development build)" : v));
+    }
+
+    /**
+     * The class-data archive bin/sparse-random trains beside the jar, when there is one: loading
+     * the copier's classes from it saves a fresh JVM a large part of its start-up. A stale archive
+     * is ignored by the JVM (-Xshare:auto), silently.
+     */
+    static String sharedArchive(String classPath) {
+        if (!classPath.endsWith(".jar") || classPath.contains(File.pathSeparator)) {
+            return "";
+        }
+        Path jsa = Path.of(classPath).resolveSibling("sparse-random.jsa");
+        if (!Files.isRegularFile(jsa)) {
+            return "";
+        }
+        return " -XX:SharedArchiveFile="
+                + quote(jsa.toString())
+                + " -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off";
     }
 
     /** {@code NAME} (a known tool) or {@code NAME=COMMAND}. */

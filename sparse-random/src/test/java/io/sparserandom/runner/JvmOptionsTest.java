@@ -28,4 +28,16 @@ class JvmOptionsTest {
         assertTrue(options.contains("java.base/java.nio=ALL-UNNAMED"), options.toString());
         assertTrue(options.contains("-XX:+UseParallelGC"), options.toString());
     }
+
+    @Test
+    void theCopierCapsItsMemoryAfterTheCommonOptions() {
+        List<String> copier = JvmOptions.copier();
+        assertTrue(copier.contains("-Xmx32m"), copier.toString());
+        assertTrue(copier.contains("-XX:-UseParallelGC"), copier.toString());
+        assertTrue(copier.contains("-XX:+UseSerialGC"), copier.toString());
+        String builtin = ToolSpec.builtin().command();
+        assertTrue(
+                builtin.indexOf("-XX:+UseParallelGC") < builtin.indexOf("-XX:-UseParallelGC"),
+                builtin);
+    }
 }

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ToolSpecTest {
     @Test
@@ -58,5 +61,20 @@ class ToolSpecTest {
         Process p = new ProcessBuilder("/bin/sh", "-c", "printf %s " + ToolSpec.quote(s)).start();
         assertEquals(s, new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         assertEquals(0, p.waitFor());
+    }
+
+    @Test
+    void theBuiltInCopierUsesTheLaunchersClassArchiveWhenThereIsOne(@TempDir Path dir)
+            throws Exception {
+        Path jar = Files.createFile(dir.resolve("sparse-random.jar"));
+        assertEquals("", ToolSpec.sharedArchive(jar.toString()));
+        Files.createFile(dir.resolve("sparse-random.jsa"));
+        String options = ToolSpec.sharedArchive(jar.toString());
+        assertTrue(
+                options.contains(
+                        "-XX:SharedArchiveFile='" + dir.resolve("sparse-random.jsa") + "'"),
+                options);
+        assertTrue(options.contains("-Xshare:auto"), options);
+        assertEquals("", ToolSpec.sharedArchive(dir.resolve("classes").toString()));
     }
 }
