@@ -188,19 +188,36 @@ public final class NbdReplyDecoder extends ByteToMessageDecoder {
 
     /**
      * The next {@code length} bytes of the cumulation, handed on. Within one socket read they are a
-     * slice of it, no copy; spread over several reads they are copied into a buffer of their own,
-     * since a slice would keep every one of those reads alive, whole, for as long as the data waits
-     * to be written (over TCP, where reads are small and many, that ran a copier out of direct
-     * memory at twice its data in flight).
+     * slice of it, no copy. Spread over two reads (a 256 KiB reply and its header never fit in one
+     * 256 KiB read), they are a composite of slices of those two read buffers themselves, not of
+     * the cumulation: each slice keeps only its own read alive, and consecutive replies share the
+     * read between them, so what is kept is about the data in flight. Spread over more (TCP's small
+     * reads), they are copied into a buffer of their own, since slices would keep every one of
+     * those reads alive, whole, for as long as the data waits to be written (that ran a copier out
+     * of direct memory at twice its data in flight).
      */
     private static ByteBuf take(ChannelHandlerContext ctx, ByteBuf in, int length) {
-        if (in instanceof CompositeByteBuf c
-                && length > 0
-                && c.toComponentIndex(c.readerIndex())
-                        != c.toComponentIndex(c.readerIndex() + length - 1)) {
-            ByteBuf copy = ctx.alloc().directBuffer(length, length);
-            in.readBytes(copy, length);
-            return copy;
+        if (in instanceof CompositeByteBuf c && length > 0) {
+            int at = c.readerIndex();
+            int first = c.toComponentIndex(at);
+            int last = c.toComponentIndex(at + length - 1);
+            if (last == first + 1) {
+                int head = c.toByteIndex(last) - at;
+                // internalComponent: a duplicate whose reader index is the part's first byte.
+                ByteBuf a = c.internalComponent(first);
+                ByteBuf b = c.internalComponent(last);
+                CompositeByteBuf parts = ctx.alloc().compositeDirectBuffer(2);
+                parts.addComponent(
+                        true, a.retainedSlice(a.readerIndex() + at - c.toByteIndex(first), head));
+                parts.addComponent(true, b.retainedSlice(b.readerIndex(), length - head));
+                c.skipBytes(length);
+                return parts;
+            }
+            if (last != first) {
+                ByteBuf copy = ctx.alloc().directBuffer(length, length);
+                in.readBytes(copy, length);
+                return copy;
+            }
         }
         return in.readRetainedSlice(length);
     }

@@ -385,28 +385,57 @@ class NbdReplyDecoderTest {
     }
 
     /**
-     * Read data that arrives over two socket reads is copied out: a slice over the reads would keep
-     * both read buffers alive, whole, until the data is written (the copier ran out of direct
-     * memory over TCP that way).
+     * Read data spread over two socket reads is handed on as slices of those two reads, without a
+     * copy, and holds nothing else: once the data is released, so are the reads.
      */
     @Test
-    void readDataSpreadOverSocketReadsDoesNotHoldThem() {
+    void readDataOverTwoSocketReadsHoldsOnlyThoseReadsUntilReleased() {
         Harness h = new Harness();
         byte[] data = new byte[64 * 1024]; // both reads too big to be merged by the cumulator
         new Random(3).nextBytes(data);
         CompletableFuture<Object> f = h.send(NbdCommand.READ, 1, 0, data.length);
         ByteBuf reply = simple(1, 0, data);
-        ByteBuf first = Unpooled.copiedBuffer(reply.readSlice(100));
+        ByteBuf first = Unpooled.copiedBuffer(reply.readSlice(20_000));
         ByteBuf second = Unpooled.copiedBuffer(reply);
         reply.release();
         h.feed(first);
         assertFalse(f.isDone());
         h.feed(second);
         ByteBuf got = (ByteBuf) f.join();
+        assertEquals(Unpooled.wrappedBuffer(data), got);
+        assertTrue(first.refCnt() > 0, "handed on without a copy");
+        got.release();
+        assertEquals(0, first.refCnt(), "the first read is still held");
+        assertEquals(0, second.refCnt(), "the second read is still held");
+        assertFalse(h.ch.finish());
+    }
+
+    /**
+     * Read data spread over more than two socket reads is copied out: slices would keep every read
+     * alive, whole, until the data is written (the copier ran out of direct memory over TCP that
+     * way).
+     */
+    @Test
+    void readDataSpreadOverManySocketReadsDoesNotHoldThem() {
+        Harness h = new Harness();
+        byte[] data = new byte[64 * 1024];
+        new Random(4).nextBytes(data);
+        CompletableFuture<Object> f = h.send(NbdCommand.READ, 1, 0, data.length);
+        ByteBuf reply = simple(1, 0, data);
+        ByteBuf first = Unpooled.copiedBuffer(reply.readSlice(20_000));
+        ByteBuf second = Unpooled.copiedBuffer(reply.readSlice(20_000));
+        ByteBuf third = Unpooled.copiedBuffer(reply);
+        reply.release();
+        h.feed(first);
+        h.feed(second);
+        assertFalse(f.isDone());
+        h.feed(third);
+        ByteBuf got = (ByteBuf) f.join();
         try {
             assertEquals(Unpooled.wrappedBuffer(data), got);
             assertEquals(0, first.refCnt(), "the first read is still held");
             assertEquals(0, second.refCnt(), "the second read is still held");
+            assertEquals(0, third.refCnt(), "the third read is still held");
         } finally {
             got.release();
         }
