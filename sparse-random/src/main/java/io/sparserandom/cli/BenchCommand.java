@@ -140,7 +140,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         Integer relaunched =
-                Relaunch.ifNeeded(points.stream().anyMatch(p -> p.params().randomContent()));
+                Relaunch.ifNeeded(points.stream().anyMatch(p -> Relaunch.wantsVector(p.params())));
         if (relaunched != null) {
             return relaunched;
         }

@@ -185,7 +185,7 @@ public final class SparseRandomCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        Integer relaunched = Relaunch.ifNeeded(parsed.params().randomContent());
+        Integer relaunched = Relaunch.ifNeeded(Relaunch.wantsVector(parsed.params()));
         if (relaunched != null) {
             return relaunched;
         }

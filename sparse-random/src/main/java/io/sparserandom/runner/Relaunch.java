@@ -1,5 +1,6 @@
 package io.sparserandom.runner;
 
+import io.sparserandom.generator.DiskParams;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -8,11 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Random content wants the incubating Vector API, whose module makes the JVM print a warning at
- * every start. So the launcher starts without it, and a run that turns out to need it (which only
- * picocli knows, after parsing) starts itself once more with {@link JvmOptions#vector()} added: the
- * same JVM options and arguments, the same standard streams; this process waits and exits with the
- * child's status. Signals that end this process end the child too.
+ * nbdkit's random content (compat=nbdkit: one output per byte) wants the incubating Vector API,
+ * whose module makes the JVM print a warning at every start. So the launcher starts without it, and
+ * a run that turns out to need it (which only picocli knows, after parsing) starts itself once more
+ * with {@link JvmOptions#vector()} added: the same JVM options and arguments, the same standard
+ * streams; this process waits and exits with the child's status. Signals that end this process end
+ * the child too.
  */
 public final class Relaunch {
     static final String MARK = "sparse-random.relaunched";
@@ -31,15 +33,26 @@ public final class Relaunch {
     }
 
     /**
-     * For random content, runs this command again in a JVM with the Vector API, unless this one has
-     * it or cannot tell how it was started (then it goes on with the scalar fill: slower, never
+     * Whether disks with these parameters want the Vector API: nbdkit's random content only. Our
+     * own random content (8 bytes per output) fills as fast without it once compiled (JMH
+     * DiskBenchmark.fillReadBuffer, 256 KiB requests: 15.5-18.6k requests/s scalar against
+     * 15.0-18.2k with vectors), so it is not worth a second JVM start and the vector code's slow
+     * warm-up.
+     */
+    public static boolean wantsVector(DiskParams params) {
+        return params.randomContent() && params.model() == DiskParams.Model.NBDKIT;
+    }
+
+    /**
+     * When {@code wanted}, runs this command again in a JVM with the Vector API, unless this one
+     * has it or cannot tell how it was started (then it goes on with the scalar fill: slower, never
      * wrong).
      *
      * @return the child's exit status, or null to go on in this JVM
      */
-    public static Integer ifNeeded(boolean randomContent) throws InterruptedException {
+    public static Integer ifNeeded(boolean wanted) throws InterruptedException {
         String[] args = mainArgs;
-        if (!randomContent || vectorPresent() || args == null || Boolean.getBoolean(MARK)) {
+        if (!wanted || vectorPresent() || args == null || Boolean.getBoolean(MARK)) {
             return null;
         }
         List<String> extra = JvmOptions.vector();

@@ -10,15 +10,34 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * Random content runs in a JVM with the Vector API (started again by the command itself), so only
- * random-content runs print the JVM's incubator warning, once; the copy is verified either way.
+ * nbdkit's random content (compat=nbdkit) runs in a JVM with the Vector API (started again by the
+ * command itself), so only those runs print the JVM's incubator warning, once; our own random
+ * content fills as fast without it and starts once. The copy is verified either way.
  */
 class RelaunchIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
     private static final String WARNING = "WARNING: Using incubator modules: jdk.incubator.vector";
 
     @Test
-    void randomContentIsCopiedInAJvmWithTheVectorModule() throws Exception {
+    void nbdkitRandomContentIsCopiedInAJvmWithTheVectorModule() throws Exception {
+        Interop.require("nbdcopy");
+        Result r =
+                Cli.run(
+                        TIMEOUT,
+                        "256M",
+                        "seed=3",
+                        "compat=nbdkit",
+                        "random-content=true",
+                        "--check-complete",
+                        "--run",
+                        "nbdcopy \"$uri\" \"$uri\"");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(1, r.stderr().split(WARNING, -1).length - 1, r.toString());
+        assertTrue(r.stderr().contains("verdict: PASS"), r.toString());
+    }
+
+    @Test
+    void ourRandomContentStartsOnceWithoutTheWarning() throws Exception {
         Interop.require("nbdcopy");
         Result r =
                 Cli.run(
@@ -30,13 +49,14 @@ class RelaunchIT {
                         "--run",
                         "nbdcopy \"$uri\" \"$uri\"");
         assertEquals(0, r.exit(), r.toString());
-        assertEquals(1, r.stderr().split(WARNING, -1).length - 1, r.toString());
+        assertFalse(r.stderr().contains(WARNING), r.toString());
         assertTrue(r.stderr().contains("verdict: PASS"), r.toString());
     }
 
     @Test
     void theToolStatusComesBackThroughTheRelaunch() throws Exception {
-        Result r = Cli.run(TIMEOUT, "64M", "random-content=true", "--run", "exit 7");
+        Result r =
+                Cli.run(TIMEOUT, "64M", "compat=nbdkit", "random-content=true", "--run", "exit 7");
         assertEquals(7, r.exit(), r.toString());
     }
 
