@@ -25,6 +25,22 @@ interface ContentModel {
     void fillBlock(long blockStart, byte[] out, int base);
 
     /**
+     * Whether {@link #fillBlockInto} works: this model fills a block straight into a buffer as fast
+     * as through {@link #fillBlock} (or {@link #fillLanes}) and a copy.
+     */
+    default boolean fillsInto() {
+        return false;
+    }
+
+    /**
+     * Fills {@code out[index, index + 4096)} (absolute indexes) with the random content of the
+     * block at {@code blockStart}. Only when {@link #fillsInto()}.
+     */
+    default void fillBlockInto(long blockStart, java.nio.ByteBuffer out, int index) {
+        throw new UnsupportedOperationException("fills through fillBlock");
+    }
+
+    /**
      * {@link #fillBlock} for {@link Lanes#AVAILABLE} consecutive blocks at once, one per vector
      * lane: {@code s0..s3} hold lane k's xoshiro256** state (seeded with {@link #blockSeed} of
      * block k), {@code out} receives the blocks in order, {@code outputs} is scratch (see {@link

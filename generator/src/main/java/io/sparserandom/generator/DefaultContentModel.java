@@ -2,6 +2,7 @@ package io.sparserandom.generator;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
@@ -19,6 +20,8 @@ final class DefaultContentModel implements ContentModel {
     private static final long CONTENT_SALT = 0xc0417e47c0417e47L;
     private static final VarHandle LONG_LE =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle BUFFER_LONG_LE =
+            MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final long contentKey;
 
@@ -43,6 +46,25 @@ final class DefaultContentModel implements ContentModel {
         Xoshiro256 g = new Xoshiro256(blockSeed(blockStart));
         for (int i = 0; i < SparseRandomDisk.BLOCK_SIZE; i += Long.BYTES) {
             LONG_LE.set(out, base + i, g.next());
+        }
+    }
+
+    /**
+     * Straight into the reply buffer: one 8-byte store per output, where generating into the
+     * scratch first cost a second copy of every byte (16 % of a random-content read's server
+     * samples in a profile).
+     */
+    @Override
+    public boolean fillsInto() {
+        return true;
+    }
+
+    @Override
+    public void fillBlockInto(long blockStart, ByteBuffer out, int index) {
+        Xoshiro256 g = new Xoshiro256(blockSeed(blockStart));
+        int end = index + SparseRandomDisk.BLOCK_SIZE;
+        for (int i = index; i < end; i += Long.BYTES) {
+            BUFFER_LONG_LE.set(out, i, g.next());
         }
     }
 

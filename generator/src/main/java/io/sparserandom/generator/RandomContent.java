@@ -16,19 +16,46 @@ final class RandomContent implements DataContent {
     private final ContentModel model;
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
+    /** Whole blocks of a read are generated straight into the destination (see fillInto). */
+    private final boolean direct;
+
     RandomContent(ContentModel model) {
         this.model = model;
+        this.direct = model.fillsInto();
     }
 
     @Override
     public void read(long pos, long stop, ByteBuf dst) {
         Scratch sc = scratch.get();
         while (pos < stop) {
+            if (direct
+                    && (pos & (BLOCK_SIZE - 1)) == 0
+                    && stop - pos >= BLOCK_SIZE
+                    && fillInto(pos, dst)) {
+                pos += BLOCK_SIZE;
+                continue;
+            }
             int n = DataContent.inBlock(pos, stop);
             long blockStart = pos & -BLOCK_SIZE;
             dst.writeBytes(sc.bytes, block(sc, blockStart, stop) + (int) (pos - blockStart), n);
             pos += n;
         }
+    }
+
+    /**
+     * Generates the whole block at {@code blockStart} straight into {@code dst}'s memory, saving
+     * the copy out of the scratch; false (nothing done) when {@code dst} is not one NIO buffer.
+     */
+    private boolean fillInto(long blockStart, ByteBuf dst) {
+        dst.ensureWritable(BLOCK_SIZE);
+        if (dst.nioBufferCount() != 1) {
+            return false;
+        }
+        int at = dst.writerIndex();
+        ByteBuffer view = dst.internalNioBuffer(at, BLOCK_SIZE);
+        model.fillBlockInto(blockStart, view, view.position());
+        dst.writerIndex(at + BLOCK_SIZE);
+        return true;
     }
 
     @Override
