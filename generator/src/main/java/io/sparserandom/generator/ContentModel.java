@@ -25,8 +25,9 @@ interface ContentModel {
     void fillBlock(long blockStart, byte[] out, int base);
 
     /**
-     * Whether {@link #fillBlockInto} works: this model fills a block straight into a buffer as fast
-     * as through {@link #fillBlock} (or {@link #fillLanes}) and a copy.
+     * Whether {@link #fillBlockInto} and {@link #mismatchInBlock} work: this model fills (or
+     * checks) a block straight in a buffer as fast as through {@link #fillBlock} (or {@link
+     * #fillLanes}) and a copy.
      */
     default boolean fillsInto() {
         return false;
@@ -38,6 +39,15 @@ interface ContentModel {
      */
     default void fillBlockInto(long blockStart, java.nio.ByteBuffer out, int index) {
         throw new UnsupportedOperationException("fills through fillBlock");
+    }
+
+    /**
+     * The first index {@code i} in {@code [0, 4096)} where {@code view[index + i]} (absolute
+     * indexes) differs from the random content of the block at {@code blockStart}, or -1. Only when
+     * {@link #fillsInto()}.
+     */
+    default int mismatchInBlock(long blockStart, java.nio.ByteBuffer view, int index) {
+        throw new UnsupportedOperationException("compares through fillBlock");
     }
 
     /**

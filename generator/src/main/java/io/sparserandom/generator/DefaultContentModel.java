@@ -68,6 +68,20 @@ final class DefaultContentModel implements ContentModel {
         }
     }
 
+    /** Compared as generated, a word at a time: the expected bytes are never stored. */
+    @Override
+    public int mismatchInBlock(long blockStart, ByteBuffer view, int index) {
+        Xoshiro256 g = new Xoshiro256(blockSeed(blockStart));
+        for (int i = 0; i < SparseRandomDisk.BLOCK_SIZE; i += Long.BYTES) {
+            long diff = (long) BUFFER_LONG_LE.get(view, index + i) ^ g.next();
+            if (diff != 0) {
+                // Little-endian: the lowest differing bit is in the first differing byte.
+                return i + (Long.numberOfTrailingZeros(diff) >>> 3);
+            }
+        }
+        return -1;
+    }
+
     @Override
     public void fillLanes(long[] s0, long[] s1, long[] s2, long[] s3, byte[] out, long[] outputs) {
         LaneFill.fillWords(s0, s1, s2, s3, out, outputs);

@@ -75,6 +75,15 @@ final class RandomContent implements DataContent {
         while (pos < stop) {
             int n = DataContent.inBlock(pos, stop);
             long blockStart = pos & -BLOCK_SIZE;
+            if (direct && n == BLOCK_SIZE) {
+                // Absolute reads check the limit; views are this thread's (see MemoryCompare).
+                int i = model.mismatchInBlock(pos, view.clear(), at + (int) (pos - start));
+                if (i >= 0) {
+                    return pos - start + i;
+                }
+                pos += n;
+                continue;
+            }
             int from = block(sc, blockStart, until) + (int) (pos - blockStart);
             long i =
                     MemoryCompare.firstDifference(view, at + (int) (pos - start), sc.view, from, n);
