@@ -83,6 +83,7 @@ public final class NbdDirectConnection implements AutoCloseable {
     private final NbdHeaders headers;
     private final long requestTimeoutNanos;
     private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
+    private final ReadBuffers readBuffers = new ReadBuffers();
     private final LongObjectMap<Op> pending = new LongObjectHashMap<>();
     private final ArrayDeque<ByteBuf> out = new ArrayDeque<>();
     private final ByteBuffer[] iov = new ByteBuffer[IOV];
@@ -236,8 +237,7 @@ public final class NbdDirectConnection implements AutoCloseable {
 
     /** Reads into a buffer the caller then owns. */
     public CompletableFuture<ByteBuf> read(long offset, int length) {
-        ByteBuf data = alloc.directBuffer(length, length);
-        data.writerIndex(length);
+        ByteBuf data = readBuffers.take(length);
         return submit(NbdRequest.of(NbdCommand.READ, 0, cookies++, offset, length), data);
     }
 
