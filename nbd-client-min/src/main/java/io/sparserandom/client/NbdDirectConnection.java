@@ -27,6 +27,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,9 @@ public final class NbdDirectConnection implements AutoCloseable {
     private static final int READ_DATA_OFFSET = 1;
     private static final int READ_DATA = 2;
     private static final int READ_CHUNK = 3;
+
+    /** Bytes read ahead at once when the next part of a reply is small. */
+    private static final int STAGING = 4096;
 
     /** Buffers gathered into one write (a header and a payload each, or many lone headers). */
     private static final int IOV = 64;
@@ -95,6 +99,8 @@ public final class NbdDirectConnection implements AutoCloseable {
     // Reply state: which part of which reply the next bytes belong to.
     private final ByteBuffer header =
             ByteBuffer.allocateDirect(NbdMagic.EXTENDED_REPLY_HEADER_SIZE);
+    // Bytes read ahead of the reply part being parsed: position..limit is what is left of them.
+    private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING).limit(0);
     private int state = READ_HEADER;
     private Op op;
     private ByteBuffer into;
@@ -288,8 +294,12 @@ public final class NbdDirectConnection implements AutoCloseable {
             NbdRequestEncoder.encodeHeader(request, h);
         }
         out.add(h);
-        if (request.payload() != null) {
-            out.add(request.payload().retain());
+        ByteBuf payload = request.payload();
+        if (payload != null && payload.nioBufferCount() > IOV / 2) {
+            // Too many pieces for one gathering write (a composite): one copy, once.
+            out.add(alloc.directBuffer(payload.readableBytes()).writeBytes(payload.duplicate()));
+        } else if (payload != null) {
+            out.add(payload.retain());
         }
         request.release();
         return (CompletableFuture<T>) (CompletableFuture<?>) o.future;
@@ -305,6 +315,7 @@ public final class NbdDirectConnection implements AutoCloseable {
     void send() {
         while (!out.isEmpty() && failure == null) {
             int n = 0;
+            long total = 0;
             for (ByteBuf b : out) {
                 int parts = b.nioBufferCount();
                 if (n + parts > IOV) {
@@ -317,29 +328,30 @@ public final class NbdDirectConnection implements AutoCloseable {
                         iov[n++] = p;
                     }
                 }
+                total += b.readableBytes();
             }
             long written;
             try {
                 written = channel.write(iov, 0, n);
             } catch (IOException e) {
-                fail(new NbdProtocolException("cannot send to " + uri + ": " + e, e));
+                fail(lost(e));
                 return;
             } finally {
-                java.util.Arrays.fill(iov, 0, n, null);
+                Arrays.fill(iov, 0, n, null);
             }
-            while (written > 0) {
+            long left = written;
+            while (!out.isEmpty()) {
                 ByteBuf b = out.peek();
                 int r = b.readableBytes();
-                if (r <= written) {
-                    out.poll().release();
-                    written -= r;
-                } else {
-                    b.skipBytes((int) written);
-                    written = 0;
+                if (r > left) {
+                    b.skipBytes((int) left);
+                    break;
                 }
+                out.poll().release();
+                left -= r;
             }
-            if (!out.isEmpty() && out.peek().isReadable()) {
-                break; // socket full: wait for OP_WRITE
+            if (written < total) {
+                break; // the socket is full: the rest when it is writable again
             }
         }
         if (failure == null) {
@@ -359,10 +371,42 @@ public final class NbdDirectConnection implements AutoCloseable {
             while (failure == null && step()) {
                 // each step consumes one part of a reply
             }
+        } catch (ClosedByServer e) {
+            fail(
+                    new NbdProtocolException(
+                            "server "
+                                    + uri
+                                    + " closed the connection with "
+                                    + pending.size()
+                                    + " requests in flight"));
         } catch (IOException e) {
-            fail(new NbdProtocolException("cannot read from " + uri + ": " + e, e));
+            fail(lost(e));
         } catch (ReplyChunks.BadChunk e) {
-            fail(new NbdProtocolException("NBD protocol error from server: " + e.getMessage()));
+            fail(
+                    new NbdProtocolException(
+                            "NBD protocol error from server " + uri + ": " + e.getMessage()));
+        }
+    }
+
+    /** A reset or broken pipe: the server went away (or dropped us) mid-request. */
+    private NbdProtocolException lost(IOException e) {
+        return new NbdProtocolException(
+                "connection to "
+                        + uri
+                        + " lost ("
+                        + e.getMessage()
+                        + ") with "
+                        + pending.size()
+                        + " requests in flight",
+                e);
+    }
+
+    /** End of stream from the server. */
+    private static final class ClosedByServer extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ClosedByServer() {
+            super(null, null);
         }
     }
 
@@ -383,15 +427,30 @@ public final class NbdDirectConnection implements AutoCloseable {
         }
     }
 
-    /** Reads into the current target; returns false when the socket has nothing more now. */
+    /**
+     * Fills {@code b}; returns false when the socket has nothing more for now. Small parts
+     * (headers, short chunks) come through {@link #staging}, so that one system call fetches many
+     * of them (a target's replies to writes arrive by the dozen); a large remainder is read
+     * straight into {@code b}, so that data is copied only by the kernel, but for the few bytes of
+     * it that came along with its header.
+     */
     private boolean fill(ByteBuffer b) throws IOException {
         while (b.hasRemaining()) {
-            int n = channel.read(b);
+            if (staging.hasRemaining()) {
+                int n = Math.min(staging.remaining(), b.remaining());
+                b.put(b.position(), staging, staging.position(), n);
+                b.position(b.position() + n);
+                staging.position(staging.position() + n);
+                continue;
+            }
+            boolean direct = b.remaining() >= STAGING;
+            ByteBuffer to = direct ? b : staging.clear();
+            int n = channel.read(to);
+            if (!direct) {
+                staging.flip();
+            }
             if (n < 0) {
-                throw new IOException(
-                        "server closed the connection with "
-                                + pending.size()
-                                + " requests in flight");
+                throw new ClosedByServer();
             }
             if (n == 0) {
                 return false;

@@ -10,6 +10,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.sparserandom.cli.DiskArguments;
 import io.sparserandom.client.NbdClientOptions;
 import io.sparserandom.client.NbdException;
+import io.sparserandom.client.NbdProtocolException;
 import io.sparserandom.device.BlockDevice;
 import io.sparserandom.device.DeviceException;
 import io.sparserandom.device.Errno;
@@ -17,6 +18,7 @@ import io.sparserandom.device.ForwardingDevice;
 import io.sparserandom.generator.SparseRandomDisk;
 import io.sparserandom.protocol.NbdErrno;
 import io.sparserandom.server.NbdServer;
+import io.sparserandom.server.ServerFaults;
 import io.sparserandom.verifier.CoverageLedger;
 import io.sparserandom.verifier.Verdict;
 import io.sparserandom.verifier.Verifier;
@@ -82,8 +84,33 @@ class DirectCopyTest {
         assertTrue(e.getMessage().contains("READ"), e.getMessage());
     }
 
+    /** The server drops every connection mid-copy: the copy fails at once and says why. */
+    @ParameterizedTest
+    @EnumSource(Replies.class)
+    void aDroppedConnectionFailsTheCopy(Replies replies) {
+        ServerFaults drop = ServerFaults.builder().disconnectAfter(40L << 20).build();
+        CopyException e =
+                assertThrows(
+                        CopyException.class,
+                        () -> selfCopy(replies, false, UnaryOperator.identity(), drop));
+        assertInstanceOf(NbdProtocolException.class, e.getCause(), e.toString());
+        assertTrue(
+                e.getMessage().matches(".*(closed the connection|connection to .* lost).*"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("requests in flight"), e.getMessage());
+    }
+
     private CopyResult selfCopy(
             Replies replies, boolean extents, UnaryOperator<BlockDevice> decorate)
+            throws Exception {
+        return selfCopy(replies, extents, decorate, ServerFaults.NONE);
+    }
+
+    private CopyResult selfCopy(
+            Replies replies,
+            boolean extents,
+            UnaryOperator<BlockDevice> decorate,
+            ServerFaults faults)
             throws Exception {
         SparseRandomDisk d =
                 SparseRandomDisk.create(
@@ -97,6 +124,7 @@ class DirectCopyTest {
                 NbdServer.builder()
                         .device("", "test", c -> decorate.apply(verifier.forConnection(c.id())))
                         .unixSocket(socket)
+                        .faults(faults)
                         .build()
                         .start()) {
             String uri = "nbd+unix:///?socket=" + socket;
