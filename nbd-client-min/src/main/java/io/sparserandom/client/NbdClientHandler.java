@@ -203,18 +203,13 @@ final class NbdClientHandler extends ChannelDuplexHandler implements NbdReplyDec
         }
         if (c.done()) {
             // Validate before removing, so a failure here still fails this request in failAll.
-            if (p.error == null && p.command == NbdCommand.READ && p.covered != p.length) {
-                return "read reply covers "
-                        + p.covered
-                        + " of "
-                        + p.length
-                        + " bytes of "
-                        + p.describe();
-            }
-            if (p.error == null
-                    && p.command == NbdCommand.BLOCK_STATUS
-                    && (p.extents == null || p.extents.isEmpty())) {
-                return "block status reply without extents to " + p.describe();
+            if (p.error == null) {
+                try {
+                    ReplyChunks.checkComplete(
+                            p.command, p.covered, p.length, p.extents, p.describe());
+                } catch (ReplyChunks.BadChunk e) {
+                    return e.getMessage();
+                }
             }
             pending.remove(p.cookie);
             if (p.error != null) {

@@ -667,19 +667,8 @@ public final class NbdDirectConnection implements AutoCloseable {
     private void chunkDone() throws ReplyChunks.BadChunk {
         Op o = op;
         if ((chunkFlags & NbdReplyType.FLAG_DONE) != 0) {
-            if (o.error == null && o.command == NbdCommand.READ && o.covered != o.length) {
-                throw bad(
-                        "read reply covers "
-                                + o.covered
-                                + " of "
-                                + o.length
-                                + " bytes of "
-                                + o.describe());
-            }
-            if (o.error == null
-                    && o.command == NbdCommand.BLOCK_STATUS
-                    && (o.extents == null || o.extents.isEmpty())) {
-                throw bad("block status reply without extents to " + o.describe());
+            if (o.error == null) {
+                ReplyChunks.checkComplete(o.command, o.covered, o.length, o.extents, o.describe());
             }
             pending.remove(o.cookie);
             if (o.error != null) {

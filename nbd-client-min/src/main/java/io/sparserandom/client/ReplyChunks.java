@@ -1,6 +1,7 @@
 package io.sparserandom.client;
 
 import io.netty.buffer.ByteBuf;
+import io.sparserandom.protocol.NbdCommand;
 import io.sparserandom.protocol.NbdErrno;
 import io.sparserandom.protocol.NbdReplyType;
 import java.nio.charset.StandardCharsets;
@@ -65,6 +66,22 @@ final class ReplyChunks {
                             + ", +"
                             + chunkLength
                             + ") outside the request");
+        }
+    }
+
+    /**
+     * Checks a successful reply once its last chunk is in: a read's chunks cover it, a block status
+     * reply brought extents.
+     */
+    static void checkComplete(
+            NbdCommand command, long covered, long length, List<Extent> extents, String request)
+            throws BadChunk {
+        if (command == NbdCommand.READ && covered != length) {
+            throw new BadChunk(
+                    "read reply covers " + covered + " of " + length + " bytes of " + request);
+        }
+        if (command == NbdCommand.BLOCK_STATUS && (extents == null || extents.isEmpty())) {
+            throw new BadChunk("block status reply without extents to " + request);
         }
     }
 
