@@ -31,6 +31,10 @@ import java.util.function.Consumer;
  * rest of the disk and claims the whole hole: with extended headers a hole of exabytes costs one
  * extents request. The engine sees only {@link CopyEndpoint}.
  *
+ * <p>Between two NBD exports the workers take the direct data path: worker i owns lane i's source
+ * and target connection ({@link DirectLanes}) and, instead of blocking for a window permit, runs
+ * their I/O itself, so replies complete on the worker's thread and no request crosses threads.
+ *
  * <p>Use: {@code new Copier(options).run(plan -> ...)}; {@link #bytesDone()} may be polled for
  * progress from another thread.
  */

@@ -159,6 +159,22 @@ class CopierInteropTest {
         }
     }
 
+    /** Without WRITE_ZEROES (nbdkit's nozero filter) holes are written as zeroes, and verify. */
+    @Test
+    void directCopyWithoutWriteZeroesWritesZeroes() throws Exception {
+        try (ServerProcess s =
+                ServerProcess.nbdkit(dir, "--filter=nozero", "sparse-random", "256M", "seed=5")) {
+            CopyResult r =
+                    new Copier(
+                                    CopyOptions.defaults(s.uri(), s.uri()),
+                                    true,
+                                    NbdClientOptions.DEFAULTS)
+                            .run(plan -> {});
+            assertTrue(r.bytesZeroed() > 0, r.summary());
+            assertEquals(256L << 20, r.bytesCopied() + r.bytesZeroed(), r.summary());
+        }
+    }
+
     @Test
     void readErrorFromNbdkitFailsTheDirectCopy() throws Exception {
         try (ServerProcess s =
