@@ -16,6 +16,7 @@ import io.sparserandom.device.DeviceException;
 import io.sparserandom.device.Errno;
 import io.sparserandom.device.ForwardingDevice;
 import io.sparserandom.generator.SparseRandomDisk;
+import io.sparserandom.protocol.NbdCommand;
 import io.sparserandom.protocol.NbdErrno;
 import io.sparserandom.server.NbdServer;
 import io.sparserandom.server.ServerFaults;
@@ -100,14 +101,41 @@ class DirectCopyTest {
         assertTrue(e.getMessage().contains("requests in flight"), e.getMessage());
     }
 
+    /** A server that stops answering fails the copy after the request timeout, not never. */
+    @ParameterizedTest
+    @EnumSource(Replies.class)
+    void aSilentServerTimesOut(Replies replies) {
+        ServerFaults slow =
+                ServerFaults.builder().delay(NbdCommand.READ, Duration.ofSeconds(30)).build();
+        CopyException e =
+                assertThrows(
+                        CopyException.class,
+                        () ->
+                                selfCopy(
+                                        replies.options.withRequestTimeout(Duration.ofMillis(500)),
+                                        false,
+                                        UnaryOperator.identity(),
+                                        slow));
+        assertTrue(e.getMessage().contains("no reply from"), e.getMessage());
+    }
+
     private CopyResult selfCopy(
             Replies replies, boolean extents, UnaryOperator<BlockDevice> decorate)
             throws Exception {
-        return selfCopy(replies, extents, decorate, ServerFaults.NONE);
+        return selfCopy(replies.options, extents, decorate, ServerFaults.NONE);
     }
 
     private CopyResult selfCopy(
             Replies replies,
+            boolean extents,
+            UnaryOperator<BlockDevice> decorate,
+            ServerFaults faults)
+            throws Exception {
+        return selfCopy(replies.options, extents, decorate, faults);
+    }
+
+    private CopyResult selfCopy(
+            NbdClientOptions client,
             boolean extents,
             UnaryOperator<BlockDevice> decorate,
             ServerFaults faults)
@@ -139,7 +167,7 @@ class DirectCopyTest {
                             false,
                             true,
                             false);
-            result = new Copier(o, true, replies.options).run(plan -> {});
+            result = new Copier(o, true, client).run(plan -> {});
         }
         Verdict v = Verdict.compute(d, ledger, 0, true, false, Duration.ZERO);
         assertTrue(v.dataBytes() > 0, "the disk has data");
