@@ -12,7 +12,6 @@ import io.sparserandom.protocol.NbdDecodeFailure;
 import io.sparserandom.protocol.NbdErrno;
 import io.sparserandom.protocol.NbdReplyType;
 import io.sparserandom.protocol.NbdRequest;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -204,18 +203,13 @@ final class NbdClientHandler extends ChannelDuplexHandler implements NbdReplyDec
         }
         if (c.done()) {
             // Validate before removing, so a failure here still fails this request in failAll.
-            if (p.error == null && p.command == NbdCommand.READ && p.covered != p.length) {
-                return "read reply covers "
-                        + p.covered
-                        + " of "
-                        + p.length
-                        + " bytes of "
-                        + p.describe();
-            }
-            if (p.error == null
-                    && p.command == NbdCommand.BLOCK_STATUS
-                    && (p.extents == null || p.extents.isEmpty())) {
-                return "block status reply without extents to " + p.describe();
+            if (p.error == null) {
+                try {
+                    ReplyChunks.checkComplete(
+                            p.command, p.covered, p.length, p.extents, p.describe());
+                } catch (ReplyChunks.BadChunk e) {
+                    return e.getMessage();
+                }
             }
             pending.remove(p.cookie);
             if (p.error != null) {
@@ -245,30 +239,13 @@ final class NbdClientHandler extends ChannelDuplexHandler implements NbdReplyDec
             return null;
         }
         if (NbdReplyType.isErrorType(type)) {
-            if (b.readableBytes() < 6) {
-                return "error chunk too short";
-            }
-            int errno = b.readInt();
-            int msgLen = b.readUnsignedShort();
-            if (msgLen > b.readableBytes()) {
-                return "error chunk message length " + msgLen + " exceeds the chunk";
-            }
-            String message = b.readCharSequence(msgLen, StandardCharsets.UTF_8).toString();
-            long errOffset = -1;
-            if (type == NbdReplyType.ERROR_OFFSET.wireValue()) {
-                if (b.readableBytes() != 8) {
-                    return "ERROR_OFFSET chunk has wrong length";
+            try {
+                NbdException e = ReplyChunks.error(type, b, p.describe(), p.offset, p.length);
+                if (p.error == null) {
+                    p.error = e;
                 }
-                errOffset = b.readLong();
-                if (errOffset < p.offset || errOffset >= p.offset + p.length) {
-                    return "ERROR_OFFSET offset " + errOffset + " outside the request";
-                }
-            }
-            if (errno == 0) {
-                return "error chunk with errno 0";
-            }
-            if (p.error == null) {
-                p.error = new NbdException(p.describe(), NbdErrno.of(errno), message, errOffset);
+            } catch (ReplyChunks.BadChunk e) {
+                return e.getMessage();
             }
             return null;
         }
@@ -284,13 +261,10 @@ final class NbdClientHandler extends ChannelDuplexHandler implements NbdReplyDec
             long chunkOffset = b.readLong();
             long chunkLength = hole ? b.readUnsignedInt() : b.readableBytes();
             long rel = chunkOffset - p.offset;
-            if (chunkLength == 0 || rel < 0 || rel > p.length || chunkLength > p.length - rel) {
-                return NbdReplyType.of(type)
-                        + " chunk ["
-                        + chunkOffset
-                        + ", +"
-                        + chunkLength
-                        + ") outside the request";
+            try {
+                ReplyChunks.checkReadChunk(type, chunkOffset, chunkLength, p.offset, p.length);
+            } catch (ReplyChunks.BadChunk e) {
+                return e.getMessage();
             }
             p.covered += chunkLength;
             if (p.covered > p.length) {
@@ -314,83 +288,22 @@ final class NbdClientHandler extends ChannelDuplexHandler implements NbdReplyDec
             }
             return null;
         }
-        if (type == NbdReplyType.BLOCK_STATUS_EXT.wireValue()) {
-            return blockStatusExt(p, b);
-        }
-        if (type == NbdReplyType.BLOCK_STATUS.wireValue()) {
-            if (info.extendedHeaders()) {
-                return "BLOCK_STATUS chunk with extended headers (BLOCK_STATUS_EXT expected)";
-            }
+        if (type == NbdReplyType.BLOCK_STATUS_EXT.wireValue()
+                || type == NbdReplyType.BLOCK_STATUS.wireValue()) {
             if (p.command != NbdCommand.BLOCK_STATUS) {
-                return "BLOCK_STATUS chunk for a " + p.command;
-            }
-            if (b.readableBytes() < 12 || (b.readableBytes() - 4) % 8 != 0) {
-                return "BLOCK_STATUS chunk has bad length " + b.readableBytes();
-            }
-            int id = b.readInt();
-            if (id != info.metaContextId()) {
-                return "BLOCK_STATUS chunk for meta context " + id + " which was not negotiated";
+                return NbdReplyType.of(type) + " chunk for a " + p.command;
             }
             if (p.extents != null) {
-                return "second BLOCK_STATUS chunk for the same context";
+                return "second block status chunk for the same context";
             }
-            List<Extent> extents = new ArrayList<>(b.readableBytes() / 8);
-            long total = 0;
-            while (b.isReadable() && total < p.length) {
-                long len = b.readUnsignedInt();
-                int flags = b.readInt();
-                if (len == 0) {
-                    return "zero-length extent";
-                }
-                len = Math.min(len, p.length - total); // the last extent may run past the request
-                extents.add(new Extent(len, flags));
-                total += len;
+            try {
+                p.extents = ReplyChunks.blockStatus(type, b, info, p.length);
+            } catch (ReplyChunks.BadChunk e) {
+                return e.getMessage();
             }
-            p.extents = extents;
             return null;
         }
         return "unknown chunk type " + type;
-    }
-
-    /** NBD_REPLY_TYPE_BLOCK_STATUS_EXT: id, count, then count 64-bit (length, status) pairs. */
-    private String blockStatusExt(Pending p, ByteBuf b) {
-        if (!info.extendedHeaders()) {
-            return "BLOCK_STATUS_EXT chunk without extended headers";
-        }
-        if (p.command != NbdCommand.BLOCK_STATUS) {
-            return "BLOCK_STATUS_EXT chunk for a " + p.command;
-        }
-        int size = b.readableBytes();
-        if (size < 24 || (size - 8) % 16 != 0) {
-            return "BLOCK_STATUS_EXT chunk has bad length " + size;
-        }
-        int id = b.readInt();
-        long count = b.readUnsignedInt();
-        if (count != (size - 8) / 16) {
-            return "BLOCK_STATUS_EXT count " + count + " does not match its length " + size;
-        }
-        if (id != info.metaContextId()) {
-            return "BLOCK_STATUS_EXT chunk for meta context " + id + " which was not negotiated";
-        }
-        if (p.extents != null) {
-            return "second block status chunk for the same context";
-        }
-        List<Extent> extents = new ArrayList<>((int) count);
-        long total = 0;
-        while (b.isReadable() && total < p.length) {
-            long len = b.readLong();
-            long status = b.readLong();
-            if (len == 0) {
-                return "zero-length extent";
-            }
-            // Unsigned: a length of 2^63 or more runs past any request.
-            len = len < 0 ? p.length - total : Math.min(len, p.length - total);
-            // base:allocation keeps its flags in the low 32 bits; the rest is reserved.
-            extents.add(new Extent(len, (int) status));
-            total += len;
-        }
-        p.extents = extents;
-        return null;
     }
 
     private void finish(Pending p, Throwable error) {

@@ -31,11 +31,26 @@ import java.util.function.Consumer;
  * rest of the disk and claims the whole hole: with extended headers a hole of exabytes costs one
  * extents request. The engine sees only {@link CopyEndpoint}.
  *
+ * <p>Between two NBD exports the workers take the direct data path: worker i owns lane i's source
+ * and target connection ({@link DirectLanes}) and, instead of blocking for a window permit, runs
+ * their I/O itself, so replies complete on the worker's thread and no request crosses threads.
+ *
  * <p>Use: {@code new Copier(options).run(plan -> ...)}; {@link #bytesDone()} may be polled for
  * progress from another thread.
  */
 public final class Copier {
+    /**
+     * Whether a copy between two NBD exports takes the direct data path ({@link DirectLanes}: each
+     * worker drives its own connections) instead of the Netty client. System property {@code
+     * sparserandom.copier.direct}.
+     */
+    static final boolean DIRECT =
+            Boolean.parseBoolean(System.getProperty("sparserandom.copier.direct", "true"));
+
     private final CopyOptions options;
+    private final boolean direct;
+    private final NbdClientOptions client;
+    private DirectLanes lanes; // set for the length of run() when on the direct path
     private final AtomicLong done = new AtomicLong();
     private final AtomicLong copied = new AtomicLong();
     private final AtomicLong zeroed = new AtomicLong();
@@ -43,7 +58,14 @@ public final class Copier {
     private volatile long total;
 
     public Copier(CopyOptions options) {
+        this(options, DIRECT, NbdClientOptions.DEFAULTS);
+    }
+
+    /** For tests: the data path and the negotiation (e.g. without extended headers) by hand. */
+    Copier(CopyOptions options, boolean direct, NbdClientOptions client) {
         this.options = options;
+        this.direct = direct;
+        this.client = client;
     }
 
     /** Bytes of the disk handled so far (copied, zeroed or skipped). */
@@ -66,6 +88,10 @@ public final class Copier {
         long t0 = System.nanoTime();
         CopyEndpoint src = null;
         CopyEndpoint dst = null;
+        lanes =
+                direct && options.source().contains("://") && options.target().contains("://")
+                        ? new DirectLanes()
+                        : null;
         try {
             src = openSource(options.source());
             total = src.size();
@@ -105,25 +131,33 @@ public final class Copier {
             if (src != null) {
                 src.close();
             }
+            if (lanes != null) {
+                lanes.close();
+            }
         }
     }
 
     private NbdClientOptions clientOptions() {
-        return NbdClientOptions.DEFAULTS.withMaxInFlight(options.requests());
+        return client.withMaxInFlight(options.requests());
     }
 
     private CopyEndpoint openSource(String spec) throws IOException {
         if (spec.contains("://")) {
-            return NbdEndpoint.open(
-                    NbdUri.parse(spec), clientOptions().withMetaContext(options.extents()));
+            NbdClientOptions o = clientOptions().withMetaContext(options.extents());
+            return lanes != null
+                    ? NbdEndpoint.openDirect(NbdUri.parse(spec), o, lanes)
+                    : NbdEndpoint.open(NbdUri.parse(spec), o);
         }
         return FileEndpoint.openSource(Path.of(spec));
     }
 
     private CopyEndpoint openTarget(String spec, long size) throws IOException {
         if (spec.contains("://")) {
+            NbdClientOptions o = clientOptions().withMetaContext(false);
             NbdEndpoint e =
-                    NbdEndpoint.open(NbdUri.parse(spec), clientOptions().withMetaContext(false));
+                    lanes != null
+                            ? NbdEndpoint.openDirect(NbdUri.parse(spec), o, lanes)
+                            : NbdEndpoint.open(NbdUri.parse(spec), o);
             if (e.info().readOnly()) {
                 e.close();
                 throw new IOException("target " + spec + " is read-only");
@@ -261,6 +295,12 @@ public final class Copier {
 
         /** Waits for everything this worker has in flight. */
         void drain() {
+            if (lanes != null) {
+                while (window.availablePermits() < plan.requestsPerConnection()) {
+                    drive();
+                }
+                return;
+            }
             window.acquireUninterruptibly(plan.requestsPerConnection());
             window.release(plan.requestsPerConnection());
         }
@@ -395,7 +435,21 @@ public final class Copier {
         }
 
         private void acquire() {
-            window.acquireUninterruptibly();
+            if (lanes == null) {
+                window.acquireUninterruptibly();
+                return;
+            }
+            while (!window.tryAcquire()) {
+                drive();
+            }
+        }
+
+        /** Direct path: runs this lane's I/O, which is what returns permits. */
+        private void drive() {
+            if (!lanes.loop(lane).runOnce()) {
+                // Every completion comes from the loop: with nothing in flight, none is coming.
+                throw new IllegalStateException("lane " + lane + " waits with nothing in flight");
+            }
         }
 
         private void track(CompletableFuture<Void> f, long n, AtomicLong counter) {

@@ -6,13 +6,19 @@ import io.sparserandom.client.Extent;
 import io.sparserandom.client.NbdClient;
 import io.sparserandom.client.NbdClientOptions;
 import io.sparserandom.client.NbdConnectionPool;
+import io.sparserandom.client.NbdDirectConnection;
 import io.sparserandom.client.NbdExportInfo;
 import io.sparserandom.client.NbdUri;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** An NBD export as a copy endpoint, over one or (with CAN_MULTI_CONN) several connections. */
+/**
+ * An NBD export as a copy endpoint, over one or (with CAN_MULTI_CONN) several connections: Netty
+ * {@link NbdClient}s, or {@link NbdDirectConnection}s on the copy's {@link DirectLanes} (connection
+ * i on lane i's loop, run by worker i).
+ */
 public final class NbdEndpoint implements CopyEndpoint {
     /** Largest WRITE_ZEROES we send: well inside the u32 length, aligned to any block size. */
     static final long MAX_ZERO = 1L << 31;
@@ -29,12 +35,23 @@ public final class NbdEndpoint implements CopyEndpoint {
 
     private final NbdUri uri;
     private final NbdClientOptions options;
-    private NbdConnectionPool pool;
+    private NbdConnectionPool pool; // null on the direct path
+    private final DirectLanes lanes; // null on the Netty path
+    private final List<NbdDirectConnection> direct = new ArrayList<>();
 
     private NbdEndpoint(NbdUri uri, NbdClientOptions options, NbdConnectionPool pool) {
         this.uri = uri;
         this.options = options;
         this.pool = pool;
+        this.lanes = null;
+    }
+
+    private NbdEndpoint(NbdUri uri, NbdClientOptions options, DirectLanes lanes)
+            throws IOException {
+        this.uri = uri;
+        this.options = options;
+        this.lanes = lanes;
+        direct.add(NbdDirectConnection.connect(uri, options, lanes.open(0)));
     }
 
     /**
@@ -45,8 +62,14 @@ public final class NbdEndpoint implements CopyEndpoint {
         return new NbdEndpoint(uri, options, NbdConnectionPool.open(uri, options, 1));
     }
 
+    /** As {@link #open}, on the direct data path. */
+    static NbdEndpoint openDirect(NbdUri uri, NbdClientOptions options, DirectLanes lanes)
+            throws IOException {
+        return new NbdEndpoint(uri, options, lanes);
+    }
+
     public NbdExportInfo info() {
-        return pool.info();
+        return pool != null ? pool.info() : direct.get(0).info();
     }
 
     @Override
@@ -61,11 +84,17 @@ public final class NbdEndpoint implements CopyEndpoint {
 
     @Override
     public int connections() {
-        return pool.size();
+        return pool != null ? pool.size() : direct.size();
     }
 
     @Override
     public int extendConnections(int wanted) throws IOException {
+        if (pool == null) {
+            for (int i = direct.size(); i < wanted && supportsMultiConn(); i++) {
+                direct.add(NbdDirectConnection.connect(uri, options, lanes.open(i)));
+            }
+            return direct.size();
+        }
         if (wanted > pool.size() && supportsMultiConn()) {
             NbdClient first = pool.get(0);
             pool = NbdConnectionPool.extend(first, options, wanted);
@@ -103,16 +132,28 @@ public final class NbdEndpoint implements CopyEndpoint {
 
     @Override
     public CompletableFuture<ByteBuf> read(int lane, long offset, int length) {
+        if (pool == null) {
+            return direct.get(lane).read(offset, length);
+        }
         return pool.get(lane).readAsync(offset, length);
     }
 
     @Override
     public CompletableFuture<Void> write(int lane, long offset, ByteBuf data) {
+        if (pool == null) {
+            return direct.get(lane).write(offset, data, 0);
+        }
         return pool.get(lane).writeAsync(offset, data, false);
     }
 
     @Override
     public CompletableFuture<Void> zero(int lane, long offset, long length) {
+        if (pool == null) {
+            NbdDirectConnection c = direct.get(lane);
+            return info().canZero()
+                    ? c.zero(offset, length, 0)
+                    : c.write(offset, ZEROES.retainedSlice(0, (int) length), 0);
+        }
         NbdClient c = pool.get(lane);
         if (c.info().canZero()) {
             return c.zeroAsync(offset, length, false, false);
@@ -124,19 +165,28 @@ public final class NbdEndpoint implements CopyEndpoint {
     @Override
     public List<Extent> extents(int lane, long offset, long length) throws IOException {
         long max = info().extendedHeaders() ? info().maxEffectLength() : MAX_ZERO;
+        if (pool == null) {
+            return lanes.loop(lane)
+                    .await(direct.get(lane).blockStatus(offset, Math.min(length, max)));
+        }
         return pool.get(lane).blockStatus(offset, Math.min(length, max), false);
     }
 
     @Override
     public void flush() throws IOException {
         // With multi-conn, a flush on one connection covers writes completed on all of them.
-        if (info().canFlush()) {
+        if (info().canFlush() && pool == null) {
+            lanes.loop(0).await(direct.get(0).flush());
+        } else if (info().canFlush()) {
             pool.get(0).flush();
         }
     }
 
     @Override
     public void close() {
-        pool.close();
+        if (pool != null) {
+            pool.close();
+        }
+        direct.forEach(NbdDirectConnection::close);
     }
 }

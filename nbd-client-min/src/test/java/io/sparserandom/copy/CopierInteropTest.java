@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.netty.buffer.Unpooled;
 import io.sparserandom.client.NbdClient;
+import io.sparserandom.client.NbdClientOptions;
 import io.sparserandom.client.NbdException;
 import io.sparserandom.client.NbdUri;
 import io.sparserandom.protocol.NbdErrno;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -137,6 +139,65 @@ class CopierInteropTest {
             CopyResult r = copy(s.uri(), s.uri(), CopyOptions.defaults("", ""));
             assertEquals(1L << 30, r.size());
             assertTrue(r.bytesCopied() > 0);
+        }
+    }
+
+    /** The direct data path with each reply format nbdkit speaks (it has no extended headers). */
+    @Test
+    void directSelfCopyThroughNbdkitVerifiesWithSimpleAndStructuredReplies() throws Exception {
+        try (ServerProcess s = ServerProcess.nbdkit(dir, "sparse-random", "512M", "seed=6")) {
+            for (NbdClientOptions client :
+                    List.of(
+                            NbdClientOptions.DEFAULTS,
+                            NbdClientOptions.DEFAULTS.withStructuredReplies(false))) {
+                CopyOptions o =
+                        new CopyOptions(
+                                s.uri(), s.uri(), null, 32, 256 << 10, false, false, true, false);
+                CopyResult r = new Copier(o, true, client).run(plan -> {});
+                assertEquals(512L << 20, r.bytesCopied(), r.summary());
+            }
+        }
+    }
+
+    /** Without WRITE_ZEROES (nbdkit's nozero filter) holes are written as zeroes, and verify. */
+    @Test
+    void directCopyWithoutWriteZeroesWritesZeroes() throws Exception {
+        try (ServerProcess s =
+                ServerProcess.nbdkit(dir, "--filter=nozero", "sparse-random", "256M", "seed=5")) {
+            CopyResult r =
+                    new Copier(
+                                    CopyOptions.defaults(s.uri(), s.uri()),
+                                    true,
+                                    NbdClientOptions.DEFAULTS)
+                            .run(plan -> {});
+            assertTrue(r.bytesZeroed() > 0, r.summary());
+            assertEquals(256L << 20, r.bytesCopied() + r.bytesZeroed(), r.summary());
+        }
+    }
+
+    @Test
+    void readErrorFromNbdkitFailsTheDirectCopy() throws Exception {
+        try (ServerProcess s =
+                ServerProcess.nbdkit(
+                        dir,
+                        "--filter=error",
+                        "sparse-random",
+                        "256M",
+                        "seed=3",
+                        "error-pread=EIO",
+                        "error-pread-rate=100%")) {
+            CopyException e =
+                    assertThrows(
+                            CopyException.class,
+                            () ->
+                                    new Copier(
+                                                    CopyOptions.defaults(s.uri(), s.uri()),
+                                                    true,
+                                                    NbdClientOptions.DEFAULTS)
+                                            .run(plan -> {}));
+            NbdException cause = assertInstanceOf(NbdException.class, e.getCause());
+            assertEquals(NbdErrno.EIO, cause.errno());
+            assertTrue(e.getMessage().contains("READ"), e.getMessage());
         }
     }
 
