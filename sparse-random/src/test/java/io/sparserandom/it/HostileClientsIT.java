@@ -50,7 +50,7 @@ class HostileClientsIT {
                 new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         // As bin/sparse-random sets them for the server.
         start.environment().put("MALLOC_ARENA_MAX", "2");
-        start.environment().put("MALLOC_MMAP_THRESHOLD_", "131072");
+        start.environment().put("MALLOC_MMAP_THRESHOLD_", "4194304");
         Process server = start.start();
         try {
             int port = port(server);

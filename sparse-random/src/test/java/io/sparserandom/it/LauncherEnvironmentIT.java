@@ -34,7 +34,7 @@ class LauncherEnvironmentIT {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         // As the launcher sets them.
         pb.environment().put("MALLOC_ARENA_MAX", "2");
-        pb.environment().put("MALLOC_MMAP_THRESHOLD_", "131072");
+        pb.environment().put("MALLOC_MMAP_THRESHOLD_", "4194304");
         pb.environment().put("SPARSE_RANDOM_LAUNCHER_ENV", "MALLOC_MMAP_THRESHOLD_");
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -46,6 +46,6 @@ class LauncherEnvironmentIT {
         // The tool: no threshold, the marker gone, the arenas kept.
         assertTrue(out.contains("tool: [] [] [2]"), out);
         // Its parent, the server's JVM, has the threshold.
-        assertTrue(out.contains("MALLOC_MMAP_THRESHOLD_=131072"), out);
+        assertTrue(out.contains("MALLOC_MMAP_THRESHOLD_=4194304"), out);
     }
 }

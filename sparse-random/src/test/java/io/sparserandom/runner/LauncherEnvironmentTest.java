@@ -10,7 +10,7 @@ class LauncherEnvironmentTest {
     @Test
     void theLaunchersOwnVariablesDoNotReachATool() {
         Map<String, String> env = new HashMap<>();
-        env.put("MALLOC_MMAP_THRESHOLD_", "131072");
+        env.put("MALLOC_MMAP_THRESHOLD_", "4194304");
         env.put("MALLOC_ARENA_MAX", "2");
         env.put("PATH", "/usr/bin");
         env.put(LauncherEnvironment.NAMES, " MALLOC_MMAP_THRESHOLD_  ");
@@ -29,7 +29,7 @@ class LauncherEnvironmentTest {
     @Test
     void theEndpointsEnvironmentIsExportedWithoutThem() {
         Map<String, String> env = new HashMap<>();
-        env.put("MALLOC_MMAP_THRESHOLD_", "131072");
+        env.put("MALLOC_MMAP_THRESHOLD_", "4194304");
         env.put(LauncherEnvironment.NAMES, "MALLOC_MMAP_THRESHOLD_");
         Endpoint.tcp("127.0.0.1", 10809, "").exportTo(env);
         assertEquals(null, env.get("MALLOC_MMAP_THRESHOLD_"));
