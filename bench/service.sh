@@ -51,8 +51,8 @@ measure() {
     jcmd "$jvm" GC.run >/dev/null
     sleep 1
     local heap rss
-    # Young plus old generation in use (ParallelGC, as jvm.options sets).
-    heap=$(jcmd "$jvm" GC.heap_info | awk '/Gen +total/ {for (i=1;i<=NF;i++) if ($i=="used") {u=$(i+1); sub(/K.*/,"",u); s+=u}} END {print s}')
+    # Young plus old generation in use (the serial collector's lines, or the parallel one's).
+    heap=$(jcmd "$jvm" GC.heap_info | awk '/([Gg]en|generation) +total/ {for (i=1;i<=NF;i++) if ($i=="used") {u=$(i+1); sub(/K.*/,"",u); s+=u}} END {print s}')
     rss=$(awk '/VmRSS/ {print $2}' "/proc/$jvm/status")
     echo "$heap $rss"
 }

@@ -125,6 +125,8 @@ public final class NbdServer implements AutoCloseable {
                 new ServerBootstrap()
                         .group(group)
                         .channel(type)
+                        // Buffers are taken from one pool and reused (ServerBuffers says why).
+                        .childOption(ChannelOption.ALLOCATOR, ServerBuffers.ALLOCATOR)
                         // Replies queued past what the socket holds, per connection: this times the
                         // connections bounds the memory clients that read slowly (or never) can
                         // pin. The unix socket's own 4 MiB send buffer keeps the pipe full.

@@ -152,8 +152,12 @@ public final class Endpoint {
         return env;
     }
 
-    /** Sets {@link #environment()} in a process's environment. */
+    /**
+     * Sets {@link #environment()} in a process's environment, without what the launcher set for our
+     * JVM alone.
+     */
     void exportTo(Map<String, String> processEnvironment) {
+        LauncherEnvironment.removeFrom(processEnvironment);
         environment()
                 .forEach(
                         (k, v) -> {
