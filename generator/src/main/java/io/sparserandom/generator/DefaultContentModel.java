@@ -49,16 +49,16 @@ final class DefaultContentModel implements ContentModel {
         }
     }
 
-    /**
-     * Straight into the reply buffer: one 8-byte store per output, where generating into the
-     * scratch first cost a second copy of every byte (16 % of a random-content read's server
-     * samples in a profile).
-     */
     @Override
     public boolean fillsInto() {
         return true;
     }
 
+    /**
+     * Straight into the reply buffer: one 8-byte store per output, where generating into the
+     * scratch first cost a second copy of every byte (16 % of a random-content read's server
+     * samples in a profile).
+     */
     @Override
     public void fillBlockInto(long blockStart, ByteBuffer out, int index) {
         Xoshiro256 g = new Xoshiro256(blockSeed(blockStart));
