@@ -96,6 +96,49 @@ public final class NbdServer implements AutoCloseable {
         return new Builder();
     }
 
+    /**
+     * Does the one-time work of a first {@link #start()} that needs no configuration: epoll's
+     * native library, Netty's platform probes, the classes of a listening server and the buffer
+     * pool; a caller may run it on another thread while it parses its command line. Idempotent.
+     * Failures are left for {@code start()} to meet and report.
+     */
+    public static void prepare() {
+        try {
+            boolean epoll = Epoll.isAvailable();
+            initialize(
+                    epoll ? EpollIoHandler.class : NioIoHandler.class,
+                    epoll
+                            ? EpollServerDomainSocketChannel.class
+                            : NioServerDomainSocketChannel.class,
+                    epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class,
+                    MultiThreadIoEventLoopGroup.class,
+                    ServerBootstrap.class,
+                    DefaultChannelGroup.class,
+                    HandshakeHandler.class,
+                    TransmissionHandler.class,
+                    ServerBuffers.class);
+            // A server channel made and dropped: its configuration, pipeline and Netty's default
+            // allocator are built once, here, rather than inside bind.
+            ServerChannel probe =
+                    epoll
+                            ? new EpollServerDomainSocketChannel()
+                            : new NioServerDomainSocketChannel();
+            probe.unsafe().closeForcibly();
+        } catch (LinkageError | RuntimeException e) {
+            LOG.debug("preparing the server: {}", e.toString());
+        }
+    }
+
+    private static void initialize(Class<?>... classes) {
+        for (Class<?> c : classes) {
+            try {
+                Class.forName(c.getName(), true, c.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     /** Binds and returns once listening. */
     public synchronized NbdServer start() throws IOException {
         if (serverChannel != null) {

@@ -139,8 +139,11 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        // C2 whatever the disk: the servers run in this JVM, one after the other, and any row may
+        // be large.
         Integer relaunched =
-                Relaunch.ifNeeded(points.stream().anyMatch(p -> Relaunch.wantsVector(p.params())));
+                Relaunch.ifNeeded(
+                        points.stream().anyMatch(p -> Relaunch.wantsVector(p.params())), true);
         if (relaunched != null) {
             return relaunched;
         }

@@ -14,7 +14,7 @@ public final class Main {
 
     public static void main(String[] args) {
         Relaunch.rememberArgs(args);
-        System.exit(run(args));
+        System.exit(run(args, true));
     }
 
     /** The subcommands, in the order the main help lists them. */
@@ -32,11 +32,31 @@ public final class Main {
 
     /** Runs the command line and returns the exit status (used by tests too). */
     public static int run(String... args) {
+        return run(args, false);
+    }
+
+    private static int run(String[] args, boolean warmUp) {
         List<String> list = Arrays.asList(args);
         configureLogging(
                 list.contains("-v") || list.contains("--verbose"),
                 !list.contains("--run") && !list.contains("--self-copy"));
+        // After the logging set-up, which Netty's first logger reads.
+        if (warmUp && servesADisk(list)) {
+            WarmUp.start();
+        }
         return commandLine(args).execute(args);
+    }
+
+    /** Whether these arguments run the main command, which starts a server, rather than help. */
+    private static boolean servesADisk(List<String> args) {
+        for (String arg : args) {
+            if (SUBCOMMANDS.containsKey(arg)
+                    || arg.startsWith("@")
+                    || List.of("-h", "--help", "-V", "--version").contains(arg)) {
+                return false;
+            }
+        }
+        return !args.isEmpty();
     }
 
     /** The whole command line: the main command and every subcommand. */

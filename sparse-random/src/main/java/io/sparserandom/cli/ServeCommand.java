@@ -171,8 +171,9 @@ public final class ServeCommand implements Callable<Integer> {
         int maxConnections = connections.maxConnections();
         String token = readToken();
         TlsConfig tlsConfig = tls.config(spec.commandLine());
-        // Any export may ask for random content, which wants the Vector API: relaunch once now.
-        Integer relaunched = Relaunch.ifNeeded(true);
+        // Any export may ask for nbdkit's random content, which wants the Vector API, or be large,
+        // which wants C2: relaunch once now.
+        Integer relaunched = Relaunch.ifNeeded(true, true);
         if (relaunched != null) {
             return relaunched;
         }

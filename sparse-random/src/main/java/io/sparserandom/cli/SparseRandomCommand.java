@@ -185,7 +185,10 @@ public final class SparseRandomCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        Integer relaunched = Relaunch.ifNeeded(Relaunch.wantsVector(parsed.params()));
+        Integer relaunched =
+                Relaunch.ifNeeded(
+                        Relaunch.wantsVector(parsed.params()),
+                        Relaunch.wantsFullJit(parsed.params()));
         if (relaunched != null) {
             return relaunched;
         }
@@ -212,14 +215,20 @@ public final class SparseRandomCommand implements Callable<Integer> {
         if (p.shape() != null) {
             err.println("sparse-random: " + CaptiveServer.describe(p));
         } else {
-            err.printf(
-                    "sparse-random: size=%d seed=%d percent=%s runlength=%d random-content=%b%s%n",
-                    p.size(),
-                    p.seed(),
-                    CaptiveServer.trimDouble(p.percent()),
-                    p.runlength(),
-                    p.randomContent(),
-                    p.model() == DiskParams.Model.NBDKIT ? " compat=nbdkit" : "");
+            // Concatenated, not printf: the formatter's first use loads locale data (3 % of a
+            // start-up).
+            err.println(
+                    "sparse-random: size="
+                            + p.size()
+                            + " seed="
+                            + p.seed()
+                            + " percent="
+                            + CaptiveServer.trimDouble(p.percent())
+                            + " runlength="
+                            + p.runlength()
+                            + " random-content="
+                            + p.randomContent()
+                            + (p.model() == DiskParams.Model.NBDKIT ? " compat=nbdkit" : ""));
         }
         if (!faults.isEmpty()) {
             err.println(
@@ -248,6 +257,7 @@ public final class SparseRandomCommand implements Callable<Integer> {
 
         long started = System.nanoTime();
         SparseRandomDisk disk = SparseRandomDisk.create(p);
+        WarmUp.await();
         Integer toolStatus = null;
         Verifier verifier;
         Signals signals = new Signals();

@@ -35,6 +35,14 @@ public final class JvmOptions {
         return load("vector.options");
     }
 
+    /**
+     * What a run with much data or random content adds to {@link #load()}: C2 on top of C1 (see
+     * jit.options).
+     */
+    public static List<String> fullJit() {
+        return load("jit.options");
+    }
+
     private static List<String> load(String name) {
         try (InputStream in = JvmOptions.class.getResourceAsStream(name)) {
             if (in == null) {

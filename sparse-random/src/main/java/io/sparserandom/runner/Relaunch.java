@@ -1,6 +1,8 @@
 package io.sparserandom.runner;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import io.sparserandom.generator.DiskParams;
+import io.sparserandom.generator.Shape;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -9,12 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * nbdkit's random content (compat=nbdkit: one output per byte) wants the incubating Vector API,
- * whose module makes the JVM print a warning at every start. So the launcher starts without it, and
- * a run that turns out to need it (which only picocli knows, after parsing) starts itself once more
- * with {@link JvmOptions#vector()} added: the same JVM options and arguments, the same standard
- * streams; this process waits and exits with the child's status. Signals that end this process end
- * the child too.
+ * The launcher starts every JVM the same way: C1 alone (cheap to warm up, right for the small disks
+ * of CI gates) and without the Vector API (whose module prints a warning at every start). A run
+ * that turns out to want more, which only picocli knows after parsing, starts itself once more with
+ * it added: C2 for much data or random content ({@link JvmOptions#fullJit()}), the Vector API for
+ * nbdkit's random content ({@link JvmOptions#vector()}). Same JVM options and arguments, same
+ * standard streams; this process waits and exits with the child's status. Signals that end this
+ * process end the child too.
  */
 public final class Relaunch {
     static final String MARK = "sparse-random.relaunched";
@@ -44,18 +47,60 @@ public final class Relaunch {
     }
 
     /**
-     * When {@code wanted}, runs this command again in a JVM with the Vector API, unless this one
-     * has it or cannot tell how it was started (then it goes on with the scalar fill: slower, never
-     * wrong).
+     * From this much data (size times percent) on, C2 pays for its warm-up: server CPU of one
+     * nbdcopy self-copy, C1 alone against C2, crossed over between 8 and 12 GiB of data
+     * (docs/performance.md, "The JIT rule").
+     */
+    static final double FULL_JIT_DATA = 10.0 * (1L << 30);
+
+    /** Whether disks with these parameters want C2: much data, or random content to generate. */
+    public static boolean wantsFullJit(DiskParams params) {
+        return params.randomContent() || expectedData(params) >= FULL_JIT_DATA;
+    }
+
+    /** The data bytes a disk with these parameters should hold, roughly (no layout is walked). */
+    static double expectedData(DiskParams params) {
+        Shape shape = params.shape();
+        if (shape != null) {
+            return (double) params.size() * shape.bytes(Shape.State.DATA) / shape.size();
+        }
+        return params.size() * params.percent() / 100;
+    }
+
+    /**
+     * Whether this JVM compiles with C1 alone. Asked only when a run wants C2, so that small runs
+     * never load the management beans.
+     */
+    static boolean quickJit() {
+        HotSpotDiagnosticMXBean hotspot =
+                ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        return Boolean.parseBoolean(hotspot.getVMOption("TieredCompilation").getValue())
+                && Integer.parseInt(hotspot.getVMOption("TieredStopAtLevel").getValue()) < 4;
+    }
+
+    /**
+     * Runs this command again in a JVM with what it lacks of what is wanted: the Vector API, C2.
+     * Nothing happens when this JVM has it all, is itself such a second start, or cannot tell how
+     * it was started (then it goes on as it is: slower, never wrong).
      *
      * @return the child's exit status, or null to go on in this JVM
      */
-    public static Integer ifNeeded(boolean wanted) throws InterruptedException {
+    public static Integer ifNeeded(boolean vector, boolean fullJit) throws InterruptedException {
         String[] args = mainArgs;
-        if (!wanted || vectorPresent() || args == null || Boolean.getBoolean(MARK)) {
+        if (args == null || Boolean.getBoolean(MARK)) {
             return null;
         }
-        List<String> extra = JvmOptions.vector();
+        List<String> extra = new ArrayList<>();
+        if (vector && !vectorPresent()) {
+            extra.addAll(JvmOptions.vector());
+        }
+        if ((fullJit || !extra.isEmpty()) && quickJit()) {
+            // A vector fill under C1 alone runs the Vector API's allocating Java fallbacks.
+            extra.addAll(JvmOptions.fullJit());
+        }
+        if (extra.isEmpty()) {
+            return null;
+        }
         List<String> command = command(args, extra);
         if (command == null) {
             return null;
@@ -119,14 +164,13 @@ public final class Relaunch {
                                     .getCodeSource()
                                     .getLocation()
                                     .toURI());
-            if (Files.isRegularFile(source)) {
-                command.add("-jar");
-                command.add(source.toString());
-            } else {
-                command.add("-cp");
-                command.add(System.getProperty("java.class.path"));
-                command.add("io.sparserandom.cli.Main");
-            }
+            // The main class by name even from the jar, as the launcher does (no manifest read).
+            command.add("-cp");
+            command.add(
+                    Files.isRegularFile(source)
+                            ? source.toString()
+                            : System.getProperty("java.class.path"));
+            command.add("io.sparserandom.cli.Main");
         } catch (URISyntaxException | RuntimeException e) {
             return null;
         }
