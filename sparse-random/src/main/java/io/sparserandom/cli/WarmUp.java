@@ -1,16 +1,11 @@
 package io.sparserandom.cli;
 
 import io.sparserandom.server.NbdServer;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
-import picocli.CommandLine;
 
 /**
- * Start-up work done on a second thread while the main thread builds the command line's model
- * (docs/performance.md, "Start-up, third pass"): the main command's annotations, parsed here first
- * so that picocli finds them parsed (each kind of annotation costs the JVM a generated proxy
- * class), then the server's one-time work ({@link NbdServer#prepare()}: epoll's native library,
- * Netty's probes and classes). Each takes the main thread a tenth of a second or so, and the
+ * The server's one-time start work ({@link NbdServer#prepare()}: epoll's native library, Netty's
+ * probes and classes) on a second thread while the main thread builds the command line's model
+ * (docs/performance.md, "Start-up, third pass"). Each took the main thread 50-100 ms, and the
  * machine has a core to spare then.
  */
 final class WarmUp {
@@ -21,13 +16,7 @@ final class WarmUp {
     /** Starts the work, once. */
     static synchronized void start() {
         if (thread == null) {
-            thread =
-                    new Thread(
-                            () -> {
-                                annotations(SparseRandomCommand.class);
-                                NbdServer.prepare();
-                            },
-                            "warm-up");
+            thread = new Thread(NbdServer::prepare, "warm-up");
             thread.setDaemon(true);
             thread.start();
         }
@@ -57,21 +46,6 @@ final class WarmUp {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Reads the annotations picocli will read: the class's, its members', its mixins'. */
-    @SuppressWarnings("ReturnValueIgnored") // read for the side effect: the JVM caches them
-    private static void annotations(Class<?> type) {
-        type.getAnnotations();
-        for (Field f : type.getDeclaredFields()) {
-            f.getAnnotations();
-            if (f.isAnnotationPresent(CommandLine.Mixin.class)) {
-                annotations(f.getType());
-            }
-        }
-        for (Method m : type.getDeclaredMethods()) {
-            m.getAnnotations();
         }
     }
 }
