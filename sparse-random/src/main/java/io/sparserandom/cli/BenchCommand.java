@@ -30,6 +30,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
         name = "bench",
+        addMethodSubcommands = false,
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         sortOptions = false,

@@ -20,6 +20,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
         name = "copy",
+        addMethodSubcommands = false,
         mixinStandardHelpOptions = true,
         description = "Copy an NBD export or file to another, skipping holes (like nbdcopy).")
 public final class CopyCommand implements Callable<Integer> {

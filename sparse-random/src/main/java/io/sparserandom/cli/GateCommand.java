@@ -26,6 +26,7 @@ import picocli.CommandLine.Parameters;
 /** {@code sparse-random gate [OPTIONS] [DISK PARAMS] CMD}. */
 @Command(
         name = "gate",
+        addMethodSubcommands = false,
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         sortOptions = false,

@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "learn",
+        addMethodSubcommands = false,
         mixinStandardHelpOptions = true,
         description = {
             "Record the allocation map (never the content) of SOURCE as a shape file, for shape=FILE.",

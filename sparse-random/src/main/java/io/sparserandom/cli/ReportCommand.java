@@ -15,6 +15,7 @@ import picocli.CommandLine.Parameters;
 /** {@code sparse-random report DIR...}: re-render one saved report, or compare several. */
 @Command(
         name = "report",
+        addMethodSubcommands = false,
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {

@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "serve",
+        addMethodSubcommands = false,
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         sortOptions = false,

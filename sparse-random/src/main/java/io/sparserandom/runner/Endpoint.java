@@ -1,5 +1,6 @@
 package io.sparserandom.runner;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -7,11 +8,9 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 
 /**
  * Where the captive server listens, and the NBD URI that names it. {@code -U -} makes a private
@@ -174,10 +173,22 @@ public final class Endpoint {
         if (privateDir == null) {
             return;
         }
-        try (Stream<Path> files = Files.walk(privateDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort at exit
+        delete(privateDir.toFile()); // best effort at exit
+    }
+
+    /**
+     * Deletes a file or a folder with what it holds (plain File calls: the stream API's first use
+     * costs an exiting run several milliseconds).
+     */
+    private static void delete(File f) {
+        File[] inside = f.listFiles();
+        if (inside != null) {
+            for (File g : inside) {
+                delete(g);
+            }
+        }
+        if (!f.delete()) {
+            f.deleteOnExit();
         }
     }
 }
