@@ -1,5 +1,6 @@
 package io.sparserandom.cli;
 
+import io.sparserandom.generator.DiskParams;
 import io.sparserandom.runner.Relaunch;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -12,9 +13,21 @@ import picocli.CommandLine;
 public final class Main {
     private Main() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         Relaunch.rememberArgs(args);
+        DiskParams early = EarlyArguments.diskParams(args);
+        if (early != null) {
+            Integer relaunched =
+                    Relaunch.ifNeeded(Relaunch.wantsVector(early), Relaunch.wantsFullJit(early));
+            if (relaunched != null) {
+                System.exit(relaunched);
+            }
+        }
         System.exit(run(args, true));
+    }
+
+    static boolean isSubcommand(String arg) {
+        return SUBCOMMANDS.containsKey(arg);
     }
 
     /** The subcommands, in the order the main help lists them. */
