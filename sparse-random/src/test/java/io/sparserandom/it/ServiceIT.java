@@ -59,9 +59,10 @@ class ServiceIT {
                             List.of(
                                     "java",
                                     "-XX:+UseParallelGC",
-                                    "-XX:TieredStopAtLevel=1",
+                                    // C2 and the Vector API, which a service wants: no relaunch,
+                                    // one process to stop.
                                     "--add-modules",
-                                    "jdk.incubator.vector", // no relaunch: one process to stop
+                                    "jdk.incubator.vector",
                                     "--add-opens",
                                     "java.base/java.nio=ALL-UNNAMED",
                                     "--add-opens",
