@@ -56,6 +56,11 @@ public final class Main {
         // After the logging set-up, which Netty's first logger reads.
         if (warmUp && servesADisk(list)) {
             WarmUp.start();
+            SparseRandomCommand plain = FastPath.parse(args);
+            Integer status = plain == null ? null : FastPath.execute(plain);
+            if (status != null) {
+                return status;
+            }
         }
         return commandLine(args).execute(args);
     }
