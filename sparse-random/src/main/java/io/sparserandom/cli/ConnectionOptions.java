@@ -1,6 +1,7 @@
 package io.sparserandom.cli;
 
 import io.sparserandom.server.NbdServer;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -21,12 +22,17 @@ public final class ConnectionOptions {
 
     /** The checked value; a number below 1 is a usage error. */
     int maxConnections() {
+        return maxConnections(mixee::commandLine);
+    }
+
+    /** The same, naming a command line only when the number is bad. */
+    int maxConnections(Supplier<CommandLine> commandLine) {
         if (maxConnections == null) {
             return NbdServer.DEFAULT_MAX_CONNECTIONS;
         }
         if (maxConnections < 1) {
             throw new CommandLine.ParameterException(
-                    mixee.commandLine(),
+                    commandLine.get(),
                     "--max-connections: " + maxConnections + " is not a positive number");
         }
         return maxConnections;

@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiConsumer;
 import picocli.CommandLine;
 
 /**
@@ -27,61 +26,94 @@ final class FastPath {
         LIST
     }
 
-    record Opt(Kind kind, BiConsumer<SparseRandomCommand, Object> set) {}
-
-    static final Map<String, Opt> OPTIONS = new HashMap<>();
+    /** Each option's kind, by every name it has. */
+    static final Map<String, Kind> OPTIONS = new HashMap<>();
 
     static {
-        add(Kind.STRING, (c, v) -> c.unixSocket = (String) v, "-U", "--unix");
-        add(Kind.INTEGER, (c, v) -> c.port = (Integer) v, "-p", "--port");
-        add(Kind.STRING, (c, v) -> c.ipaddr = (String) v, "-i", "--ipaddr");
-        add(Kind.FLAG, (c, v) -> c.readOnly = true, "-r", "--readonly");
-        add(Kind.STRING, (c, v) -> c.exportName = (String) v, "-e", "--exportname");
-        add(Kind.STRING, (c, v) -> c.run = (String) v, "--run");
-        add(Kind.FLAG, (c, v) -> c.selfCopy = true, "--self-copy");
-        add(Kind.FLAG, (c, v) -> c.checkComplete = true, "--check-complete");
-        add(Kind.FLAG, (c, v) -> c.durability.checkDurable = true, "--check-durable");
-        add(Kind.PATH, (c, v) -> c.verdictFile = (Path) v, "--verdict");
-        add(Kind.PATH, (c, v) -> c.junitFile = (Path) v, "--junit");
-        add(Kind.FLAG, (c, v) -> c.stats = true, "--stats");
-        add(Kind.INTEGER, (c, v) -> c.metricsPort = (Integer) v, "--metrics-port");
-        add(Kind.FLAG, (c, v) -> c.noCoverage = true, "--no-coverage");
-        add(Kind.FLAG, (c, v) -> c.verbose = true, "-v", "--verbose");
-        add(Kind.LIST, (c, v) -> c.faultOptions.errors.add((String) v), "--error");
-        add(Kind.LIST, (c, v) -> c.faultOptions.delays.add((String) v), "--delay");
-        add(Kind.STRING, (c, v) -> c.faultOptions.rate = (String) v, "--rate");
-        add(Kind.STRING, (c, v) -> c.faultOptions.blockSize = (String) v, "--block-size");
-        add(
-                Kind.STRING,
-                (c, v) -> c.faultOptions.blockSizePolicy = (String) v,
-                "--block-size-policy");
-        add(
-                Kind.STRING,
-                (c, v) -> c.faultOptions.disconnectAfter = (String) v,
-                "--disconnect-after");
-        add(Kind.STRING, (c, v) -> c.faultOptions.corruptReads = (String) v, "--corrupt-reads");
-        add(Kind.STRING, (c, v) -> c.faultOptions.faultSeed = (String) v, "--fault-seed");
-        add(Kind.FLAG, (c, v) -> c.faultOptions.noExtents = true, "--no-extents");
-        add(Kind.FLAG, (c, v) -> c.faultOptions.noMultiConn = true, "--no-multi-conn");
-        add(Kind.FLAG, (c, v) -> c.faultOptions.noZero = true, "--no-zero");
-        add(Kind.FLAG, (c, v) -> c.faultOptions.noFastZero = true, "--no-fast-zero");
-        add(Kind.FLAG, (c, v) -> c.faultOptions.noTrim = true, "--no-trim");
-        add(Kind.FLAG, (c, v) -> c.faultOptions.noFua = true, "--no-fua");
-        add(Kind.FLAG, (c, v) -> c.faultOptions.noFlush = true, "--no-flush");
-        add(Kind.FLAG, (c, v) -> c.faultOptions.noCache = true, "--no-cache");
-        add(Kind.STRING, (c, v) -> c.tlsOptions.tls = (String) v, "--tls");
-        add(Kind.PATH, (c, v) -> c.tlsOptions.tlsCertificates = (Path) v, "--tls-certificates");
-        add(
-                Kind.INTEGER,
-                (c, v) -> c.connections.maxConnections = (Integer) v,
-                "--max-connections");
+        add(Kind.STRING, "-U", "--unix");
+        add(Kind.INTEGER, "-p", "--port");
+        add(Kind.STRING, "-i", "--ipaddr");
+        add(Kind.FLAG, "-r", "--readonly");
+        add(Kind.STRING, "-e", "--exportname");
+        add(Kind.STRING, "--run");
+        add(Kind.FLAG, "--self-copy");
+        add(Kind.FLAG, "--check-complete");
+        add(Kind.FLAG, "--check-durable");
+        add(Kind.PATH, "--verdict");
+        add(Kind.PATH, "--junit");
+        add(Kind.FLAG, "--stats");
+        add(Kind.INTEGER, "--metrics-port");
+        add(Kind.FLAG, "--no-coverage");
+        add(Kind.FLAG, "-v", "--verbose");
+        add(Kind.LIST, "--error");
+        add(Kind.LIST, "--delay");
+        add(Kind.STRING, "--rate");
+        add(Kind.STRING, "--block-size");
+        add(Kind.STRING, "--block-size-policy");
+        add(Kind.STRING, "--disconnect-after");
+        add(Kind.STRING, "--corrupt-reads");
+        add(Kind.STRING, "--fault-seed");
+        add(Kind.FLAG, "--no-extents");
+        add(Kind.FLAG, "--no-multi-conn");
+        add(Kind.FLAG, "--no-zero");
+        add(Kind.FLAG, "--no-fast-zero");
+        add(Kind.FLAG, "--no-trim");
+        add(Kind.FLAG, "--no-fua");
+        add(Kind.FLAG, "--no-flush");
+        add(Kind.FLAG, "--no-cache");
+        add(Kind.STRING, "--tls");
+        add(Kind.PATH, "--tls-certificates");
+        add(Kind.INTEGER, "--max-connections");
     }
 
-    private static void add(
-            Kind kind, BiConsumer<SparseRandomCommand, Object> set, String... names) {
-        Opt o = new Opt(kind, set);
+    private static void add(Kind kind, String... names) {
         for (String n : names) {
-            OPTIONS.put(n, o);
+            OPTIONS.put(n, kind);
+        }
+    }
+
+    /**
+     * Sets option {@code name} (its longest name) to {@code v}. A switch, not a table of lambdas:
+     * forty lambdas were a tenth of this class's cost at start-up.
+     */
+    private static void set(SparseRandomCommand c, String name, Object v) {
+        FaultOptions f = c.faultOptions;
+        switch (name) {
+            case "-U", "--unix" -> c.unixSocket = (String) v;
+            case "-p", "--port" -> c.port = (Integer) v;
+            case "-i", "--ipaddr" -> c.ipaddr = (String) v;
+            case "-r", "--readonly" -> c.readOnly = true;
+            case "-e", "--exportname" -> c.exportName = (String) v;
+            case "--run" -> c.run = (String) v;
+            case "--self-copy" -> c.selfCopy = true;
+            case "--check-complete" -> c.checkComplete = true;
+            case "--check-durable" -> c.durability.checkDurable = true;
+            case "--verdict" -> c.verdictFile = (Path) v;
+            case "--junit" -> c.junitFile = (Path) v;
+            case "--stats" -> c.stats = true;
+            case "--metrics-port" -> c.metricsPort = (Integer) v;
+            case "--no-coverage" -> c.noCoverage = true;
+            case "-v", "--verbose" -> c.verbose = true;
+            case "--error" -> f.errors.add((String) v);
+            case "--delay" -> f.delays.add((String) v);
+            case "--rate" -> f.rate = (String) v;
+            case "--block-size" -> f.blockSize = (String) v;
+            case "--block-size-policy" -> f.blockSizePolicy = (String) v;
+            case "--disconnect-after" -> f.disconnectAfter = (String) v;
+            case "--corrupt-reads" -> f.corruptReads = (String) v;
+            case "--fault-seed" -> f.faultSeed = (String) v;
+            case "--no-extents" -> f.noExtents = true;
+            case "--no-multi-conn" -> f.noMultiConn = true;
+            case "--no-zero" -> f.noZero = true;
+            case "--no-fast-zero" -> f.noFastZero = true;
+            case "--no-trim" -> f.noTrim = true;
+            case "--no-fua" -> f.noFua = true;
+            case "--no-flush" -> f.noFlush = true;
+            case "--no-cache" -> f.noCache = true;
+            case "--tls" -> c.tlsOptions.tls = (String) v;
+            case "--tls-certificates" -> c.tlsOptions.tlsCertificates = (Path) v;
+            case "--max-connections" -> c.connections.maxConnections = (Integer) v;
+            default -> throw new IllegalStateException("no setter for " + name);
         }
     }
 
@@ -98,7 +130,8 @@ final class FastPath {
         c.ipaddr = "127.0.0.1";
         c.exportName = "";
         c.tlsOptions.tls = "off";
-        Set<Opt> given = new HashSet<>();
+        // Options given so far, by one name each (short and long names of one option count once).
+        Set<String> given = new HashSet<>();
         boolean optionsEnded = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -115,15 +148,15 @@ final class FastPath {
             }
             int eq = a.startsWith("--") ? a.indexOf('=') : -1;
             String name = eq < 0 ? a : a.substring(0, eq);
-            Opt o = OPTIONS.get(name);
-            if (o == null || (o.kind() != Kind.LIST && !given.add(o))) {
+            Kind kind = OPTIONS.get(name);
+            if (kind == null || (kind != Kind.LIST && !given.add(canonical(name)))) {
                 return null; // unknown (help, a cluster, a typo) or given twice: picocli's to judge
             }
-            if (o.kind() == Kind.FLAG) {
+            if (kind == Kind.FLAG) {
                 if (eq >= 0) {
                     return null;
                 }
-                o.set().accept(c, Boolean.TRUE);
+                set(c, name, Boolean.TRUE);
                 continue;
             }
             String value;
@@ -138,13 +171,26 @@ final class FastPath {
             if ((value.startsWith("-") && !value.equals("-")) || OPTIONS.containsKey(value)) {
                 return null;
             }
-            Object converted = convert(o.kind(), value);
+            Object converted = convert(kind, value);
             if (converted == null) {
                 return null;
             }
-            o.set().accept(c, converted);
+            set(c, name, converted);
         }
         return c;
+    }
+
+    /** One name per option: its short names map to the long ones. */
+    private static String canonical(String name) {
+        return switch (name) {
+            case "-U" -> "--unix";
+            case "-p" -> "--port";
+            case "-i" -> "--ipaddr";
+            case "-r" -> "--readonly";
+            case "-e" -> "--exportname";
+            case "-v" -> "--verbose";
+            default -> name;
+        };
     }
 
     private static Object convert(Kind kind, String value) {
@@ -179,18 +225,12 @@ final class FastPath {
      * anything).
      */
     static Integer execute(SparseRandomCommand c) {
-        // Where the command reports and what its usage errors name: a model with no members, which
-        // costs no reflection.
-        CommandLine.Model.CommandSpec bare = CommandLine.Model.CommandSpec.create();
-        CommandLine cl = new CommandLine(bare);
-        c.spec = bare;
-        c.connections.mixee = bare;
         try {
             return c.call();
         } catch (CommandLine.ParameterException e) {
             return null;
         } catch (Exception e) {
-            cl.getErr().println("sparse-random: error: " + e);
+            System.err.println("sparse-random: error: " + e);
             return 1;
         }
     }

@@ -4,6 +4,7 @@ import io.sparserandom.faults.FaultPlan;
 import io.sparserandom.faults.MaskedFeature;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -98,6 +99,11 @@ public final class FaultOptions {
      * @throws CommandLine.ParameterException for a bad value, naming it in one line
      */
     public FaultPlan plan(CommandSpec spec) {
+        return plan(spec::commandLine);
+    }
+
+    /** The same, naming a command line only when a value is bad. */
+    FaultPlan plan(Supplier<CommandLine> commandLine) {
         try {
             FaultPlan.Builder b = FaultPlan.builder();
             errors.forEach(e -> b.option("--error", e));
@@ -118,7 +124,7 @@ public final class FaultOptions {
             mask(b, noCache, MaskedFeature.CACHE);
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            throw new CommandLine.ParameterException(commandLine.get(), e.getMessage());
         }
     }
 

@@ -179,14 +179,29 @@ public final class SparseRandomCommand implements Callable<Integer> {
             description = "Debug logging on stderr.")
     boolean verbose;
 
+    /**
+     * picocli's command line for this command, or, for a command {@link FastPath} read, a bare one
+     * made when a usage error needs one (building a command line costs picocli's converters).
+     */
+    private CommandLine commandLine() {
+        if (spec == null) {
+            spec = CommandLine.Model.CommandSpec.create();
+        }
+        if (spec.commandLine() == null) {
+            new CommandLine(spec);
+        }
+        return spec.commandLine();
+    }
+
     @Override
     public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err =
+                spec != null ? spec.commandLine().getErr() : new PrintWriter(System.err, true);
         DiskArguments.Parsed parsed;
         try {
             parsed = DiskArguments.parse(params);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            throw new CommandLine.ParameterException(commandLine(), e.getMessage());
         }
         Integer relaunched =
                 Relaunch.ifNeeded(
@@ -197,23 +212,23 @@ public final class SparseRandomCommand implements Callable<Integer> {
         }
         if (port != null && (port < 0 || port > 65535)) {
             throw new CommandLine.ParameterException(
-                    spec.commandLine(), "--port: " + port + " is not a TCP port");
+                    commandLine(), "--port: " + port + " is not a TCP port");
         }
         if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
             throw new CommandLine.ParameterException(
-                    spec.commandLine(), "--metrics-port: " + metricsPort + " is not a TCP port");
+                    commandLine(), "--metrics-port: " + metricsPort + " is not a TCP port");
         }
         if (selfCopy && run != null) {
             throw new CommandLine.ParameterException(
-                    spec.commandLine(), "--self-copy and --run cannot be used together");
+                    commandLine(), "--self-copy and --run cannot be used together");
         }
         if (port != null && unixSocket != null) {
             throw new CommandLine.ParameterException(
-                    spec.commandLine(), "-U and -p cannot be used together");
+                    commandLine(), "-U and -p cannot be used together");
         }
-        TlsConfig tlsConfig = tlsOptions.config(spec.commandLine());
-        FaultPlan faults = faultOptions.plan(spec);
-        int maxConnections = connections.maxConnections();
+        TlsConfig tlsConfig = tlsOptions.config(this::commandLine);
+        FaultPlan faults = faultOptions.plan(this::commandLine);
+        int maxConnections = connections.maxConnections(this::commandLine);
         DiskParams p = parsed.params();
         if (p.shape() != null) {
             err.println("sparse-random: " + CaptiveServer.describe(p));

@@ -3,6 +3,7 @@ package io.sparserandom.cli;
 import io.sparserandom.server.TlsConfig;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -26,6 +27,11 @@ public final class TlsOptions {
 
     /** Checked and loaded now: a bad value or folder is a usage error of {@code cl}. */
     TlsConfig config(CommandLine cl) {
+        return config(() -> cl);
+    }
+
+    /** The same, naming a command line only when something is wrong. */
+    TlsConfig config(Supplier<CommandLine> cl) {
         TlsConfig.Mode mode =
                 switch (tls.trim().toLowerCase(Locale.ROOT)) {
                     case "off", "false", "no", "0" -> TlsConfig.Mode.OFF;
@@ -33,14 +39,15 @@ public final class TlsOptions {
                     case "require", "required" -> TlsConfig.Mode.REQUIRE;
                     default ->
                             throw new CommandLine.ParameterException(
-                                    cl, "--tls: '" + tls + "' is not one of off, on, require");
+                                    cl.get(),
+                                    "--tls: '" + tls + "' is not one of off, on, require");
                 };
         if (mode == TlsConfig.Mode.OFF) {
             return TlsConfig.OFF;
         }
         if (tlsCertificates == null) {
             throw new CommandLine.ParameterException(
-                    cl,
+                    cl.get(),
                     "--tls="
                             + tls
                             + " needs --tls-certificates DIR (with ca-cert.pem, server-cert.pem, server-key.pem)");
@@ -48,7 +55,7 @@ public final class TlsOptions {
         try {
             return TlsConfig.fromDirectory(tlsCertificates, mode);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, e.getMessage());
+            throw new CommandLine.ParameterException(cl.get(), e.getMessage());
         }
     }
 

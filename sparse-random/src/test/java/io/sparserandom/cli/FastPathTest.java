@@ -84,7 +84,7 @@ class FastPathTest {
             int count = r.nextInt(6);
             for (int k = 0; k < count; k++) {
                 String name = names.get(r.nextInt(names.size()));
-                FastPath.Kind kind = FastPath.OPTIONS.get(name).kind();
+                FastPath.Kind kind = FastPath.OPTIONS.get(name);
                 if (kind == FastPath.Kind.FLAG) {
                     args.add(name);
                 } else if (r.nextBoolean() && name.startsWith("--")) {
