@@ -123,6 +123,10 @@ public final class NbdServer implements AutoCloseable {
                     epoll
                             ? new EpollServerDomainSocketChannel()
                             : new NioServerDomainSocketChannel();
+            // Netty reads each handler class's @Sharable and @Skip annotations when it is added:
+            // the process's first annotation parse (and the JDK's proxy classes for them) then
+            // happens here, not inside bind (12 ms of the main thread).
+            probe.pipeline().addLast(new ChannelInboundHandlerAdapter());
             probe.unsafe().closeForcibly();
         } catch (LinkageError | RuntimeException e) {
             LOG.debug("preparing the server: {}", e.toString());

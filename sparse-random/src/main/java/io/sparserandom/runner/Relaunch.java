@@ -3,7 +3,6 @@ package io.sparserandom.runner;
 import io.sparserandom.generator.DiskParams;
 import io.sparserandom.generator.Shape;
 import java.lang.management.ManagementFactory;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -102,8 +101,9 @@ public final class Relaunch {
         if (vector && !vectorPresent()) {
             extra.addAll(JvmOptions.vector());
         }
-        List<String> jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        if ((fullJit || !extra.isEmpty()) && quickJit(jvmOptions)) {
+        // The management beans only when C2 may be wanted: loading them costs a start-up 8 %.
+        if ((fullJit || !extra.isEmpty())
+                && quickJit(ManagementFactory.getRuntimeMXBean().getInputArguments())) {
             // A vector fill under C1 alone runs the Vector API's allocating Java fallbacks.
             extra.addAll(JvmOptions.fullJit());
         }
@@ -165,24 +165,11 @@ public final class Relaunch {
         if (mark) {
             command.add("-D" + MARK + "=true");
         }
-        try {
-            Path source =
-                    Path.of(
-                            Relaunch.class
-                                    .getProtectionDomain()
-                                    .getCodeSource()
-                                    .getLocation()
-                                    .toURI());
-            // The main class by name even from the jar, as the launcher does (no manifest read).
-            command.add("-cp");
-            command.add(
-                    Files.isRegularFile(source)
-                            ? source.toString()
-                            : System.getProperty("java.class.path"));
-            command.add("io.sparserandom.cli.Main");
-        } catch (URISyntaxException | RuntimeException e) {
-            return null;
-        }
+        // The same class path (java -jar's too), and the main class by name, as the launcher
+        // starts it (no manifest read).
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("io.sparserandom.cli.Main");
         command.addAll(List.of(args));
         return command;
     }

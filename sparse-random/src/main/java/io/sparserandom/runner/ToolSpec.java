@@ -60,10 +60,12 @@ public record ToolSpec(
      * is ignored by the JVM (-Xshare:auto), silently.
      */
     static String sharedArchive(String classPath) {
-        if (!classPath.endsWith(".jar") || classPath.contains(File.pathSeparator)) {
+        // The launcher's class path ends with the application's jar (a small one may come first).
+        String last = classPath.substring(classPath.lastIndexOf(File.pathSeparatorChar) + 1);
+        if (!last.endsWith(".jar")) {
             return "";
         }
-        Path jsa = Path.of(classPath).resolveSibling("sparse-random.jsa");
+        Path jsa = Path.of(last).resolveSibling("sparse-random.jsa");
         if (!Files.isRegularFile(jsa)) {
             return "";
         }

@@ -76,5 +76,9 @@ class ToolSpecTest {
                 options);
         assertTrue(options.contains("-Xshare:auto"), options);
         assertEquals("", ToolSpec.sharedArchive(dir.resolve("classes").toString()));
+        // The launcher's class path: a small jar first, the application's last.
+        String launcherPath = dir.resolve("sparse-random-first.jar") + ":" + jar;
+        assertEquals(options, ToolSpec.sharedArchive(launcherPath));
+        assertEquals("", ToolSpec.sharedArchive(jar + ":" + dir.resolve("classes")));
     }
 }
