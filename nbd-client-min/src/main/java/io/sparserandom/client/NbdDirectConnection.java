@@ -306,7 +306,9 @@ public final class NbdDirectConnection implements AutoCloseable {
     }
 
     boolean hasWork() {
-        return !pending.isEmpty() || !out.isEmpty();
+        // A simple reply's request leaves pending when its header arrives; its data may still be
+        // on the way (op is set until the reply has been read whole).
+        return !pending.isEmpty() || !out.isEmpty() || op != null;
     }
 
     // ---- the loop's side ----
