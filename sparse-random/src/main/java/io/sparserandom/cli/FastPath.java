@@ -1,5 +1,6 @@
 package io.sparserandom.cli;
 
+import io.sparserandom.generator.DiskParams;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -178,6 +179,15 @@ final class FastPath {
             set(c, name, converted);
         }
         return c;
+    }
+
+    /** The disk a command {@link #parse} made describes, or null when its parameters are bad. */
+    static DiskParams diskParams(SparseRandomCommand c) {
+        try {
+            return DiskArguments.parse(c.params).params();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** One name per option: its short names map to the long ones. */

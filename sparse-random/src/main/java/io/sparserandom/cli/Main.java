@@ -15,15 +15,19 @@ public final class Main {
 
     public static void main(String[] args) throws InterruptedException {
         Relaunch.rememberArgs(args);
-        DiskParams early = EarlyArguments.diskParams(args);
-        if (early != null) {
+        // A plain line of the main command, read without picocli's model (FastPath), or null. Its
+        // disk tells now whether this run must start again with C2 or the Vector API, before
+        // anything else is spent; other lines are decided after picocli's parse.
+        SparseRandomCommand plain = FastPath.parse(args);
+        DiskParams disk = plain == null ? null : FastPath.diskParams(plain);
+        if (disk != null) {
             Integer relaunched =
-                    Relaunch.ifNeeded(Relaunch.wantsVector(early), Relaunch.wantsFullJit(early));
+                    Relaunch.ifNeeded(Relaunch.wantsVector(disk), Relaunch.wantsFullJit(disk));
             if (relaunched != null) {
                 System.exit(relaunched);
             }
         }
-        System.exit(run(args, true));
+        System.exit(run(args, true, plain));
     }
 
     static boolean isSubcommand(String arg) {
@@ -45,10 +49,10 @@ public final class Main {
 
     /** Runs the command line and returns the exit status (used by tests too). */
     public static int run(String... args) {
-        return run(args, false);
+        return run(args, false, null);
     }
 
-    private static int run(String[] args, boolean warmUp) {
+    private static int run(String[] args, boolean warmUp, SparseRandomCommand plain) {
         List<String> list = Arrays.asList(args);
         configureLogging(
                 list.contains("-v") || list.contains("--verbose"),
@@ -56,11 +60,10 @@ public final class Main {
         // After the logging set-up, which Netty's first logger reads.
         if (warmUp && servesADisk(list)) {
             WarmUp.start();
-            SparseRandomCommand plain = FastPath.parse(args);
-            Integer status = plain == null ? null : FastPath.execute(plain);
-            if (status != null) {
-                return status;
-            }
+        }
+        Integer status = plain == null ? null : FastPath.execute(plain);
+        if (status != null) {
+            return status;
         }
         return commandLine(args).execute(args);
     }

@@ -30,6 +30,33 @@ class FastPathTest {
     }
 
     @Test
+    void flagsAreExactlyTheOptionsThatTakeNoValue() {
+        for (CommandLine.Model.OptionSpec o :
+                new CommandLine(new SparseRandomCommand()).getCommandSpec().options()) {
+            for (String name : o.names()) {
+                FastPath.Kind kind = FastPath.OPTIONS.get(name);
+                if (kind != null) {
+                    assertEquals(o.arity().max() == 0, kind == FastPath.Kind.FLAG, name);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theDiskOfAPlainLineIsKnownBeforePicocli() {
+        assertEquals(1L << 40, disk("1T", "--run", "nbdcopy \"$uri\" \"$uri\"").size());
+        assertEquals(4L << 30, disk("-p", "10809", "4G", "seed=1").size());
+        assertEquals(100.0, disk("8G", "percent=100").percent());
+        assertEquals(true, disk("64M", "random-content=true").randomContent());
+        assertNull(FastPath.diskParams(FastPath.parse(new String[] {"4G", "nonsense=1"})));
+        assertNull(FastPath.diskParams(FastPath.parse(new String[] {"4G", "8G"})));
+    }
+
+    private static io.sparserandom.generator.DiskParams disk(String... args) {
+        return FastPath.diskParams(FastPath.parse(args));
+    }
+
+    @Test
     void commonLinesAreTakenAndReadAsPicocliReadsThem() throws Exception {
         String[][] lines = {
             {"1T", "--run", "nbdcopy \"$uri\" \"$uri\""},
