@@ -1,5 +1,6 @@
 package io.sparserandom.runner;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,6 +42,46 @@ public final class JvmOptions {
      */
     public static List<String> fullJit() {
         return load("jit.options");
+    }
+
+    /**
+     * The packages the jars' manifests open to us (Add-Opens), as the options a JVM needs when it
+     * starts by class path, where no manifest is read: Netty's direct buffers without the cleaner.
+     */
+    static final List<String> OPENS =
+            List.of(
+                    "--add-opens",
+                    "java.base/java.nio=ALL-UNNAMED",
+                    "--add-opens",
+                    "java.base/jdk.internal.misc=ALL-UNNAMED");
+
+    private static final String MAIN = "io.sparserandom.cli.Main";
+
+    /**
+     * How a new JVM starts our main class, after its options: as this JVM was started. With java
+     * -jar when this one was (bin/sparse-random's small jar, whose manifest names the main class
+     * and the class path and opens the packages), otherwise by class path and name with {@link
+     * #OPENS}. Not --add-opens for every JVM: as options they turn off the class-data archive's
+     * module graph, 10-20 ms of every start (docs/performance.md, "Start-up, fifth pass").
+     */
+    public static List<String> mainClass() {
+        return mainClass(
+                System.getProperty("java.class.path"), System.getProperty("sun.java.command", ""));
+    }
+
+    /** {@link #mainClass()} for a JVM with this class path and {@code sun.java.command}. */
+    static List<String> mainClass(String classPath, String javaCommand) {
+        boolean jar =
+                classPath.endsWith(".jar")
+                        && classPath.indexOf(File.pathSeparatorChar) < 0
+                        && (javaCommand.equals(classPath)
+                                || javaCommand.startsWith(classPath + " "));
+        if (jar) {
+            return List.of("-jar", classPath);
+        }
+        List<String> words = new ArrayList<>(OPENS);
+        words.addAll(List.of("-cp", classPath, MAIN));
+        return List.copyOf(words);
     }
 
     private static List<String> load(String name) {

@@ -165,11 +165,8 @@ public final class Relaunch {
         if (mark) {
             command.add("-D" + MARK + "=true");
         }
-        // The same class path (java -jar's too), and the main class by name, as the launcher
-        // starts it (no manifest read).
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add("io.sparserandom.cli.Main");
+        // Started as this JVM was (java -jar keeps the manifest's opened packages).
+        command.addAll(JvmOptions.mainClass());
         command.addAll(List.of(args));
         return command;
     }

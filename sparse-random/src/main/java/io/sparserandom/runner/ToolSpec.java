@@ -42,9 +42,10 @@ public record ToolSpec(
                                 .map(ToolSpec::word)
                                 .collect(Collectors.joining(" "))
                         + sharedArchive(cp)
-                        + " -cp "
-                        + quote(cp)
-                        + " io.sparserandom.cli.Main copy \"$uri\" \"$uri\"";
+                        + JvmOptions.mainClass().stream()
+                                .map(w -> " " + word(w))
+                                .collect(Collectors.joining())
+                        + " copy \"$uri\" \"$uri\"";
         String v = ToolSpec.class.getPackage().getImplementationVersion();
         return new ToolSpec(
                 BUILTIN,
@@ -60,7 +61,7 @@ public record ToolSpec(
      * is ignored by the JVM (-Xshare:auto), silently.
      */
     static String sharedArchive(String classPath) {
-        // The launcher's class path ends with the application's jar (a small one may come first).
+        // The launcher's small jar, or a class path that ends with the application's jar.
         String last = classPath.substring(classPath.lastIndexOf(File.pathSeparatorChar) + 1);
         if (!last.endsWith(".jar")) {
             return "";

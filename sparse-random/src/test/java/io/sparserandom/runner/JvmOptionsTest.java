@@ -1,6 +1,7 @@
 package io.sparserandom.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,8 +26,38 @@ class JvmOptionsTest {
     @Test
     void theShippedFileHasTheOptionsTheServerNeeds() {
         List<String> options = JvmOptions.load();
-        assertTrue(options.contains("java.base/java.nio=ALL-UNNAMED"), options.toString());
-        assertTrue(options.contains("-XX:+UseSerialGC"), options.toString());
+        assertTrue(options.contains("-XX:+UseG1GC"), options.toString());
+        assertTrue(options.contains("-Xmx160m"), options.toString());
+        // The manifests open the packages: as options they would cost every start its archived
+        // module graph.
+        assertFalse(options.contains("--add-opens"), options.toString());
+    }
+
+    @Test
+    void aNewJvmStartsAsThisOneWas() {
+        String small = "/x/target/sparse-random-first.jar";
+        assertEquals(List.of("-jar", small), JvmOptions.mainClass(small, small + " 4G --run true"));
+        assertEquals(List.of("-jar", small), JvmOptions.mainClass(small, small));
+        // Started by class path: the main class by name, and the manifest's opened packages as
+        // options.
+        List<String> byName = JvmOptions.mainClass(small, "io.sparserandom.cli.Main 4G --run true");
+        assertEquals(
+                List.of(
+                        "--add-opens",
+                        "java.base/java.nio=ALL-UNNAMED",
+                        "--add-opens",
+                        "java.base/jdk.internal.misc=ALL-UNNAMED",
+                        "-cp",
+                        small,
+                        "io.sparserandom.cli.Main"),
+                byName);
+        String path = "/a/classes:/b/netty.jar";
+        assertEquals(
+                List.of("-cp", path, "io.sparserandom.cli.Main"),
+                JvmOptions.mainClass(path, "org.apache.maven.surefire.booter.ForkedBooter x")
+                        .subList(4, 7));
+        // A jar whose name only begins like the command's first word is not the one started.
+        assertEquals("-cp", JvmOptions.mainClass(small, small + "x 4G").get(4));
     }
 
     @Test

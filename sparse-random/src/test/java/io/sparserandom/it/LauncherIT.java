@@ -1,0 +1,107 @@
+package io.sparserandom.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparserandom.testsupport.Programs;
+import io.sparserandom.testsupport.Programs.Result;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * bin/sparse-random as users run it: java -jar of the small jar, whose manifest opens the packages
+ * Netty's direct buffers need, with the class-data archive it trains beside the jar. The opened
+ * packages must reach every JVM it starts (the relaunch for C2 too), and the archive's module graph
+ * must be in use: --add-opens options, or a collector other than G1, turn it off and cost every
+ * start 10-20 ms (docs/performance.md, "Start-up, fifth pass").
+ */
+@Timeout(300)
+class LauncherIT {
+    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+    private static final String OPEN =
+            "java.nio.DirectByteBuffer.<init>(long, {int,long}): available";
+    private static final String CLOSED =
+            "java.nio.DirectByteBuffer.<init>(long, {int,long}): unavailable";
+
+    /** The launcher (built jar already there, so no build) with extra JVM options. */
+    private static Result launch(String javaOptions, String... args) throws Exception {
+        Path top = Cli.jar().getParent().getParent().getParent();
+        List<String> cmd =
+                new ArrayList<>(
+                        List.of(
+                                "env",
+                                "SPARSE_RANDOM_NO_BUILD=1",
+                                "SPARSE_RANDOM_JAVA_OPTS=" + javaOptions,
+                                top.resolve("bin/sparse-random").toString()));
+        cmd.addAll(List.of(args));
+        return Programs.run(TIMEOUT, cmd.toArray(String[]::new));
+    }
+
+    private static final String NETTY_DEBUG =
+            "-Dorg.slf4j.simpleLogger.log.io.netty.util.internal.PlatformDependent0=debug";
+
+    @Test
+    void theServerHasNettysDirectBuffersAndTheArchivedModuleGraph() throws Exception {
+        Result r = launch("-Xlog:cds=info:stderr " + NETTY_DEBUG, "64M", "--run", "true");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.stderr().contains(OPEN), r.toString());
+        assertFalse(r.stderr().contains(CLOSED), r.toString());
+        assertTrue(r.stderr().contains("full module graph: enabled"), r.toString());
+        assertTrue(Files.isRegularFile(Cli.jar().resolveSibling("sparse-random.jsa")));
+    }
+
+    @Test
+    void theRelaunchedJvmHasThemToo() throws Exception {
+        // 1T: the launcher's JVM starts again with C2 before it sets up Netty, so Netty's one
+        // set-up is the second JVM's, whose command line the --run command prints.
+        Result r = launch(NETTY_DEBUG, "1T", "--run", "tr '\\0' '\\n' </proc/$PPID/cmdline");
+        assertEquals(0, r.exit(), r.toString());
+        List<String> server = List.of(r.stdout().split("\n"));
+        assertTrue(server.contains("-XX:TieredStopAtLevel=4"), r.toString());
+        // Long runs go back to the serial collector (jit.options), the last collector named.
+        assertTrue(
+                server.lastIndexOf("-XX:+UseSerialGC") > server.lastIndexOf("-XX:+UseG1GC"),
+                r.toString());
+        int jar = server.indexOf("-jar");
+        assertTrue(jar > 0, r.toString());
+        assertTrue(server.get(jar + 1).endsWith("sparse-random-first.jar"), r.toString());
+        assertFalse(server.contains("--add-opens"), r.toString());
+        assertEquals(1, count(r.stderr(), OPEN), r.toString());
+        assertFalse(r.stderr().contains(CLOSED), r.toString());
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void bothJarsManifestsOpenThePackages() throws Exception {
+        String opens = "java.base/java.nio java.base/jdk.internal.misc";
+        Path large = Cli.jar();
+        Path small = large.resolveSibling("sparse-random-first.jar");
+        for (Path jar : List.of(large, small)) {
+            try (JarFile j = new JarFile(jar.toFile())) {
+                Attributes a = j.getManifest().getMainAttributes();
+                assertEquals(opens, a.getValue("Add-Opens"), jar.toString());
+                assertEquals("io.sparserandom.cli.Main", a.getValue("Main-Class"), jar.toString());
+            }
+        }
+        try (JarFile j = new JarFile(small.toFile())) {
+            assertEquals(
+                    "sparse-random.jar",
+                    j.getManifest().getMainAttributes().getValue("Class-Path"));
+        }
+    }
+}
