@@ -21,7 +21,9 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.Errors;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.sparserandom.protocol.NbdReply;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -116,7 +118,12 @@ public final class NbdServer implements AutoCloseable {
                     DefaultChannelGroup.class,
                     HandshakeHandler.class,
                     TransmissionHandler.class,
-                    ServerBuffers.class);
+                    ServerBuffers.class,
+                    // Block status without extended headers (nbdcopy's, qemu's): loaded here, it
+                    // is in the launcher's class archive, which the built-in copier (extended
+                    // headers) does not train; loaded from the large jar, it cost a copy's first
+                    // block status the opening of that jar.
+                    NbdReply.Descriptor.class);
             // A server channel made and dropped: its configuration, pipeline and Netty's default
             // allocator are built once, here, rather than inside bind.
             ServerChannel probe =
@@ -128,6 +135,11 @@ public final class NbdServer implements AutoCloseable {
             // happens here, not inside bind (12 ms of the main thread).
             probe.pipeline().addLast(new ChannelInboundHandlerAdapter());
             probe.unsafe().closeForcibly();
+            if (epoll) {
+                // Netty's socket errors, met when a client closes first (nbdcopy at its end), else
+                // loaded then from the large jar; as above, for the class archive.
+                initialize(Errors.class);
+            }
         } catch (LinkageError | RuntimeException e) {
             LOG.debug("preparing the server: {}", e.toString());
         }

@@ -56,9 +56,9 @@ public record ToolSpec(
     }
 
     /**
-     * The class-data archive bin/sparse-random trains beside the jar, when there is one: loading
-     * the copier's classes from it saves a fresh JVM a large part of its start-up. A stale archive
-     * is ignored by the JVM (-Xshare:auto), silently.
+     * The built-in copier's class-data archive, which bin/sparse-random trains beside the jar, when
+     * there is one: loading the copier's classes from it saves a fresh JVM a large part of its
+     * start-up. A stale archive is ignored by the JVM (-Xshare:auto), silently.
      */
     static String sharedArchive(String classPath) {
         // The launcher's small jar, or a class path that ends with the application's jar.
@@ -66,7 +66,7 @@ public record ToolSpec(
         if (!last.endsWith(".jar")) {
             return "";
         }
-        Path jsa = Path.of(last).resolveSibling("sparse-random.jsa");
+        Path jsa = Path.of(last).resolveSibling("sparse-random-copier.jsa");
         if (!Files.isRegularFile(jsa)) {
             return "";
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparserandom.testsupport.Interop;
 import io.sparserandom.testsupport.Programs;
 import io.sparserandom.testsupport.Programs.Result;
 import java.nio.file.Files;
@@ -18,10 +19,11 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * bin/sparse-random as users run it: java -jar of the small jar, whose manifest opens the packages
- * Netty's direct buffers need, with the class-data archive it trains beside the jar. The opened
- * packages must reach every JVM it starts (the relaunch for C2 too), and the archive's module graph
- * must be in use: --add-opens options, or a collector other than G1, turn it off and cost every
- * start 10-20 ms (docs/performance.md, "Start-up, fifth pass").
+ * Netty's direct buffers need, with the class-data archives it trains beside the jar (the server's
+ * and the built-in copier's), which must hold every class a copy loads. The opened packages must
+ * reach every JVM it starts (the relaunch for C2 too), and the archive's module graph must be in
+ * use: --add-opens options, or a collector other than G1, turn it off and cost every start 10-20 ms
+ * (docs/performance.md, "Start-up, fifth pass").
  */
 @Timeout(300)
 class LauncherIT {
@@ -76,6 +78,63 @@ class LauncherIT {
         assertFalse(server.contains("--add-opens"), r.toString());
         assertEquals(1, count(r.stderr(), OPEN), r.toString());
         assertFalse(r.stderr().contains(CLOSED), r.toString());
+    }
+
+    @Test
+    void aCopyLoadsNoClassFromTheLargeJar() throws Exception {
+        // Every class a nbdcopy self-copy's server loads is in the archive: one that is not opens
+        // the large jar (an index of 7,000 entries) in the middle of the copy.
+        Interop.require("nbdcopy");
+        Path log = Files.createTempFile("class-load", ".txt");
+        try {
+            Result r =
+                    launch(
+                            "-Xlog:class+load:file=" + log,
+                            "256M",
+                            "--check-complete",
+                            "--run",
+                            "nbdcopy \"$uri\" \"$uri\"");
+            assertEquals(0, r.exit(), r.toString());
+            List<String> fromJar =
+                    Files.readAllLines(log).stream()
+                            .filter(l -> l.contains("source: file:"))
+                            .toList();
+            assertEquals(List.of(), fromJar);
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    @Test
+    void theBuiltInCopierLoadsNoClassFromTheLargeJarEither() throws Exception {
+        // The copier's JVM (`copy`, as bench starts it) has an archive of its own.
+        Interop.require("nbdkit");
+        Path log = Files.createTempFile("class-load", ".txt");
+        Path launcher = Cli.jar().getParent().getParent().getParent().resolve("bin/sparse-random");
+        try {
+            Result r =
+                    Programs.run(
+                            TIMEOUT,
+                            "env",
+                            "SPARSE_RANDOM_NO_BUILD=1",
+                            "SPARSE_RANDOM_JAVA_OPTS=-Xlog:class+load:file=" + log,
+                            "nbdkit",
+                            "-U",
+                            "-",
+                            "sparse-random",
+                            "256M",
+                            "seed=1",
+                            "--run",
+                            "'" + launcher + "' copy \"$uri\" \"$uri\"");
+            assertEquals(0, r.exit(), r.toString());
+            List<String> lines = Files.readAllLines(log);
+            assertTrue(lines.size() > 1000, "classes loaded: " + lines.size());
+            assertEquals(
+                    List.of(), lines.stream().filter(l -> l.contains("source: file:")).toList());
+            assertTrue(Files.isRegularFile(Cli.jar().resolveSibling("sparse-random-copier.jsa")));
+        } finally {
+            Files.deleteIfExists(log);
+        }
     }
 
     private static int count(String text, String part) {

@@ -71,11 +71,11 @@ class ToolSpecTest {
             throws Exception {
         Path jar = Files.createFile(dir.resolve("sparse-random.jar"));
         assertEquals("", ToolSpec.sharedArchive(jar.toString()));
-        Files.createFile(dir.resolve("sparse-random.jsa"));
+        Files.createFile(dir.resolve("sparse-random-copier.jsa"));
         String options = ToolSpec.sharedArchive(jar.toString());
         assertTrue(
                 options.contains(
-                        "-XX:SharedArchiveFile='" + dir.resolve("sparse-random.jsa") + "'"),
+                        "-XX:SharedArchiveFile='" + dir.resolve("sparse-random-copier.jsa") + "'"),
                 options);
         assertTrue(options.contains("-Xshare:auto"), options);
         assertEquals("", ToolSpec.sharedArchive(dir.resolve("classes").toString()));
