@@ -33,16 +33,20 @@ class LauncherIT {
     private static final String CLOSED =
             "java.nio.DirectByteBuffer.<init>(long, {int,long}): unavailable";
 
+    /** bin/sparse-random of the checkout whose jar the tests run. */
+    private static Path launcher() {
+        return Cli.jar().getParent().getParent().getParent().resolve("bin/sparse-random");
+    }
+
     /** The launcher (built jar already there, so no build) with extra JVM options. */
     private static Result launch(String javaOptions, String... args) throws Exception {
-        Path top = Cli.jar().getParent().getParent().getParent();
         List<String> cmd =
                 new ArrayList<>(
                         List.of(
                                 "env",
                                 "SPARSE_RANDOM_NO_BUILD=1",
                                 "SPARSE_RANDOM_JAVA_OPTS=" + javaOptions,
-                                top.resolve("bin/sparse-random").toString()));
+                                launcher().toString()));
         cmd.addAll(List.of(args));
         return Programs.run(TIMEOUT, cmd.toArray(String[]::new));
     }
@@ -110,7 +114,6 @@ class LauncherIT {
         // The copier's JVM (`copy`, as bench starts it) has an archive of its own.
         Interop.require("nbdkit");
         Path log = Files.createTempFile("class-load", ".txt");
-        Path launcher = Cli.jar().getParent().getParent().getParent().resolve("bin/sparse-random");
         try {
             Result r =
                     Programs.run(
@@ -125,7 +128,7 @@ class LauncherIT {
                             "256M",
                             "seed=1",
                             "--run",
-                            "'" + launcher + "' copy \"$uri\" \"$uri\"");
+                            "'" + launcher() + "' copy \"$uri\" \"$uri\"");
             assertEquals(0, r.exit(), r.toString());
             List<String> lines = Files.readAllLines(log);
             assertTrue(lines.size() > 1000, "classes loaded: " + lines.size());
