@@ -3,6 +3,7 @@ package io.sparserandom.server;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -66,6 +67,7 @@ public final class NbdServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final Path unixSocket;
+    private final BoundUnixSocket bound;
     private final String host;
     private final int requestedPort;
     private final int threads;
@@ -87,7 +89,8 @@ public final class NbdServer implements AutoCloseable {
                         b.tls,
                         new FaultState(b.faults, this::dropAllConnections),
                         b.observers);
-        this.unixSocket = b.unixSocket;
+        this.unixSocket = b.bound != null ? b.bound.path() : b.unixSocket;
+        this.bound = b.bound;
         this.host = b.host;
         this.requestedPort = b.port;
         this.threads = b.threads;
@@ -166,7 +169,13 @@ public final class NbdServer implements AutoCloseable {
                         threads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         Class<? extends ServerChannel> type;
         SocketAddress address;
-        if (unixSocket != null) {
+        if (bound != null) {
+            if (!epoll) {
+                throw new IOException("a socket bound ahead needs epoll");
+            }
+            type = null;
+            address = null;
+        } else if (unixSocket != null) {
             Files.deleteIfExists(unixSocket);
             type =
                     epoll
@@ -183,7 +192,6 @@ public final class NbdServer implements AutoCloseable {
         ServerBootstrap b =
                 new ServerBootstrap()
                         .group(group)
-                        .channel(type)
                         // Buffers are taken from one pool and reused (ServerBuffers says why).
                         .childOption(ChannelOption.ALLOCATOR, ServerBuffers.ALLOCATOR)
                         // Replies queued past what the socket holds, per connection: this times the
@@ -240,7 +248,22 @@ public final class NbdServer implements AutoCloseable {
             b.childOption(ChannelOption.SO_SNDBUF, UNIX_SEND_BUFFER);
         }
         try {
-            serverChannel = b.bind(address).sync().channel();
+            if (bound != null) {
+                // Already listening (clients may be queued): registered, not bound; active from
+                // the start, so Netty accepts at once.
+                int fd = bound.adopt();
+                b.channelFactory(
+                        new ChannelFactory<ServerChannel>() {
+                            @Override
+                            public ServerChannel newChannel() {
+                                return new EpollServerDomainSocketChannel(fd, true);
+                            }
+                        });
+                serverChannel = b.register().sync().channel();
+            } else {
+                b.channel(type);
+                serverChannel = b.bind(address).sync().channel();
+            }
         } catch (Exception e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IOException(e.getMessage(), e);
@@ -251,9 +274,10 @@ public final class NbdServer implements AutoCloseable {
             port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
         }
         LOG.debug(
-                "listening on {} ({}, {} event loops)",
-                serverChannel.localAddress(),
+                "listening on {} ({}{}, {} event loops)",
+                unixSocket != null ? unixSocket : serverChannel.localAddress(),
                 epoll ? "epoll" : "nio",
+                bound != null ? ", bound ahead" : "",
                 threads);
         return this;
     }
@@ -336,6 +360,7 @@ public final class NbdServer implements AutoCloseable {
         private ExportResolver resolver;
         private boolean readOnly;
         private Path unixSocket;
+        private BoundUnixSocket bound;
         private String host = "127.0.0.1";
         private int port = -1;
 
@@ -383,6 +408,15 @@ public final class NbdServer implements AutoCloseable {
 
         public Builder unixSocket(Path path) {
             this.unixSocket = path;
+            return this;
+        }
+
+        /**
+         * A unix socket already bound and listening, which {@link #start()} takes over instead of
+         * binding one: clients that connected before then are served.
+         */
+        public Builder listening(BoundUnixSocket socket) {
+            this.bound = java.util.Objects.requireNonNull(socket, "socket");
             return this;
         }
 
@@ -437,7 +471,7 @@ public final class NbdServer implements AutoCloseable {
                 throw new IllegalStateException(
                         resolver == null ? "no export" : "both devices and an export resolver");
             }
-            if (unixSocket == null && port < 0) {
+            if (unixSocket == null && bound == null && port < 0) {
                 throw new IllegalStateException("neither a unix socket nor a TCP port");
             }
             return new NbdServer(this);

@@ -14,6 +14,7 @@ import io.sparserandom.runner.CaptiveCommand;
 import io.sparserandom.runner.CaptiveServer;
 import io.sparserandom.runner.Endpoint;
 import io.sparserandom.runner.Relaunch;
+import io.sparserandom.server.BoundUnixSocket;
 import io.sparserandom.server.TlsConfig;
 import io.sparserandom.verifier.CoverageLedger;
 import io.sparserandom.verifier.Verdict;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -275,10 +277,29 @@ public final class SparseRandomCommand implements Callable<Integer> {
 
         long started = System.nanoTime();
         SparseRandomDisk disk = SparseRandomDisk.create(p);
+        Signals signals = new Signals();
+        // The command starts before the server when its socket can be bound first (the warm-up
+        // thread does it): its own start-up, and its connect, then overlap Netty's. Not with a
+        // metrics port, which the command may expect to find open.
+        CaptiveCommand child = null;
+        if (run != null && endpoint.isUnix() && metricsPort == null) {
+            BoundUnixSocket early = WarmUp.listen(endpoint.socket());
+            if (early != null) {
+                endpoint.listening(early);
+                try {
+                    child = CaptiveCommand.start(run, endpoint);
+                } catch (IOException e) {
+                    endpoint.cleanUp();
+                    throw e;
+                }
+                signals.onSignal(child::terminate);
+                LoggerFactory.getLogger(SparseRandomCommand.class)
+                        .debug("command started; its socket is bound ahead of the server");
+            }
+        }
         WarmUp.await();
         Integer toolStatus = null;
         Verifier verifier;
-        Signals signals = new Signals();
         CaptiveServer captive;
         // Micrometer only when asked for: its registry and ~115 classes cost start-up otherwise.
         boolean metered = stats || metricsPort != null;
@@ -310,6 +331,11 @@ public final class SparseRandomCommand implements Callable<Integer> {
             if (prometheus != null) {
                 prometheus.close();
             }
+            if (child != null) {
+                // It may be waiting for a greeting that will not come.
+                child.terminate();
+            }
+            endpoint.cleanUp();
             return 1;
         }
         // Effectively final, so it can be a resource without a variable nobody reads.
@@ -318,8 +344,10 @@ public final class SparseRandomCommand implements Callable<Integer> {
                 metricsEndpoint) {
             verifier = captive.verifier();
             if (run != null) {
-                CaptiveCommand child = CaptiveCommand.start(run, endpoint);
-                signals.onSignal(child::terminate);
+                if (child == null) {
+                    child = CaptiveCommand.start(run, endpoint);
+                    signals.onSignal(child::terminate);
+                }
                 toolStatus = child.waitFor();
             } else if (selfCopy) {
                 toolStatus = selfCopy(endpoint, err);

@@ -109,7 +109,9 @@ public final class CaptiveServer implements AutoCloseable {
         if (listener != null) {
             builder.listener(listener);
         }
-        if (endpoint.isUnix()) {
+        if (endpoint.listening() != null) {
+            builder.listening(endpoint.listening());
+        } else if (endpoint.isUnix()) {
             builder.unixSocket(endpoint.socket());
         } else {
             builder.tcp(endpoint.host(), endpoint.port());

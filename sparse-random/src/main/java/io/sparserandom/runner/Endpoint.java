@@ -1,5 +1,6 @@
 package io.sparserandom.runner;
 
+import io.sparserandom.server.BoundUnixSocket;
 import java.io.File;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -25,6 +26,9 @@ public final class Endpoint {
 
     /** The TLS certificates folder clients should use, or null without TLS. */
     private Path tlsCertificates;
+
+    /** The socket, bound and listening ahead of the server, or null. */
+    private BoundUnixSocket listening;
 
     private Endpoint(Path socket, Path privateDir, String host, int port, String exportName) {
         this.socket = socket;
@@ -107,6 +111,22 @@ public final class Endpoint {
     }
 
     /**
+     * The unix socket is already bound and listening (at {@link #socket()}): the server started on
+     * this endpoint takes it over, and clients may connect before it does.
+     */
+    public void listening(BoundUnixSocket socket) {
+        if (!isUnix() || !socket.path().equals(this.socket)) {
+            throw new IllegalArgumentException(socket.path() + " is not this endpoint's socket");
+        }
+        this.listening = socket;
+    }
+
+    /** The socket bound ahead of the server, or null. */
+    BoundUnixSocket listening() {
+        return listening;
+    }
+
+    /**
      * A standard NBD URI: {@code nbd+unix:///EXPORT?socket=PATH} or {@code nbd://HOST:PORT/EXPORT};
      * with TLS {@code nbds+unix://} or {@code nbds://} and {@code tls-certificates=DIR}, as libnbd
      * takes them.
@@ -168,8 +188,14 @@ public final class Endpoint {
                         });
     }
 
-    /** Removes the private socket folder, if we made one. */
+    /**
+     * Closes a socket bound ahead that no server took over, and removes the private socket folder,
+     * if we made one.
+     */
     public void cleanUp() {
+        if (listening != null) {
+            listening.close();
+        }
         if (privateDir == null) {
             return;
         }
