@@ -132,55 +132,63 @@ class LauncherIT {
         // Every class a nbdcopy self-copy's server loads is in the archive: one that is not opens
         // the large jar (an index of 7,000 entries) in the middle of the copy.
         Interop.require("nbdcopy");
-        Path log = Files.createTempFile("class-load", ".txt");
-        try {
-            Result r =
-                    launch(
-                            "-Xlog:class+load:file=" + log,
-                            "256M",
-                            "--check-complete",
-                            "--run",
-                            "nbdcopy \"$uri\" \"$uri\"");
-            assertEquals(0, r.exit(), r.toString());
-            List<String> fromJar =
-                    Files.readAllLines(log).stream()
-                            .filter(l -> l.contains("source: file:"))
-                            .toList();
-            assertEquals(List.of(), fromJar);
-        } finally {
-            Files.deleteIfExists(log);
-        }
+        List<String> loads =
+                classLoads(
+                        log ->
+                                launch(
+                                        log,
+                                        "256M",
+                                        "--check-complete",
+                                        "--run",
+                                        "nbdcopy \"$uri\" \"$uri\""));
+        assertEquals(List.of(), fromTheLargeJar(loads));
     }
 
     @Test
     void theBuiltInCopierLoadsNoClassFromTheLargeJarEither() throws Exception {
         // The copier's JVM (`copy`, as bench starts it) has an archive of its own.
         Interop.require("nbdkit");
+        List<String> loads =
+                classLoads(
+                        log ->
+                                Programs.run(
+                                        TIMEOUT,
+                                        "env",
+                                        "SPARSE_RANDOM_NO_BUILD=1",
+                                        "SPARSE_RANDOM_JAVA_OPTS=" + log,
+                                        "nbdkit",
+                                        "-U",
+                                        "-",
+                                        "sparse-random",
+                                        "256M",
+                                        "seed=1",
+                                        "--run",
+                                        "'" + launcher() + "' copy \"$uri\" \"$uri\""));
+        assertTrue(loads.size() > 1000, "classes loaded: " + loads.size());
+        assertEquals(List.of(), fromTheLargeJar(loads));
+        assertTrue(Files.isRegularFile(Cli.jar().resolveSibling("sparse-random-copier.jsa")));
+    }
+
+    /** A run given the JVM option that logs its class loads. */
+    private interface LoggedRun {
+        Result start(String logOption) throws Exception;
+    }
+
+    /** The class loads a run logged; the run must succeed. */
+    private static List<String> classLoads(LoggedRun run) throws Exception {
         Path log = Files.createTempFile("class-load", ".txt");
         try {
-            Result r =
-                    Programs.run(
-                            TIMEOUT,
-                            "env",
-                            "SPARSE_RANDOM_NO_BUILD=1",
-                            "SPARSE_RANDOM_JAVA_OPTS=-Xlog:class+load:file=" + log,
-                            "nbdkit",
-                            "-U",
-                            "-",
-                            "sparse-random",
-                            "256M",
-                            "seed=1",
-                            "--run",
-                            "'" + launcher() + "' copy \"$uri\" \"$uri\"");
+            Result r = run.start("-Xlog:class+load:file=" + log);
             assertEquals(0, r.exit(), r.toString());
-            List<String> lines = Files.readAllLines(log);
-            assertTrue(lines.size() > 1000, "classes loaded: " + lines.size());
-            assertEquals(
-                    List.of(), lines.stream().filter(l -> l.contains("source: file:")).toList());
-            assertTrue(Files.isRegularFile(Cli.jar().resolveSibling("sparse-random-copier.jsa")));
+            return Files.readAllLines(log);
         } finally {
             Files.deleteIfExists(log);
         }
+    }
+
+    /** The loads whose class came from a jar rather than the archive. */
+    private static List<String> fromTheLargeJar(List<String> loads) {
+        return loads.stream().filter(l -> l.contains("source: file:")).toList();
     }
 
     private static int count(String text, String part) {
