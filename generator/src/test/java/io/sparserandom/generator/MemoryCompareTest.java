@@ -73,13 +73,19 @@ class MemoryCompareTest {
         };
     }
 
-    /** Positions to spoil: each of the first and last few, and around the stride. */
+    /**
+     * Positions to spoil: each of the first and last few, one per long of the first lines, and
+     * around the stride.
+     */
     private static int[] positions(int n) {
         return java.util.stream.IntStream.range(0, n)
                 .filter(
                         i ->
                                 i < 10
                                         || i >= n - 10
+                                        // every long of the first cache lines (allEqual
+                                        // reads eight of them per step)
+                                        || i < 2 * STRIDE && i % 8 == 5
                                         || Math.abs(i - STRIDE) <= 2
                                         || Math.abs(i - 2 * STRIDE) <= 2
                                         || i % 997 == 0)

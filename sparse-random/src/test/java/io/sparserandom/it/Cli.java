@@ -15,6 +15,11 @@ import java.util.List;
 public final class Cli {
     private Cli() {}
 
+    /** bin/sparse-random of the checkout whose jar the tests run. */
+    public static Path launcher() {
+        return jar().getParent().getParent().getParent().resolve("bin/sparse-random");
+    }
+
     public static Path jar() {
         Path jar =
                 Path.of(System.getProperty("sparse-random.jar", "target/sparse-random.jar"))

@@ -33,11 +33,6 @@ class LauncherIT {
     private static final String CLOSED =
             "java.nio.DirectByteBuffer.<init>(long, {int,long}): unavailable";
 
-    /** bin/sparse-random of the checkout whose jar the tests run. */
-    private static Path launcher() {
-        return Cli.jar().getParent().getParent().getParent().resolve("bin/sparse-random");
-    }
-
     /** The launcher (built jar already there, so no build) with extra JVM options. */
     private static Result launch(String javaOptions, String... args) throws Exception {
         List<String> cmd =
@@ -46,7 +41,7 @@ class LauncherIT {
                                 "env",
                                 "SPARSE_RANDOM_NO_BUILD=1",
                                 "SPARSE_RANDOM_JAVA_OPTS=" + javaOptions,
-                                launcher().toString()));
+                                Cli.launcher().toString()));
         cmd.addAll(List.of(args));
         return Programs.run(TIMEOUT, cmd.toArray(String[]::new));
     }
@@ -116,6 +111,33 @@ class LauncherIT {
         assertEquals("", quiet.stdout());
     }
 
+    @Test
+    void theServerAsksForHugePagesAndItsCommandDoesNot() throws Exception {
+        // Asked for in the kernel's "madvise" mode only ("always" needs no asking).
+        Path thp = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        String mode = Files.isReadable(thp) ? Files.readString(thp).strip() : "none";
+        boolean madvise = mode.contains("[madvise]");
+        Result r =
+                launch(
+                        "",
+                        "64M",
+                        "--run",
+                        "echo \"tool: [$GLIBC_TUNABLES]\"; tr '\\0' '\\n' </proc/$PPID/environ"
+                                + " | grep '^GLIBC_TUNABLES='; tr '\\0' '\\n' </proc/$PPID/cmdline"
+                                + " | grep TransparentHugePages; grep AnonHugePages"
+                                + " /proc/$PPID/smaps_rollup");
+        assertEquals(0, r.exit(), r.toString());
+        List<String> out = List.of(r.stdout().split("\n"));
+        assertTrue(out.contains("tool: []"), r.toString());
+        assertEquals(madvise, out.contains("GLIBC_TUNABLES=glibc.malloc.hugetlb=1"), mode + r);
+        assertEquals(madvise, out.contains("-XX:+UseTransparentHugePages"), mode + r);
+        if (madvise) {
+            // The heap the server has touched sits in 2 MiB pages.
+            String huge = out.get(out.size() - 1);
+            assertTrue(huge.matches("AnonHugePages:\\s+[1-9]\\d* kB"), r.toString());
+        }
+    }
+
     /** A flag's value in -XX:+PrintFlagsFinal's table. */
     private static String flag(String table, String name) {
         for (String line : table.split("\n")) {
@@ -163,7 +185,7 @@ class LauncherIT {
                                         "256M",
                                         "seed=1",
                                         "--run",
-                                        "'" + launcher() + "' copy \"$uri\" \"$uri\""));
+                                        "'" + Cli.launcher() + "' copy \"$uri\" \"$uri\""));
         assertTrue(loads.size() > 1000, "classes loaded: " + loads.size());
         assertEquals(List.of(), fromTheLargeJar(loads));
         assertTrue(Files.isRegularFile(Cli.jar().resolveSibling("sparse-random-copier.jsa")));
