@@ -5,6 +5,7 @@ import io.sparserandom.server.NbdServer;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.SubstituteLogger;
 
 /**
  * The server's one-time start work ({@link NbdServer#prepare()}: epoll's native library, Netty's
@@ -100,6 +101,15 @@ final class WarmUp {
     private static void meanwhile() {
         LoggerFactory.getILoggerFactory();
     }
+
+    /**
+     * Loaded with this class, on every run. A logger the warm-up thread asks for while the main
+     * thread sets slf4j up is one of these, in some runs only; loaded every time, the class is in
+     * the class-data archive the launcher trains on one run, not read from the large jar in the
+     * middle of a copy.
+     */
+    @SuppressWarnings("unused")
+    private static final Class<?> SUBSTITUTE = SubstituteLogger.class;
 
     /**
      * Waits for it to end. A server starts only after this, so that no Netty class is initialized
