@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Launch benchmark: the fixed cost of a run, ours (bin/sparse-random, JVM start and exit included)
 # against nbdkit, alternating so that drift on a noisy machine hits both alike. Three rows:
-#   run true   sparse-random SIZE --run true        vs  nbdkit sparse-random SIZE --run true
+#   run true   sparse-random SIZE --run true        vs  nbdkit -U - sparse-random SIZE --run true
 #   help       sparse-random --help                 vs  nbdkit --help
-#   self-copy  sparse-random SIZE --run 'nbdcopy'   vs  nbdkit sparse-random SIZE --run 'nbdcopy'
+#   self-copy  sparse-random SIZE --run 'nbdcopy'   vs  nbdkit -U - sparse-random SIZE --run 'nbdcopy'
+# Both serve on a private unix socket: nbdkit's --run alone listens on TCP, which made its 4G copy
+# 31 % slower (docs/performance.md, "Start-up, eighth pass").
 # Each prints the median wall time of both, the ratio ours/nbdkit and our median CPU time (user +
 # system; steadier than wall time on a busy machine). Uses hyperfine when it is installed (its own
 # warm-up and statistics, medians taken from its JSON), else a loop of RUNS alternating runs.
@@ -59,6 +61,6 @@ PY
 }
 
 echo "launch cost, $size, seed=1 (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
-row "run true" "$ours $size seed=1 --run true" "nbdkit sparse-random $size seed=1 --run true"
+row "run true" "$ours $size seed=1 --run true" "nbdkit -U - sparse-random $size seed=1 --run true"
 row "help" "$ours --help" "nbdkit --help"
-row "self-copy" "$ours $size seed=1 --run $copy" "nbdkit sparse-random $size seed=1 --run $copy"
+row "self-copy" "$ours $size seed=1 --run $copy" "nbdkit -U - sparse-random $size seed=1 --run $copy"
