@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Launch benchmark: the fixed cost of a run, ours (bin/sparse-random, JVM start and exit included)
-# against nbdkit, alternating so that drift on a noisy machine hits both alike. Three rows:
+# against nbdkit, alternating so that drift on a noisy machine hits both alike. Four rows:
 #   run true   sparse-random SIZE --run true        vs  nbdkit -U - sparse-random SIZE --run true
 #   help       sparse-random --help                 vs  nbdkit --help
 #   self-copy  sparse-random SIZE --run 'nbdcopy'   vs  nbdkit -U - sparse-random SIZE --run 'nbdcopy'
