@@ -425,6 +425,9 @@ final class HandshakeHandler extends ByteToMessageDecoder {
                             .writeShort(NbdInfo.DESCRIPTION.wireValue())
                             .writeBytes(b));
         }
+        if (go) {
+            settle(ctx); // before the client can see the ACK
+        }
         replyEmpty(ctx, option, NbdOptionReply.ACK);
         if (go) {
             startTransmission(ctx, export, negotiated);
@@ -453,6 +456,7 @@ final class HandshakeHandler extends ByteToMessageDecoder {
             state = State.DONE;
             return;
         }
+        settle(ctx); // before the client can see the reply
         ByteBuf b = ctx.alloc().buffer(noZeroes ? 10 : 134);
         b.writeLong(negotiated.size()).writeShort(negotiated.transmissionFlags());
         if (!noZeroes) {
@@ -630,6 +634,14 @@ final class HandshakeHandler extends ByteToMessageDecoder {
                         "nbd-request-decoder",
                         new NbdRequestDecoder(
                                 NbdMagic.MAX_PAYLOAD, negotiated.headers(), PayloadBudget.SHARED));
+    }
+
+    /** Past its handshake a connection keeps its slot until it closes (ConnectionLimit). */
+    private static void settle(ChannelHandlerContext ctx) {
+        ConnectionLimit.Slot slot = ctx.channel().attr(ConnectionLimit.SLOT).get();
+        if (slot != null) {
+            slot.settled();
+        }
     }
 
     private void disconnect(ChannelHandlerContext ctx, String why) {

@@ -210,13 +210,17 @@ public final class NbdServer implements AutoCloseable {
                                 new ChannelInitializer<Channel>() {
                                     @Override
                                     protected void initChannel(Channel ch) {
-                                        // Past the limit: closed before the greeting, nothing
-                                        // allocated for it.
-                                        if (!limit.tryAcquire(ch.remoteAddress())) {
+                                        // Past the limit: the oldest connection still in its
+                                        // handshake makes room, or this one is closed before
+                                        // the greeting, nothing allocated for it.
+                                        ConnectionLimit.Slot slot =
+                                                limit.tryAcquire(ch.remoteAddress(), ch::close);
+                                        if (slot == null) {
                                             ch.close();
                                             return;
                                         }
-                                        ch.closeFuture().addListener(f -> limit.release());
+                                        ch.attr(ConnectionLimit.SLOT).set(slot);
+                                        ch.closeFuture().addListener(f -> slot.release());
                                         long id = connectionIds.incrementAndGet();
                                         channels.add(ch);
                                         ConnectionInfo info =
@@ -301,9 +305,20 @@ public final class NbdServer implements AutoCloseable {
         return channels.size();
     }
 
-    /** Connections refused because {@link Builder#maxConnections} were open. */
+    /**
+     * Connections refused because {@link Builder#maxConnections} were open, all past their
+     * handshake.
+     */
     public long refusedConnections() {
         return limit.refused();
+    }
+
+    /**
+     * Connections closed during their handshake to admit a newer one, {@link
+     * Builder#maxConnections} being open.
+     */
+    public long evictedConnections() {
+        return limit.evicted();
     }
 
     public CompletableFuture<Void> closeFuture() {
@@ -433,8 +448,9 @@ public final class NbdServer implements AutoCloseable {
         }
 
         /**
-         * Connections open at once; past it a new connection is closed before the greeting ({@link
-         * #DEFAULT_MAX_CONNECTIONS} by default).
+         * Connections open at once ({@link #DEFAULT_MAX_CONNECTIONS} by default); past it a new
+         * connection takes the place of the oldest one still in its handshake, or, when all are
+         * past it, is closed before the greeting.
          */
         public Builder maxConnections(int n) {
             if (n < 1) {

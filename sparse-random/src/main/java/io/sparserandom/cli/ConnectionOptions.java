@@ -16,8 +16,9 @@ public final class ConnectionOptions {
             description =
                     "Clients connected at once (default "
                             + NbdServer.DEFAULT_MAX_CONNECTIONS
-                            + "); past it a new connection is closed at once and the refusal logged"
-                            + " (once per burst).")
+                            + "); past it a new connection takes the place of the oldest one"
+                            + " still in its handshake, or is closed at once when all are past it"
+                            + " (logged once per burst).")
     Integer maxConnections;
 
     /** The checked value; a number below 1 is a usage error. */

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +39,9 @@ class HostileClientsIT {
     private static final int COPIES = 16;
     private static final Duration ATTACK = Duration.ofSeconds(30);
     private static final Pattern SERVING = Pattern.compile("serving nbd://127\\.0\\.0\\.1:(\\d+)/");
+
+    /** The server's last lines of standard error, for a failure's message. */
+    private final ArrayDeque<String> serverLog = new ArrayDeque<>();
 
     @Test
     void memoryStaysBoundedAndTheServerStillServes() throws Exception {
@@ -69,14 +73,20 @@ class HostileClientsIT {
             int copies = 0;
             for (CompletableFuture<List<Programs.Result>> c : copiers) {
                 for (Programs.Result copy : c.get(3, TimeUnit.MINUTES)) {
-                    assertEquals(0, copy.exit(), "a copy during the attack: " + copy);
+                    assertEquals(
+                            0,
+                            copy.exit(),
+                            () -> "a copy during the attack: " + copy + "\n--- server" + log());
                     copies++;
                 }
             }
             System.out.println(copies + " verified copies during the attack");
             assertTrue(copies >= COPIES, copies + " copies");
             Programs.Result after = Programs.run(Duration.ofMinutes(2), "nbdcopy", uri, uri);
-            assertEquals(0, after.exit(), "a clean copy afterwards: " + after);
+            assertEquals(
+                    0,
+                    after.exit(),
+                    () -> "a clean copy afterwards: " + after + "\n--- server" + log());
             assertTrue(server.isAlive(), "the server survived");
             long peakKib = statusKib(server.pid(), "VmHWM");
             System.out.printf(
@@ -106,7 +116,7 @@ class HostileClientsIT {
     }
 
     /** Reads the server's stderr until it says where it listens; keeps draining it after. */
-    private static int port(Process server) throws Exception {
+    private int port(Process server) throws Exception {
         BufferedReader err =
                 new BufferedReader(
                         new InputStreamReader(server.getErrorStream(), StandardCharsets.UTF_8));
@@ -117,6 +127,12 @@ class HostileClientsIT {
                             try {
                                 String line;
                                 while ((line = err.readLine()) != null) {
+                                    synchronized (serverLog) {
+                                        if (serverLog.size() == 100) {
+                                            serverLog.removeFirst();
+                                        }
+                                        serverLog.addLast(line);
+                                    }
                                     Matcher m = SERVING.matcher(line);
                                     if (m.find()) {
                                         port.complete(Integer.parseInt(m.group(1)));
@@ -135,6 +151,13 @@ class HostileClientsIT {
         } catch (java.util.concurrent.ExecutionException e) {
             fail(e.getCause().getMessage());
             throw e;
+        }
+    }
+
+    /** The server's last lines of standard error, one per line. */
+    private String log() {
+        synchronized (serverLog) {
+            return serverLog.isEmpty() ? " (nothing)" : "\n" + String.join("\n", serverLog);
         }
     }
 

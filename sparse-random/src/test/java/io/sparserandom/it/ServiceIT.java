@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Service mode end to end: the packaged {@code serve} as a real process, real copy tools on
  * concurrent exports, verdicts through {@code sparse-random verdict --http}, names refused where
- * nbdinfo and qemu-img show why, the max-exports and max-connections refusals and idle expiry.
+ * nbdinfo and qemu-img show why, the max-exports and max-connections limits and idle expiry.
  */
 class ServiceIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
@@ -290,23 +290,24 @@ class ServiceIT {
     }
 
     @Test
-    void pastMaxConnectionsANewConnectionIsClosedAtOnce() throws Exception {
+    void pastMaxConnectionsTheOldestNegotiatingMakesRoomThenNewOnesAreClosed() throws Exception {
         Interop.require("nbdinfo");
         try (Service svc = new Service("--max-connections", "2")) {
-            Socket first = greeted(svc.nbdPort);
+            Socket first = transmitting(greeted(svc.nbdPort), "1G,seed=1");
+            Socket negotiating = greeted(svc.nbdPort);
+            negotiating.getInputStream().readNBytes(10); // the greeting's rest
+            // Past the limit: the connection still in its handshake makes room for a new one.
             Socket second = greeted(svc.nbdPort);
+            assertEquals(-1, readOrReset(negotiating), "the negotiating connection was closed");
+            transmitting(second, "1G,seed=1");
+            // Both past their handshake: a third is closed at once, without a greeting.
             try (Socket third = new Socket("127.0.0.1", svc.nbdPort)) {
                 third.setSoTimeout(10_000);
-                int b;
-                try {
-                    b = third.getInputStream().read();
-                } catch (SocketException reset) {
-                    b = -1;
-                }
-                assertEquals(-1, b, "the third connection gets no greeting, only a close");
+                assertEquals(-1, readOrReset(third), "the third gets no greeting, only a close");
             }
             first.close();
             second.close();
+            negotiating.close();
             // The slots free up once the server has seen the closes.
             Result r = null;
             for (int i = 0; i < 50; i++) {
@@ -317,9 +318,51 @@ class ServiceIT {
                 Thread.sleep(100);
             }
             assertEquals(0, r.exit(), "a connection after the others closed: " + r);
-            assertTrue(
-                    svc.stderr.toString().contains("the limit (--max-connections)"),
-                    "the refusal is logged:\n" + svc.stderr);
+            String log = svc.stderr.toString();
+            assertTrue(log.contains("still in its handshake"), "the eviction is logged:\n" + log);
+            assertTrue(log.contains("refused a connection"), "the refusal is logged:\n" + log);
+        }
+    }
+
+    /** The next byte from the server, or -1 once it has closed (or reset) the connection. */
+    private static int readOrReset(Socket s) throws IOException {
+        try {
+            return s.getInputStream().read();
+        } catch (SocketException reset) {
+            return -1;
+        }
+    }
+
+    /**
+     * Finishes the handshake of a {@link #greeted} connection: fixed newstyle, no zeroes, then
+     * NBD_OPT_GO for {@code export}, replies read up to its ACK. The connection then transmits.
+     */
+    private static Socket transmitting(Socket s, String export) throws IOException {
+        java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+        in.readNBytes(10); // the greeting's rest: IHAVEOPT and the handshake flags
+        byte[] name = export.getBytes(StandardCharsets.UTF_8);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + 16 + 4 + name.length + 2);
+        b.putInt(3) // NBD_FLAG_C_FIXED_NEWSTYLE | NBD_FLAG_C_NO_ZEROES
+                .putLong(0x49484156454F5054L) // IHAVEOPT
+                .putInt(7) // NBD_OPT_GO
+                .putInt(4 + name.length + 2)
+                .putInt(name.length)
+                .put(name)
+                .putShort((short) 0);
+        s.getOutputStream().write(b.array());
+        s.getOutputStream().flush();
+        while (true) {
+            in.readLong(); // the option reply magic
+            in.readInt(); // the option
+            int type = in.readInt();
+            in.readNBytes(in.readInt());
+            if (type == 1) { // NBD_REP_ACK
+                return s;
+            }
+            if (type < 0) {
+                throw new IOException(
+                        "NBD_OPT_GO refused: reply type " + Integer.toHexString(type));
+            }
         }
     }
 
