@@ -107,9 +107,9 @@ final class ConnectionLimit {
         Slot slot;
         synchronized (this) {
             long now = nanoClock.getAsLong();
-            slot = new Slot(remote, close, now);
             if (open < max) {
                 open++;
+                slot = new Slot(remote, close, now);
                 negotiating.add(slot);
                 return slot;
             }
@@ -129,6 +129,7 @@ final class ConnectionLimit {
             oldest = first.next();
             first.remove();
             oldest.handedOver = true;
+            slot = new Slot(remote, close, now);
             negotiating.add(slot);
             evicted++;
             if (evictions.log(now)) {

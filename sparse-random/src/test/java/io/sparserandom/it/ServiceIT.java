@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparserandom.client.NbdClient;
+import io.sparserandom.client.NbdUri;
 import io.sparserandom.testsupport.Interop;
 import io.sparserandom.testsupport.Programs;
 import io.sparserandom.testsupport.Programs.Result;
@@ -293,13 +295,13 @@ class ServiceIT {
     void pastMaxConnectionsTheOldestNegotiatingMakesRoomThenNewOnesAreClosed() throws Exception {
         Interop.require("nbdinfo");
         try (Service svc = new Service("--max-connections", "2")) {
-            Socket first = transmitting(greeted(svc.nbdPort), "1G,seed=1");
+            NbdUri disk = NbdUri.parse(svc.uri("1G,seed=1"));
+            NbdClient first = NbdClient.connect(disk);
             Socket negotiating = greeted(svc.nbdPort);
             negotiating.getInputStream().readNBytes(10); // the greeting's rest
             // Past the limit: the connection still in its handshake makes room for a new one.
-            Socket second = greeted(svc.nbdPort);
+            NbdClient second = NbdClient.connect(disk);
             assertEquals(-1, readOrReset(negotiating), "the negotiating connection was closed");
-            transmitting(second, "1G,seed=1");
             // Both past their handshake: a third is closed at once, without a greeting.
             try (Socket third = new Socket("127.0.0.1", svc.nbdPort)) {
                 third.setSoTimeout(10_000);
@@ -330,39 +332,6 @@ class ServiceIT {
             return s.getInputStream().read();
         } catch (SocketException reset) {
             return -1;
-        }
-    }
-
-    /**
-     * Finishes the handshake of a {@link #greeted} connection: fixed newstyle, no zeroes, then
-     * NBD_OPT_GO for {@code export}, replies read up to its ACK. The connection then transmits.
-     */
-    private static Socket transmitting(Socket s, String export) throws IOException {
-        java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
-        in.readNBytes(10); // the greeting's rest: IHAVEOPT and the handshake flags
-        byte[] name = export.getBytes(StandardCharsets.UTF_8);
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + 16 + 4 + name.length + 2);
-        b.putInt(3) // NBD_FLAG_C_FIXED_NEWSTYLE | NBD_FLAG_C_NO_ZEROES
-                .putLong(0x49484156454F5054L) // IHAVEOPT
-                .putInt(7) // NBD_OPT_GO
-                .putInt(4 + name.length + 2)
-                .putInt(name.length)
-                .put(name)
-                .putShort((short) 0);
-        s.getOutputStream().write(b.array());
-        s.getOutputStream().flush();
-        while (true) {
-            in.readLong(); // the option reply magic
-            in.readInt(); // the option
-            int type = in.readInt();
-            in.readNBytes(in.readInt());
-            if (type == 1) { // NBD_REP_ACK
-                return s;
-            }
-            if (type < 0) {
-                throw new IOException(
-                        "NBD_OPT_GO refused: reply type " + Integer.toHexString(type));
-            }
         }
     }
 
